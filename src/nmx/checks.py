@@ -1,0 +1,220 @@
+"""Stage two of validation: named checks over the models, each returning problems.
+
+A check is a function `(Context) -> Iterable[Problem]` registered with `@check("rule")`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from nmx.i18n import t
+from nmx.loader import Document
+from nmx.models import Deadline, Once, Quota, Window
+from nmx.plan import Plan, Ref, normalize, unit_names
+from nmx.problems import Level, Problem
+
+
+@dataclass
+class Context:
+    plan: Plan
+    tasks: Document
+    departments: Document
+
+
+Check = Callable[[Context], Iterable[Problem]]
+CHECKS: dict[str, Check] = {}
+
+
+def check(rule: str) -> Callable[[Check], Check]:
+    def register(fn: Check) -> Check:
+        CHECKS[rule] = fn
+        return fn
+
+    return register
+
+
+def run_checks(ctx: Context) -> list[Problem]:
+    return [p for fn in CHECKS.values() for p in fn(ctx)]
+
+
+_ID = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]*$")
+
+
+def _id_lists(ctx: Context) -> Iterable[tuple[Document, str, tuple]]:
+    yield ctx.departments, "units", ctx.plan.units
+    yield ctx.departments, "groups", ctx.plan.groups
+    yield ctx.departments, "actions", ctx.plan.actions
+    yield ctx.tasks, "tasks", ctx.plan.tasks
+
+
+@check("duplicate-id")
+def duplicate_ids(ctx: Context) -> Iterable[Problem]:
+    seen: dict[str, int] = {}  # units and groups share one namespace: members name either
+    for doc, key, items in _id_lists(ctx):
+        if key in ("actions", "tasks"):
+            seen = {}
+        for i, item in enumerate(items):
+            path = (key, i, "id")
+            if item.id in seen:
+                yield doc.problem(path, "duplicate-id", t("duplicate_id", id=item.id, line=seen[item.id]))
+            else:
+                seen[item.id] = doc.where(path)[0]
+    for i, task in enumerate(ctx.plan.tasks):
+        ids: dict[str, int] = {}
+        for j, sched in enumerate(task.schedules):
+            path = ("tasks", i, "schedules", j, "id")
+            if sched.id is None:
+                continue
+            if sched.id in ids:
+                yield ctx.tasks.problem(path, "duplicate-id", t("duplicate_id", id=sched.id, line=ids[sched.id]))
+            ids[sched.id] = ctx.tasks.where(path)[0]
+
+
+@check("bad-id")
+def bad_ids(ctx: Context) -> Iterable[Problem]:
+    for doc, key, items in _id_lists(ctx):
+        for i, item in enumerate(items):
+            if not _ID.match(item.id):
+                yield doc.problem((key, i, "id"), "bad-id", t("bad_id", id=item.id, why="[A-Za-z0-9_.-]"))
+
+
+def _references(ctx: Context) -> Iterable[tuple[Document, tuple, str]]:
+    """Every place a unit or group is named, with its path."""
+    for i, task in enumerate(ctx.plan.tasks):
+        for role in ("lead", "support"):
+            for j, name in enumerate(getattr(task, role)):
+                yield ctx.tasks, ("tasks", i, role, j), name
+        for j, sched in enumerate(task.schedules):
+            if sched.deliver_to is not None:
+                yield ctx.tasks, ("tasks", i, "schedules", j, "deliver_to"), sched.deliver_to
+    for i, group in enumerate(ctx.plan.groups):
+        for key in ("members", "excluding"):
+            for j, name in enumerate(getattr(group, key)):
+                yield ctx.departments, ("groups", i, key, j), name
+    for i, action in enumerate(ctx.plan.actions):
+        for j, name in enumerate(action.lead):
+            yield ctx.departments, ("actions", i, "lead", j), name
+
+
+@check("unknown-unit")
+def unknown_units(ctx: Context) -> Iterable[Problem]:
+    for doc, path, name in _references(ctx):
+        if ctx.plan.resolve(name) is None:
+            yield doc.problem(path, "unknown-unit", t("unknown_unit", name=name))
+
+
+@check("group-cycle")
+def group_cycles(ctx: Context) -> Iterable[Problem]:
+    plan = ctx.plan
+
+    def children(gid: str) -> list[str]:
+        refs = [plan.resolve(n) for n in plan.group_by_id[gid].members]
+        return [r.id for r in refs if r is not None and r.kind == "group"]
+
+    for i, group in enumerate(plan.groups):
+        stack = [(c, [group.id, c]) for c in children(group.id)]
+        seen: set[str] = set()
+        while stack:
+            gid, chain = stack.pop()
+            if gid == group.id:
+                yield ctx.departments.problem(
+                    ("groups", i, "members"), "group-cycle", t("group_cycle", id=group.id, chain=" → ".join(chain))
+                )
+                break
+            if gid in seen or gid not in plan.group_by_id:
+                continue
+            seen.add(gid)
+            stack.extend((c, chain + [c]) for c in children(gid))
+
+
+@check("task-no-lead")
+def tasks_without_lead(ctx: Context) -> Iterable[Problem]:
+    for i, task in enumerate(ctx.plan.tasks):
+        if not task.lead:
+            yield ctx.tasks.problem(("tasks", i, "lead"), "task-no-lead", t("task_no_lead", id=task.id))
+
+
+@check("name-clash")
+def name_clashes(ctx: Context) -> Iterable[Problem]:
+    owners: dict[str, Ref] = {}
+    entries = [("units", i, Ref("unit", u.id), unit_names(u)) for i, u in enumerate(ctx.plan.units)]
+    entries += [
+        ("groups", i, Ref("group", g.id), (g.id, g.name, *g.aliases)) for i, g in enumerate(ctx.plan.groups)
+    ]
+    for key, i, ref, names in entries:
+        for name in names:
+            other = owners.setdefault(normalize(name), ref)
+            if other == ref:
+                continue
+            path = (key, i)
+            if other.kind != ref.kind:
+                yield ctx.departments.problem(path, "unit-group-clash", t("unit_group_clash", name=name))
+            else:
+                yield ctx.departments.problem(path, "alias-clash", t("alias_clash", alias=name, a=other.id, b=ref.id))
+
+
+@check("group-empty")
+def empty_groups(ctx: Context) -> Iterable[Problem]:
+    for i, group in enumerate(ctx.plan.groups):
+        if group.members_listed and not ctx.plan.members(group.id):
+            yield ctx.departments.problem(("groups", i), "group-empty", t("group_empty", id=group.id), Level.WARNING)
+
+
+@check("schedule")
+def schedules(ctx: Context) -> Iterable[Problem]:
+    from dateutil.rrule import rrulestr
+
+    from nmx.schedule_rules import dtstart, period_bounds
+
+    start, end = period_bounds(ctx.plan.meta)
+    if ctx.plan.meta.period.start > ctx.plan.meta.period.end:
+        yield ctx.tasks.problem(
+            ("plan", "period"), "period-order", t("period_order", start=start.date(), end=end.date())
+        )
+        return
+    for i, task in enumerate(ctx.plan.tasks):
+        windows = {s.id for s in task.schedules if isinstance(s, (Window, Quota)) and s.id}
+        for j, sched in enumerate(task.schedules):
+            path = ("tasks", i, "schedules", j)
+            if isinstance(sched, (Window, Quota)):
+                try:
+                    rule = rrulestr(sched.rrule, dtstart=dtstart(ctx.plan.meta), forceset=True)
+                    first = rule.after(start, inc=True)
+                except (ValueError, TypeError, KeyError, OverflowError) as exc:
+                    yield ctx.tasks.problem(path + ("rrule",), "bad-rrule", t("bad_rrule", error=exc))
+                    continue
+                if first is None or first > end:
+                    yield ctx.tasks.problem(path + ("rrule",), "rrule-empty", t("rrule_empty"), Level.WARNING)
+            elif isinstance(sched, Deadline):
+                if sched.after not in windows:
+                    yield ctx.tasks.problem(path + ("after",), "bad-after", t("bad_after", ref=sched.after))
+                if sched.due.day is not None and not 1 <= sched.due.day <= 31:
+                    yield ctx.tasks.problem(path + ("due", "day"), "bad-relative", t("bad_relative", error=sched.due.day))
+            elif isinstance(sched, Once):
+                for key in ("date", "start"):
+                    value = getattr(sched, key)
+                    if value is not None and not ctx.plan.meta.period.start <= value <= ctx.plan.meta.period.end:
+                        yield ctx.tasks.problem(
+                            path + (key,), "date-outside",
+                            t("date_outside", date=value, start=start.date(), end=end.date()),
+                        )
+
+
+@check("related")
+def related_tasks(ctx: Context) -> Iterable[Problem]:
+    for i, task in enumerate(ctx.plan.tasks):
+        for j, ref in enumerate(task.related):
+            if ref not in ctx.plan.task_by_id:
+                yield ctx.tasks.problem(("tasks", i, "related", j), "bad-related", t("bad_related", ref=ref))
+
+
+@check("timezone")
+def timezone(ctx: Context) -> Iterable[Problem]:
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        ZoneInfo(ctx.plan.meta.timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        yield ctx.tasks.problem(("plan", "timezone"), "bad-timezone", t("bad_timezone", tz=ctx.plan.meta.timezone))

@@ -1,0 +1,73 @@
+"""`nmx validate`, `nmx schema`, `nmx info`: the plan data itself."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from nmx.cli.app import DataOpt, FormatOpt, command, require_format
+from nmx.cli.output import emit, show
+from nmx.errors import EXIT_DATA, EXIT_OK
+from nmx.i18n import t
+from nmx.render import Format
+
+
+@command(name="validate")
+def validate_cmd(
+    data_dir: Annotated[Optional[Path], typer.Argument(help="方案数据目录；省略时同其他命令。", show_default=False)] = None,
+    data: DataOpt = None,
+    strict: Annotated[bool, typer.Option("--strict", help="有警告也视为失败。")] = False,
+    fmt: FormatOpt = Format.TEXT,
+    no_cache: Annotated[bool, typer.Option("--no-cache", help="不使用已校验方案的缓存。")] = False,
+) -> None:
+    """校验方案数据，按 file:line:col 报告全部问题。退出码：0 有效，1 数据有问题，2 用法错误。
+
+    示例：nmx validate data --strict --format github
+    """
+    from nmx.load import load
+    from nmx.render.problems import render_problems
+    from nmx.source import locate
+
+    require_format(fmt, (Format.TEXT, Format.TABLE, Format.JSON, Format.GITHUB))
+    result = load(locate(data, data_dir), use_cache=not no_cache)
+    emit(render_problems(result, fmt), fmt, None)
+    failed = result.errors > 0 or (strict and result.warnings > 0)
+    raise typer.Exit(EXIT_DATA if failed else EXIT_OK)
+
+
+@command(name="schema")
+def schema_cmd(
+    output: Annotated[
+        Optional[Path], typer.Option("--output", "-o", help="写入目录（tasks.schema.json、departments.schema.json）。",
+                                     file_okay=False, show_default=False)
+    ] = None,
+) -> None:
+    """输出两个数据文件的 JSON Schema（供编辑器和 check-jsonschema 使用）。
+
+    示例：nmx schema --output schema
+    """
+    from nmx.schema import write_schemas, schemas
+
+    if output is None:
+        emit(json.dumps(schemas(), ensure_ascii=False, indent=2) + "\n", Format.JSON, None)
+        return
+    for path in write_schemas(output):
+        typer.echo(t("schema_written", path=path), err=True)
+
+
+@command(name="info")
+def info_cmd(data: DataOpt = None, fmt: FormatOpt = Format.TABLE) -> None:
+    """显示使用的是哪份方案、为什么，以及方案信息和数量。
+
+    示例：nmx info --format json
+    """
+    from nmx.info import info_view
+    from nmx.load import load_plan
+    from nmx.source import locate
+
+    require_format(fmt, (Format.TABLE, Format.JSON, Format.MD))
+    source = locate(data)
+    show(info_view(load_plan(source), source), fmt, None)

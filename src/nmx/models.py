@@ -1,0 +1,216 @@
+"""The plan's data model.
+
+These are frozen stdlib dataclasses that pydantic validates (see `validation.py`)
+with `extra="forbid"`. They are not `BaseModel`s so that a command answering from
+the validated-plan cache does not pay for importing pydantic and building its
+validators: that alone costs more than the whole command is allowed to take.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from dataclasses import dataclass
+from enum import Enum
+from typing import Literal, Union
+
+_FORBID = {"extra": "forbid", "strict": False, "str_strip_whitespace": False}
+
+
+
+def model(cls):  # the shared "base class": one decorator, one config
+    cls.__pydantic_config__ = _FORBID
+    return dataclass(frozen=True, slots=True, kw_only=True)(cls)
+
+
+class UnitKind(str, Enum):
+    PARTY = "party"            # 党委及其部门
+    GOVERNMENT = "government"  # 市政府部门
+    COUNTY = "county"          # 县区人民政府、开发区管委
+    MEDIA = "media"            # 新闻媒体
+    ENTERPRISE = "enterprise"  # 企业（通信运营商）
+    PEOPLE = "people"          # 人民团体
+    FINANCE = "finance"        # 金融监管机构、银行
+    OFFICE = "office"          # 议事协调机构办公室
+
+
+class Span(str, Enum):
+    DAY = "day"
+    WEEK = "week"
+    MONTH = "month"
+    QUARTER = "quarter"
+    YEAR = "year"
+
+
+@model
+class Period:
+    start: _dt.date
+    end: _dt.date
+
+
+@model
+class Channel:
+    """A way of publicising the plan names (三、工作内容)."""
+
+    id: str
+    name: str
+    text: str
+    source: str
+
+
+@model
+class PlanMeta:
+    title: str
+    doc_number: str
+    issuer: str
+    issuer_short: str
+    year: int
+    period: Period
+    timezone: str
+    source_document: str
+    note: str | None = None
+    channels: tuple[Channel, ...] = ()
+
+
+@model
+class Relative:
+    """A date relative to a window's first day, as dateutil's relativedelta takes it."""
+
+    months: int = 0
+    weeks: int = 0
+    days: int = 0
+    day: int | None = None
+
+
+@model
+class _ScheduleBase:
+    what: str
+    label: str
+    id: str | None = None
+    deliver_to: str | None = None
+    source: str | None = None
+    note: str | None = None
+
+
+@model
+class Window(_ScheduleBase):
+    """A recurring window: each RRULE occurrence opens one, `span` long."""
+
+    kind: Literal["window"]
+    rrule: str
+    span: Span
+
+
+@model
+class Deadline(_ScheduleBase):
+    """Due a fixed offset after each occurrence of a window in the same task."""
+
+    kind: Literal["deadline"]
+    after: str
+    due: Relative
+
+
+@model
+class Quota(_ScheduleBase):
+    """At least `count` deliveries in each occurrence of a recurring window."""
+
+    kind: Literal["quota"]
+    rrule: str
+    span: Span
+    count: int
+
+
+@model
+class Once(_ScheduleBase):
+    kind: Literal["once"]
+    date: _dt.date
+    start: _dt.date | None = None
+
+
+@model
+class Standing(_ScheduleBase):
+    """常态化: in force all period, no date."""
+
+    kind: Literal["standing"]
+
+
+@model
+class Irregular(_ScheduleBase):
+    """不定期: happens, but the plan gives no date."""
+
+    kind: Literal["irregular"]
+
+
+@model
+class Undated(_ScheduleBase):
+    """A one-off the plan names without a date."""
+
+    kind: Literal["undated"]
+
+
+Schedule = Union[Window, Deadline, Quota, Once, Standing, Irregular, Undated]
+#: Annotations are strings resolved when pydantic builds its validator; validation.py
+#: rebinds this name to the union tagged by `kind` first, so errors name one member.
+ScheduleField = Schedule
+DATED_KINDS = ("window", "deadline", "quota", "once")
+
+
+@model
+class Task:
+    id: str
+    title: str
+    text: str
+    source: str
+    lead: tuple[str, ...]
+    support: tuple[str, ...] = ()
+    schedules: tuple[ScheduleField, ...] = ()
+    related: tuple[str, ...] = ()
+    note: str | None = None
+
+
+@model
+class TasksFile:
+    plan: PlanMeta
+    tasks: tuple[Task, ...]
+
+
+@model
+class Unit:
+    id: str
+    name: str
+    full_name: str
+    kind: UnitKind
+    aliases: tuple[str, ...] = ()
+    former_names: tuple[str, ...] = ()
+    short_name: str | None = None
+    division_code: str | None = None
+    note: str | None = None
+
+
+@model
+class Group:
+    id: str
+    name: str
+    members: tuple[str, ...] = ()
+    everyone: bool = False
+    excluding: tuple[str, ...] = ()
+    members_listed: bool = True
+    aliases: tuple[str, ...] = ()
+    source: str | None = None
+    note: str | None = None
+
+
+@model
+class Action:
+    """One of the ten 暖民心行动 and its lead units in 六安."""
+
+    id: str
+    name: str
+    lead: tuple[str, ...]
+    note: str | None = None
+
+
+@model
+class DepartmentsFile:
+    units: tuple[Unit, ...]
+    groups: tuple[Group, ...] = ()
+    actions: tuple[Action, ...] = ()

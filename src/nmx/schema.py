@@ -1,0 +1,33 @@
+"""JSON Schema of the data files, from the same models pydantic validates with."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from nmx.errors import UsageError
+from nmx.fileio import write_atomic
+from nmx.i18n import t
+
+
+def schemas() -> dict[str, dict]:
+    from nmx.validation import FILE_MODELS, json_schema
+
+    return {name: json_schema(cls, name) for name, cls in FILE_MODELS.items()}
+
+
+def schema_file_name(data_file: str) -> str:
+    return data_file.replace(".yaml", ".schema.json")
+
+
+def write_schemas(folder: Path) -> list[Path]:
+    if not folder.is_dir():
+        if not folder.parent.is_dir() and str(folder.parent):
+            raise UsageError(t("output_dir_missing", path=folder.parent))
+        folder.mkdir(exist_ok=True)
+    written = []
+    for name, schema in schemas().items():
+        path = folder / schema_file_name(name)
+        write_atomic(path, json.dumps(schema, ensure_ascii=False, indent=2) + "\n")
+        written.append(path)
+    return written

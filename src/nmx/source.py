@@ -1,0 +1,70 @@
+"""Where the plan comes from: --data, NMX_DATA, ./data/, or the bundled 2023 plan."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from nmx.errors import UsageError
+from nmx.i18n import t
+
+FILES = ("tasks.yaml", "departments.yaml")
+
+
+@dataclass(frozen=True)
+class DataSource:
+    path: Path
+    reason: str  # option | env | cwd | bundled | argument
+
+    @property
+    def reason_text(self) -> str:
+        return t(f"source_{self.reason}")
+
+
+def bundled_dir() -> Path:
+    here = Path(__file__).resolve().parent
+    packaged = here / "data"
+    if (packaged / FILES[0]).is_file():
+        return packaged
+    return here.parent.parent / "data"  # a source checkout (editable install)
+
+
+def is_plan_dir(path: Path) -> bool:
+    return all((path / name).is_file() for name in FILES)
+
+
+def locate(option: Path | None = None, argument: Path | None = None) -> DataSource:
+    """Pick the plan folder: argument, --data, NMX_DATA, a ./data/ holding a plan, bundled."""
+    if argument is not None:
+        return _checked(argument, "argument")
+    if option is not None:
+        return _checked(option, "option")
+    env = os.environ.get("NMX_DATA")
+    if env:
+        return _checked(Path(env), "env")
+    if is_plan_dir(Path("data")):
+        return DataSource(Path("data"), "cwd")
+    return DataSource(bundled_dir(), "bundled")
+
+
+def _checked(path: Path, reason: str) -> DataSource:
+    if not path.exists():
+        raise UsageError(t("data_missing", path=path))
+    if not path.is_dir():
+        raise UsageError(t("data_not_dir", path=path))
+    for name in FILES:
+        if not (path / name).is_file():
+            raise UsageError(t("data_file_missing", name=name, path=path))
+    return DataSource(path, reason)
+
+
+def read_files(source: DataSource) -> dict[str, bytes]:
+    out: dict[str, bytes] = {}
+    for name in FILES:
+        target = source.path / name
+        try:
+            out[name] = target.read_bytes()
+        except OSError as exc:
+            raise UsageError(t("data_unreadable", path=target, reason=exc.strerror or exc)) from None
+    return out
