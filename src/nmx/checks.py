@@ -5,14 +5,16 @@ A check is a function `(Context) -> Iterable[Problem]` registered with `@check("
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from nmx.i18n import t
 from nmx.loader import Document
 from nmx.models import Deadline, Once, Quota, Window
-from nmx.plan import Plan, Ref, normalize, unit_names
+from nmx.plan import Plan, Ref, normalize
 from nmx.problems import Level, Problem
 
 
@@ -139,20 +141,32 @@ def tasks_without_lead(ctx: Context) -> Iterable[Problem]:
 @check("name-clash")
 def name_clashes(ctx: Context) -> Iterable[Problem]:
     owners: dict[str, Ref] = {}
-    entries = [("units", i, Ref("unit", u.id), unit_names(u)) for i, u in enumerate(ctx.plan.units)]
-    entries += [
-        ("groups", i, Ref("group", g.id), (g.id, g.name, *g.aliases)) for i, g in enumerate(ctx.plan.groups)
-    ]
-    for key, i, ref, names in entries:
-        for name in names:
-            other = owners.setdefault(normalize(name), ref)
-            if other == ref:
-                continue
-            path = (key, i)
-            if other.kind != ref.kind:
-                yield ctx.departments.problem(path, "unit-group-clash", t("unit_group_clash", name=name))
-            else:
-                yield ctx.departments.problem(path, "alias-clash", t("alias_clash", alias=name, a=other.id, b=ref.id))
+    for path, ref, name in _names(ctx.plan):
+        other = owners.setdefault(normalize(name), ref)
+        if other == ref:
+            continue
+        if other.kind != ref.kind:
+            yield ctx.departments.problem(path, "unit-group-clash", t("unit_group_clash", name=name))
+        else:
+            yield ctx.departments.problem(path, "alias-clash", t("alias_clash", alias=name, a=other.id, b=ref.id))
+
+
+def _names(plan: Plan) -> Iterable[tuple[tuple, Ref, str]]:
+    """Every name field of every unit, then of every group, with its path (as `unit_names` orders them)."""
+    for i, unit in enumerate(plan.units):
+        ref = Ref("unit", unit.id)
+        for key in ("id", "name", "full_name", "short_name"):
+            if getattr(unit, key):
+                yield ("units", i, key), ref, getattr(unit, key)
+        for key in ("aliases", "former_names"):
+            for j, name in enumerate(getattr(unit, key)):
+                yield ("units", i, key, j), ref, name
+    for i, group in enumerate(plan.groups):
+        ref = Ref("group", group.id)
+        yield ("groups", i, "id"), ref, group.id
+        yield ("groups", i, "name"), ref, group.name
+        for j, name in enumerate(group.aliases):
+            yield ("groups", i, "aliases", j), ref, name
 
 
 @check("group-empty")
@@ -164,42 +178,83 @@ def empty_groups(ctx: Context) -> Iterable[Problem]:
 
 @check("schedule")
 def schedules(ctx: Context) -> Iterable[Problem]:
-    from dateutil.rrule import rrulestr
+    from nmx.schedule_rules import period_bounds
 
-    from nmx.schedule_rules import dtstart, period_bounds
-
-    start, end = period_bounds(ctx.plan.meta)
-    if ctx.plan.meta.period.start > ctx.plan.meta.period.end:
-        yield ctx.tasks.problem(
-            ("plan", "period"), "period-order", t("period_order", start=start.date(), end=end.date())
-        )
+    meta = ctx.plan.meta
+    start, end = period_bounds(meta)
+    if meta.period.start > meta.period.end:
+        yield ctx.tasks.problem(("plan", "period"), "period-order", t("period_order", start=start.date(), end=end.date()))
         return
     for i, task in enumerate(ctx.plan.tasks):
-        windows = {s.id for s in task.schedules if isinstance(s, (Window, Quota)) and s.id}
+        windows = {s.id: s for s in task.schedules if isinstance(s, (Window, Quota)) and s.id}
         for j, sched in enumerate(task.schedules):
             path = ("tasks", i, "schedules", j)
             if isinstance(sched, (Window, Quota)):
-                try:
-                    rule = rrulestr(sched.rrule, dtstart=dtstart(ctx.plan.meta), forceset=True)
-                    first = rule.after(start, inc=True)
-                except (ValueError, TypeError, KeyError, OverflowError) as exc:
-                    yield ctx.tasks.problem(path + ("rrule",), "bad-rrule", t("bad_rrule", error=exc))
-                    continue
-                if first is None or first > end:
-                    yield ctx.tasks.problem(path + ("rrule",), "rrule-empty", t("rrule_empty"), Level.WARNING)
+                yield from _recurring(ctx, sched, path, start, end)
             elif isinstance(sched, Deadline):
-                if sched.after not in windows:
-                    yield ctx.tasks.problem(path + ("after",), "bad-after", t("bad_after", ref=sched.after))
-                if sched.due.day is not None and not 1 <= sched.due.day <= 31:
-                    yield ctx.tasks.problem(path + ("due", "day"), "bad-relative", t("bad_relative", error=sched.due.day))
+                yield from _deadline(ctx, sched, windows.get(sched.after), path, start, end)
             elif isinstance(sched, Once):
                 for key in ("date", "start"):
                     value = getattr(sched, key)
-                    if value is not None and not ctx.plan.meta.period.start <= value <= ctx.plan.meta.period.end:
+                    if value is not None and not meta.period.start <= value <= meta.period.end:
                         yield ctx.tasks.problem(
                             path + (key,), "date-outside",
                             t("date_outside", date=value, start=start.date(), end=end.date()),
                         )
+
+
+def _recurring(ctx: Context, sched: Window | Quota, path: tuple, start: dt.datetime, end: dt.datetime) -> Iterable[Problem]:
+    if isinstance(sched, Quota) and sched.count < 1:
+        yield ctx.tasks.problem(path + ("count",), "bad-quota", t("bad_quota", count=sched.count))
+    try:
+        first = _first_occurrence(sched.rrule, start)
+    except _BadRule as exc:
+        yield ctx.tasks.problem(path + ("rrule",), "bad-rrule", t("bad_rrule", error=exc))
+        return
+    if first is None or first > end:
+        yield ctx.tasks.problem(path + ("rrule",), "rrule-empty", t("rrule_empty"), Level.WARNING)
+
+
+def _deadline(
+    ctx: Context, sched: Deadline, window: Window | Quota | None, path: tuple, start: dt.datetime, end: dt.datetime
+) -> Iterable[Problem]:
+    from dateutil.relativedelta import relativedelta
+
+    if window is None:
+        yield ctx.tasks.problem(path + ("after",), "bad-after", t("bad_after", ref=sched.after))
+        return
+    if sched.due.day is not None and not 1 <= sched.due.day <= 31:
+        yield ctx.tasks.problem(path + ("due", "day"), "bad-relative", t("bad_relative", error=sched.due.day))
+        return
+    due = sched.due
+    try:  # the offset must give a real date from every window in the period
+        for opening in (start, end):
+            opening + relativedelta(months=due.months, weeks=due.weeks, days=due.days, day=due.day)
+    except (ValueError, OverflowError) as exc:
+        yield ctx.tasks.problem(path + ("due",), "bad-relative", t("bad_relative", error=exc))
+
+
+class _BadRule(Exception):
+    pass
+
+
+@lru_cache(maxsize=1024)
+def _first_occurrence(rule: str, start: dt.datetime) -> dt.datetime | None:
+    """First date of `rule` on or after `start` (its DTSTART unless the rule has one); _BadRule if it does not parse.
+
+    Cached: a large plan repeats the same few rules thousands of times.
+    """
+    from dateutil.rrule import rrulestr
+
+    from nmx.schedule_rules import rrule_error
+
+    error = rrule_error(rule)
+    if error:
+        raise _BadRule(error)
+    try:
+        return rrulestr(rule, dtstart=start, forceset=True).after(start, inc=True)
+    except (ValueError, TypeError, KeyError, OverflowError) as exc:
+        raise _BadRule(" ".join(str(exc).split())) from None
 
 
 @check("related")
@@ -216,5 +271,5 @@ def timezone(ctx: Context) -> Iterable[Problem]:
 
     try:
         ZoneInfo(ctx.plan.meta.timezone)
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: "Asia" is a folder of the tz database
         yield ctx.tasks.problem(("plan", "timezone"), "bad-timezone", t("bad_timezone", tz=ctx.plan.meta.timezone))

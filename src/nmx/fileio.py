@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 
 from nmx.errors import UsageError
@@ -27,10 +28,11 @@ def check_writable_target(path: Path) -> None:
         raise UsageError(t("output_dir_missing", path=parent))
 
 
-def write_atomic(path: Path, data: bytes | str) -> None:
+def write_atomic(path: Path, data: bytes | str | Iterable[str]) -> None:
     """Write `data` to `path` via a temporary file in the same folder, fsync'd and renamed.
 
-    Readers see the old file or the new one, never a half-written file.
+    Readers see the old file or the new one, never a half-written file. `data` may be
+    an iterable of text chunks, written as they come (large outputs never sit in memory whole).
     """
     if isinstance(data, str):
         data = data.encode("utf-8")
@@ -42,7 +44,11 @@ def write_atomic(path: Path, data: bytes | str) -> None:
         raise UsageError(t("output_not_writable", path=path, reason=exc.strerror or exc)) from None
     try:
         with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
+            if isinstance(data, bytes):
+                fh.write(data)
+            else:
+                for chunk in data:
+                    fh.write(chunk.encode("utf-8"))
             fh.flush()
             os.fsync(fh.fileno())
         if path.exists():
@@ -53,6 +59,9 @@ def write_atomic(path: Path, data: bytes | str) -> None:
     except OSError as exc:
         Path(tmp).unlink(missing_ok=True)
         raise UsageError(t("output_not_writable", path=path, reason=exc.strerror or exc)) from None
+    except BaseException:  # e.g. a chunk generator that failed: leave no temporary file behind
+        Path(tmp).unlink(missing_ok=True)
+        raise
 
 
 def _umask() -> int:

@@ -22,7 +22,7 @@ from nmx.plan import Plan
 from nmx.problems import Level, Problem
 from nmx.source import FILES, DataSource, read_files
 
-_CACHE_FORMAT = 1
+_CACHE_FORMAT = 2
 
 
 @dataclass
@@ -31,6 +31,7 @@ class Result:
     plan: Plan | None
     problems: list[Problem] = field(default_factory=list)
     cached: bool = False
+    key: str = ""  # the plan's cache key ('' without the cache); keys records/ledger entries too
 
     @property
     def errors(self) -> int:
@@ -43,6 +44,13 @@ class Result:
 
 def validate_files(files: dict[str, bytes], names: dict[str, str]) -> tuple[Plan | None, list[Problem]]:
     """Validate the two files' bytes; `names` gives the file name shown in problems."""
+    from nmx.loader import paused_gc
+
+    with paused_gc():  # a large plan is a million short-lived objects, none of them cyclic
+        return _validate_files(files, names)
+
+
+def _validate_files(files: dict[str, bytes], names: dict[str, str]) -> tuple[Plan | None, list[Problem]]:
     from nmx.checks import Context, run_checks
     from nmx.loader import parse
     from nmx.validation import FILE_MODELS, validate_document
@@ -67,8 +75,22 @@ def validate_files(files: dict[str, bytes], names: dict[str, str]) -> tuple[Plan
     return plan, problems
 
 
-def load(source: DataSource, use_cache: bool = True) -> Result:
-    """Validate the plan in `source`, from the cache when its bytes were seen before."""
+def load(source: DataSource, use_cache: bool = True, extras: bool = True) -> Result:
+    """Validate the plan in `source`, from the cache when its bytes were seen before.
+
+    With `extras`, the optional records.yaml and ledger.yaml are validated too (each
+    cached under the plan's key and its own bytes); `load_plan` leaves them out.
+    """
+    result = _load_plan(source, use_cache)
+    if extras:
+        from nmx.supervision.files import extra_problems
+
+        result.problems = sorted(result.problems + extra_problems(source.path, result.plan, result.key),
+                                 key=Problem.sort_key)
+    return result
+
+
+def _load_plan(source: DataSource, use_cache: bool) -> Result:
     files = read_files(source)
     names = {name: display(source.path / name) for name in FILES}
     use_cache = use_cache and not os.environ.get("NMX_NO_CACHE")
@@ -76,16 +98,16 @@ def load(source: DataSource, use_cache: bool = True) -> Result:
     if use_cache:
         hit = _read_cache(key)
         if hit is not None:
-            return Result(source, hit[0], hit[1], cached=True)
+            return Result(source, hit[0], list(hit[1]), cached=True, key=key)
     plan, problems = validate_files(files, names)
     if use_cache and plan is not None:
         _write_cache(key, (plan, problems))
-    return Result(source, plan, problems)
+    return Result(source, plan, problems, key=key)
 
 
 def load_plan(source: DataSource) -> Plan:
     """The valid plan in `source`, or DataError listing why not."""
-    result = load(source)
+    result = load(source, extras=False)
     if result.plan is None:
         raise DataError(t("data_invalid", n=result.errors, path=source.path), result.problems)
     return result.plan

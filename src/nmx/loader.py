@@ -8,7 +8,10 @@ as it goes and recording where every value came from.
 
 from __future__ import annotations
 
+import gc
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import yaml
@@ -17,19 +20,67 @@ from nmx.i18n import t
 from nmx.problems import Level, Problem
 
 try:  # the C composer where libyaml is available
-    from yaml import CSafeLoader as _Loader
+    from yaml import CSafeLoader as _BaseLoader
 except ImportError:  # pragma: no cover - depends on the PyYAML build
-    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+    from yaml import SafeLoader as _BaseLoader  # type: ignore[assignment]
+
+
+class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
+    """The safe loader, made cheaper per node for large files.
+
+    A large plan repeats the same few thousand words (kinds, labels, unit names)
+    hundreds of thousands of times: the tag of each plain scalar is remembered instead
+    of going through the resolver's regexes again. The safe loader has no path
+    resolvers, so every other node gets the default tag and the descend/ascend hooks
+    that exist for path resolvers do nothing.
+    """
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self._plain_tags: dict[str, str] = {}
+
+    def resolve(self, kind, value, implicit):  # type: ignore[no-untyped-def]
+        if kind is yaml.ScalarNode:
+            if not implicit[0]:
+                return _STR
+            tag = self._plain_tags.get(value)
+            if tag is None:
+                tag = self._plain_tags[value] = super().resolve(kind, value, implicit)
+            return tag
+        return _MAP if kind is yaml.MappingNode else _SEQ
+
+    def descend_resolver(self, current_node, current_index):  # type: ignore[no-untyped-def]
+        pass
+
+    def ascend_resolver(self):  # type: ignore[no-untyped-def]
+        pass
+
+
+assert not _BaseLoader.yaml_path_resolvers, "the shortcuts in _Loader assume no path resolvers"
 
 Path_ = tuple  # a path inside the document: ("tasks", 3, "lead", 0)
 
-#: Maximum number of nodes an expanded document may have. Aliases count each
-#: time they are followed; the bundled plan has about 1,500 nodes.
-ALIAS_BUDGET = 1_000_000
+#: Maximum number of nodes that aliases may add to a document: each time an alias
+#: is followed, the nodes below its anchor count again. The bundled plan uses no
+#: aliases; a hand-written plan that shares a few lists stays far below this. It
+#: bounds what pydantic sees, however the aliases nest ("billion laughs").
+ALIAS_BUDGET = 100_000
+#: Maximum nesting of collections. The plan needs 7 levels; the builder recurses
+#: once per level, so this also keeps it far from Python's recursion limit (and
+#: below libyaml's own limit of 1,000, whose error message is less clear).
+MAX_DEPTH = 64
 
 _TAG = "tag:yaml.org,2002:"
+_STR, _SEQ, _MAP, _MERGE = _TAG + "str", _TAG + "seq", _TAG + "map", _TAG + "merge"
+# Scalars kept as text: dates are parsed (and checked) by the models; a plain '=' or a
+# '<<' that is not a key are text too (YAML 1.1's value and merge types exist only as keys).
+_TEXT_TAGS = frozenset(_TAG + name for name in ("str", "timestamp", "value", "merge"))
 _BOOL_WORDS = {"true", "false", "True", "False", "TRUE", "FALSE"}
 _SEXAGESIMAL = re.compile(r"^[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?$")
+# Integers YAML 1.1 reads differently from YAML 1.2 (and from a person): 010 is
+# octal 8, 0b11 is 3, 1_000 is 1000.
+_YAML11_INT = re.compile(r"^[-+]?(?:0[0-7_]+|0b[01_]+|[0-9][0-9]*_[0-9_]*)$")
+_C_LOADER = _BaseLoader.__name__.startswith("C")  # libyaml reports reader errors by byte offset
 _constructor = yaml.constructor.SafeConstructor()
 
 
@@ -83,8 +134,30 @@ def decode(raw: bytes, doc: Document) -> str | None:
         return None
 
 
+@contextmanager
+def paused_gc() -> Iterator[None]:
+    """Pause the cyclic garbage collector while building large acyclic data.
+
+    Composing a 6 MB file allocates about a million nodes and marks; the collector
+    would walk them all again and again as they pile up, which costs three times
+    the parse itself. Nothing built here is cyclic (recursive aliases are refused).
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def parse(raw: bytes, file: str) -> Document:
     """Parse one YAML file's bytes into plain data, collecting every problem found."""
+    with paused_gc():
+        return _parse(raw, file)
+
+
+def _parse(raw: bytes, file: str) -> Document:
     doc = Document(file)
     text = decode(raw, doc)
     if text is None:
@@ -104,13 +177,24 @@ def parse(raw: bytes, file: str) -> Document:
             problem_text = t("multi_document")
             rule = "multi-document"
         else:
+            problem = _one_line(problem)
+            if exc.context and exc.context_mark and mark and exc.context_mark.line != mark.line:
+                # e.g. an unclosed '[' is found on a later line: say where it opened
+                problem = t("yaml_context", problem=problem, context=exc.context, line=exc.context_mark.line + 1)
             problem_text = t("yaml_syntax", problem=problem)
             rule = "syntax"
-        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        line, col = _clamp(text, mark.line + 1, mark.column + 1) if mark else (1, 1)
         doc.problems.append(Problem(file, line, col, Level.ERROR, rule, problem_text))
         return doc
-    except yaml.YAMLError as exc:  # e.g. a reader error without a mark
-        doc.problems.append(Problem(file, 1, 1, Level.ERROR, "syntax", t("yaml_syntax", problem=exc)))
+    except yaml.reader.ReaderError as exc:  # a character YAML does not allow
+        line, col = _reader_position(text, exc.position)
+        what = f"#x{exc.character:04x}" if isinstance(exc.character, int) else repr(exc.character)
+        problem = f"unacceptable character {what}: {exc.reason}"
+        doc.problems.append(Problem(file, line, col, Level.ERROR, "syntax", t("yaml_syntax", problem=problem)))
+        return doc
+    except (yaml.YAMLError, RecursionError) as exc:  # RecursionError: the pure-Python composer
+        problem = _one_line(str(exc)) or type(exc).__name__
+        doc.problems.append(Problem(file, 1, 1, Level.ERROR, "syntax", t("yaml_syntax", problem=problem)))
         return doc
     finally:
         loader.dispose()
@@ -118,22 +202,81 @@ def parse(raw: bytes, file: str) -> Document:
         doc.problems.append(Problem(file, 1, 1, Level.ERROR, "empty", t("empty_file")))
         return doc
     try:
+        if "&" in text:  # without an anchor there is no alias to follow
+            _check_aliases(node)
         doc.data = _Builder(doc).build(node, ())
-    except _BudgetExceeded:
-        doc.data = None
-        doc.positions.clear()
-        line, col = node.start_mark.line + 1, node.start_mark.column + 1
-        doc.problems.append(
-            Problem(file, line, col, Level.ERROR, "alias-budget", t("alias_budget", budget=ALIAS_BUDGET))
-        )
+    except _GraphError as exc:
+        line, col = exc.node.start_mark.line + 1, exc.node.start_mark.column + 1
+        doc.problems.append(Problem(file, line, col, Level.ERROR, exc.rule, exc.message))
         return doc
     if not isinstance(doc.data, dict):
         doc.problems.append(doc.problem((), "structure", t("top_not_mapping")))
     return doc
 
 
-class _BudgetExceeded(Exception):
-    pass
+def _clamp(text: str, line: int, col: int) -> tuple[int, int]:
+    """libyaml puts end-of-file errors on the line after a last line without a newline."""
+    lines = text.split("\n")
+    if line <= len(lines):
+        return line, col
+    return len(lines), len(lines[-1]) + 1
+
+
+def _one_line(text: str) -> str:
+    return " ".join(str(text).split())
+
+
+def _reader_position(text: str, position: int) -> tuple[int, int]:
+    """Line and column of a reader error's offset (bytes of UTF-8 for libyaml, else characters)."""
+    before = text.encode("utf-8")[:position].decode("utf-8", "replace") if _C_LOADER else text[:position]
+    return before.count("\n") + 1, len(before) - (before.rfind("\n") + 1) + 1
+
+
+class _GraphError(Exception):
+    def __init__(self, node: yaml.Node, rule: str, message: str) -> None:
+        super().__init__(message)
+        self.node, self.rule, self.message = node, rule, message
+
+
+def _children(node: yaml.Node) -> list[yaml.Node]:
+    if isinstance(node, yaml.MappingNode):
+        return [n for pair in node.value for n in pair]
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    return []
+
+
+def _check_aliases(root: yaml.Node) -> None:
+    """Refuse recursive aliases and alias expansion beyond the budget, before building.
+
+    One pass over the composed graph, each node visited once whatever the aliases,
+    so a "billion laughs" file is refused in microseconds at the collection where the
+    budget runs out. Iterative, so a deep document cannot exhaust Python's stack.
+    """
+    size: dict[int, int] = {}  # node → nodes in its expansion
+    on_path: set[int] = {id(root)}
+    stack = [(root, iter(_children(root)))]
+    added = 0
+    while stack:
+        node, children = stack[-1]
+        for child in children:
+            key = id(child)
+            if key in size:  # seen before: an alias, expanded once more
+                added += size[key]
+                if added > ALIAS_BUDGET:
+                    raise _GraphError(node, "alias-budget", t("alias_budget", budget=ALIAS_BUDGET))
+            elif key in on_path:
+                raise _GraphError(node, "alias-recursive", t("alias_recursive"))
+            elif isinstance(child, yaml.ScalarNode):
+                size[key] = 1
+            else:
+                on_path.add(key)
+                stack.append((child, iter(_children(child))))
+                break
+        else:
+            stack.pop()
+            on_path.discard(id(node))
+            size[id(node)] = 1 + sum(size[id(c)] for c in _children(node))
 
 
 class _Builder:
@@ -141,62 +284,71 @@ class _Builder:
 
     def __init__(self, doc: Document) -> None:
         self.doc = doc
-        self.budget = ALIAS_BUDGET
+        self.positions = doc.positions
 
-    def build(self, node: yaml.Node, path: Path_) -> object:
-        self.budget -= 1
-        if self.budget < 0:
-            raise _BudgetExceeded
-        self.doc.positions[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
-        if isinstance(node, yaml.MappingNode):
+    def build(self, node: yaml.Node, path: Path_, pos: tuple[int, int] | None = None) -> object:
+        """The data of `node`; `pos` is where `path` is reported (a mapping value: its key)."""
+        if len(path) >= MAX_DEPTH:  # the path grows by one per level: recursion stays bounded
+            raise _GraphError(node, "nesting-depth", t("nesting_depth", depth=MAX_DEPTH))
+        if pos is None:
+            pos = (node.start_mark.line + 1, node.start_mark.column + 1)
+        self.positions[path] = pos
+        kind = type(node)
+        if kind is yaml.ScalarNode:
+            return node.value if node.tag in _TEXT_TAGS else self._scalar(node, path)
+        if kind is yaml.MappingNode:
             return self._mapping(node, path)
-        if isinstance(node, yaml.SequenceNode):
-            if node.tag != _TAG + "seq":
-                return self._bad_tag(node, path)
-            return [self.build(item, path + (i,)) for i, item in enumerate(node.value)]
-        return self._scalar(node, path)
+        if node.tag != _SEQ:
+            return self._bad_tag(node, path)
+        build = self.build
+        return [build(item, path + (i,)) for i, item in enumerate(node.value)]
 
     def _mapping(self, node: yaml.MappingNode, path: Path_) -> object:
-        if node.tag != _TAG + "map":
+        if node.tag != _MAP:
             return self._bad_tag(node, path)
         out: dict[str, object] = {}
         first_line: dict[str, int] = {}
         for key_node, value_node in node.value:
-            key_pos = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
-            if key_node.tag == _TAG + "merge":
-                self._add(key_pos, path, "merge-key", t("merge_key"))
-                continue
-            if not isinstance(key_node, yaml.ScalarNode):
+            mark = key_node.start_mark
+            key_pos = (mark.line + 1, mark.column + 1)
+            if type(key_node) is not yaml.ScalarNode:
                 self._add(key_pos, path, "key-type", t("complex_key"))
                 continue
+            if key_node.tag == _MERGE:
+                self._add(key_pos, path, "merge-key", t("merge_key"))
+                continue
             key = key_node.value
-            if key in out or key in first_line:
+            if key in first_line:
                 self._add(key_pos, path + (key,), "duplicate-key", t("duplicate_key", key=key, line=first_line[key]))
                 continue
             first_line[key] = key_pos[0]
-            out[key] = self.build(value_node, path + (key,))
-            self.doc.positions[path + (key,)] = key_pos
+            out[key] = self.build(value_node, path + (key,), key_pos)
         return out
 
     def _scalar(self, node: yaml.ScalarNode, path: Path_) -> object:
         tag = node.tag
         value = node.value
-        if tag == _TAG + "str" or tag == _TAG + "timestamp":
-            return value  # dates are parsed (and checked) by the models
         if tag == _TAG + "null":
             return None
-        if tag == _TAG + "bool":
-            if node.style is None and value not in _BOOL_WORDS:
+        if tag == _TAG + "bool":  # plain style is '' from libyaml, None from the Python parser
+            if not node.style and value not in _BOOL_WORDS:
                 self._add_at(node, path, "yaml11-bool", t("yaml11_bool", value=value))
                 return value
             return value.lower() == "true"
         if tag in (_TAG + "int", _TAG + "float"):
-            if node.style is None and _SEXAGESIMAL.match(value):
+            if not node.style and _SEXAGESIMAL.match(value):
                 self._add_at(node, path, "yaml11-sexagesimal", t("yaml11_sexagesimal", value=value))
                 return value
-            if tag == _TAG + "int":
+            if tag == _TAG + "float":
+                return _constructor.construct_yaml_float(node)
+            if _YAML11_INT.match(value):
+                self._add_at(node, path, "yaml11-int", t("yaml11_int", value=value))
+                return value
+            try:
                 return _constructor.construct_yaml_int(node)
-            return _constructor.construct_yaml_float(node)
+            except ValueError:  # more digits than Python converts (sys.get_int_max_str_digits)
+                self._add_at(node, path, "bad-number", t("bad_number", value=value[:20] + "…"))
+                return value
         return self._bad_tag(node, path)
 
     def _bad_tag(self, node: yaml.Node, path: Path_) -> None:

@@ -1,6 +1,7 @@
 """The plan's data model.
 
-These are frozen stdlib dataclasses that pydantic validates (see `validation.py`)
+These are frozen stdlib dataclasses (no __slots__: unpickling those costs a
+fields() call per object) that pydantic validates (see `validation.py`)
 with `extra="forbid"`. They are not `BaseModel`s so that a command answering from
 the validated-plan cache does not pay for importing pydantic and building its
 validators: that alone costs more than the whole command is allowed to take.
@@ -19,7 +20,7 @@ _FORBID = {"extra": "forbid", "strict": False, "str_strip_whitespace": False}
 
 def model(cls):  # the shared "base class": one decorator, one config
     cls.__pydantic_config__ = _FORBID
-    return dataclass(frozen=True, slots=True, kw_only=True)(cls)
+    return dataclass(frozen=True, kw_only=True)(cls)
 
 
 class UnitKind(str, Enum):
@@ -43,6 +44,8 @@ class Span(str, Enum):
 
 @model
 class Period:
+    """The dates a plan covers, both inclusive."""
+
     start: _dt.date
     end: _dt.date
 
@@ -59,6 +62,8 @@ class Channel:
 
 @model
 class PlanMeta:
+    """The plan document: title, number, issuer, period, time zone."""
+
     title: str
     doc_number: str
     issuer: str
@@ -83,6 +88,8 @@ class Relative:
 
 @model
 class _ScheduleBase:
+    """What every schedule entry says: what is done, when in words, for whom."""
+
     what: str
     label: str
     id: str | None = None
@@ -121,6 +128,8 @@ class Quota(_ScheduleBase):
 
 @model
 class Once(_ScheduleBase):
+    """A one-off on a date."""
+
     kind: Literal["once"]
     date: _dt.date
     start: _dt.date | None = None
@@ -156,6 +165,8 @@ DATED_KINDS = ("window", "deadline", "quota", "once")
 
 @model
 class Task:
+    """One task of the plan: an annex row (A*), a main task (M*) or a requirement (R*)."""
+
     id: str
     title: str
     text: str
@@ -169,12 +180,16 @@ class Task:
 
 @model
 class TasksFile:
+    """tasks.yaml."""
+
     plan: PlanMeta
     tasks: tuple[Task, ...]
 
 
 @model
 class Unit:
+    """A unit the plan names."""
+
     id: str
     name: str
     full_name: str
@@ -188,6 +203,8 @@ class Unit:
 
 @model
 class Group:
+    """A collective name the plan uses for several units."""
+
     id: str
     name: str
     members: tuple[str, ...] = ()
@@ -211,6 +228,8 @@ class Action:
 
 @model
 class DepartmentsFile:
+    """departments.yaml."""
+
     units: tuple[Unit, ...]
     groups: tuple[Group, ...] = ()
     actions: tuple[Action, ...] = ()

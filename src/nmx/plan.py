@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from nmx.models import Action, DepartmentsFile, Group, PlanMeta, Task, TasksFile, Unit
 
@@ -13,8 +14,9 @@ def normalize(name: str) -> str:
     return "".join(unicodedata.normalize("NFKC", name).split())
 
 
-@dataclass(frozen=True, slots=True)
-class Ref:
+class Ref(NamedTuple):
+    """What a name stands for. A NamedTuple: the cache unpickles thousands of these."""
+
     kind: str  # "unit" or "group"
     id: str
 

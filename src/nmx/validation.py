@@ -14,12 +14,14 @@ from nmx import models
 from nmx.i18n import t
 from nmx.loader import Document
 from nmx.problems import Problem
+from nmx.supervision.models import FILE_MODELS as SUPERVISION_MODELS
 
 models.ScheduleField = Annotated[models.Schedule, Field(discriminator="kind")]  # type: ignore[misc]
 
 FILE_MODELS: dict[str, type] = {
     "tasks.yaml": models.TasksFile,
     "departments.yaml": models.DepartmentsFile,
+    **SUPERVISION_MODELS,  # the optional records.yaml and ledger.yaml
 }
 
 
@@ -44,6 +46,7 @@ def _problem(doc: Document, err: dict) -> Problem:
         path = path[:-1]
     elif kind in ("extra_forbidden", "unexpected_keyword_argument"):
         message = t("model_extra", field=path[-1] if path else "?")
+        kind = "unknown_key"  # one rule name, whichever way pydantic words it
     else:
         message = t("model_other", msg=err["msg"])
         if isinstance(err.get("input"), bool) and kind == "string_type":
