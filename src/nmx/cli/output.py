@@ -15,20 +15,27 @@ BOM = "\ufeff"
 
 
 def console(file: Any = None, width: int | None = None):
+    """A Rich console; plain (no escape codes at all) for files, pipes and NO_COLOR.
+
+    Rich on its own keeps bold/dim/italic under NO_COLOR and honours FORCE_COLOR even
+    when writing to a file, so the style decision is made here, once.
+    """
     from rich.console import Console
 
-    return Console(file=file, width=width, highlight=False, soft_wrap=False, emoji=False)
+    plain = file is not None or plain_terminal()
+    return Console(file=file, width=width, highlight=False, soft_wrap=False, emoji=False,
+                   color_system=None if plain else "auto")
 
 
 def to_text(rendered: Any, width: int = 100) -> str:
-    """A Rich renderable as plain text (for --output); strings pass through."""
+    """A Rich renderable as plain text (for --output and pipes); strings pass through."""
     if isinstance(rendered, (str, bytes)):
         return rendered  # type: ignore[return-value]
     import io
 
     buf = io.StringIO()
     console(file=buf, width=width).print(rendered)
-    return buf.getvalue()
+    return "".join(line.rstrip() + "\n" for line in buf.getvalue().splitlines())
 
 
 def emit(rendered: Any, fmt: Format, output: Path | None) -> None:
@@ -47,6 +54,10 @@ def emit(rendered: Any, fmt: Format, output: Path | None) -> None:
         return
     if isinstance(rendered, str):
         sys.stdout.write(rendered)
+        sys.stdout.flush()
+        return
+    if plain_terminal():  # a pipe, a file or NO_COLOR: the same table, as plain text
+        sys.stdout.write(to_text(rendered, width=console().width))
         sys.stdout.flush()
         return
     console().print(rendered)

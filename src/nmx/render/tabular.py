@@ -70,17 +70,17 @@ def render_table(view: View) -> Any:
     from rich.table import Table
     from rich.text import Text
 
-    table = Table(
-        title=view.title, box=box.SIMPLE_HEAD if view.show_header else None,
-        show_header=view.show_header, title_justify="left",
-    )
+    # The title is a line of its own: as Table(title=…) Rich would wrap it to the table's
+    # width, which for a narrow table (few rows, short cells) splits it over several lines.
+    table = Table(box=box.SIMPLE_HEAD if view.show_header else None, show_header=view.show_header)
     for col in view.columns:
         table.add_column(col.label, max_width=col.max_width, no_wrap=col.no_wrap, overflow="fold")
     for row in view.rows:
         table.add_row(*(Text(view.cell(row, c.key)) for c in view.columns))
-    if not view.notes:
+    title = [Text(view.title, style="italic")] if view.title else []
+    if not view.notes and not title:
         return table
-    return Group(table, *(Text(n, style="dim") for n in view.notes))
+    return Group(*title, table, *(Text(n, style="dim") for n in view.notes))
 
 
 __all__ = ["guard_formula", "to_json", "cell_text"]

@@ -1,0 +1,121 @@
+"""`nmx duties`, `nmx departments`, `nmx tasks`, `nmx matrix`: who does what under the plan."""
+
+from __future__ import annotations
+
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from nmx.cli.app import DataOpt, FormatOpt, OutputOpt, command, require_format
+from nmx.render import TABULAR, Format
+
+
+class Role(str, Enum):
+    LEAD = "lead"
+    SUPPORT = "support"
+
+
+def _plan(data: Path | None):
+    from nmx.load import load_plan
+    from nmx.source import locate
+
+    return load_plan(locate(data))
+
+
+@command(name="duties")
+def duties_cmd(
+    dept: Annotated[str, typer.Argument(metavar="DEPT", help="单位：id、名称、全称、别名、县区简称或拼音（如 jtysj）。", show_default=False)],
+    role: Annotated[Optional[Role], typer.Option("--role", "-r", help="只看牵头（lead）或配合（support）。",
+                                                 case_sensitive=False, show_default=False)] = None,
+    data: DataOpt = None,
+    fmt: FormatOpt = Format.TABLE,
+    output: OutputOpt = None,
+) -> None:
+    """列出方案交给一个单位的全部任务：牵头还是配合、经由哪个分组、何时、报送谁、依据哪一条。
+
+    示例：nmx duties 市交通运输局 --format json
+    """
+    from nmx.cli.output import show
+    from nmx.duties import duties_for
+    from nmx.duty_views import duties_view
+    from nmx.match import find_unit
+
+    require_format(fmt, TABULAR)
+    plan = _plan(data)
+    unit = find_unit(plan, dept)
+    view = duties_view(unit, duties_for(plan, unit), compact=fmt is Format.TABLE, role=role.value if role else None)
+    show(view, fmt, output)
+
+
+@command(name="departments")
+def departments_cmd(
+    kind: Annotated[Optional[str], typer.Option("--kind", "-k", help="只列此类别：party、government、county、media、enterprise、people、finance、office。",
+                                                show_default=False)] = None,
+    group: Annotated[Optional[str], typer.Option("--group", "-g", help="只列此分组的成员（分组名称或 id）。", show_default=False)] = None,
+    data: DataOpt = None,
+    fmt: FormatOpt = Format.TABLE,
+    output: OutputOpt = None,
+) -> None:
+    """列出全部单位：全称、类别、别名、所属分组、牵头和配合的任务数。
+
+    示例：nmx departments --kind county
+    """
+    from nmx.cli.output import show
+    from nmx.departments import select_units
+    from nmx.duties import tallies
+    from nmx.duty_views import departments_view
+
+    require_format(fmt, TABULAR)
+    plan = _plan(data)
+    units, notes = select_units(plan, kind, group)
+    view = departments_view(plan, units, tallies(plan), compact=fmt is Format.TABLE)
+    view.notes = notes + view.notes
+    show(view, fmt, output)
+
+
+@command(name="tasks")
+def tasks_cmd(
+    task_id: Annotated[Optional[str], typer.Argument(metavar="[ID]", help="任务编号（如 A6、M2）；省略时列出全部任务。",
+                                                     show_default=False)] = None,
+    data: DataOpt = None,
+    fmt: FormatOpt = Format.TABLE,
+    output: OutputOpt = None,
+) -> None:
+    """列出方案的全部任务；给出编号时显示该任务的原文、单位（原文和展开）、时间安排和依据。
+
+    示例：nmx tasks M2
+    """
+    from nmx.cli.output import show
+    from nmx.match import find_task
+    from nmx.duty_views import task_view, tasks_view
+
+    require_format(fmt, TABULAR)
+    plan = _plan(data)
+    if task_id is None:
+        view = tasks_view(plan, compact=fmt is Format.TABLE)
+    else:
+        view = task_view(plan, find_task(plan, task_id))
+    show(view, fmt, output)
+
+
+@command(name="matrix")
+def matrix_cmd(
+    expand: Annotated[bool, typer.Option("--expand", "-e", help="把分组展开成单位。")] = False,
+    data: DataOpt = None,
+    fmt: FormatOpt = Format.TABLE,
+    output: OutputOpt = None,
+) -> None:
+    """责任矩阵：任务 × 单位，● 牵头 ○ 配合，分组按原文或展开（--expand）。
+
+    终端表格按任务列出单位；完整的网格请用 csv、md 或 json。
+    示例：nmx matrix --expand --format csv --output 矩阵.csv
+    """
+    from nmx.cli.output import show
+    from nmx.duty_views import matrix_view
+    from nmx.matrix import matrix
+
+    require_format(fmt, TABULAR)
+    plan = _plan(data)
+    show(matrix_view(plan, matrix(plan, expand), compact=fmt is Format.TABLE), fmt, output)
