@@ -1,0 +1,281 @@
+"""The schedule engine: the plan's date rules turned into dated items.
+
+Pure functions over the plan. "Today" is never read here; callers pass ranges.
+Windows come from their RRULE (python-dateutil), each `span` long and clipped to
+the plan's period; a deadline is a relativedelta from each occurrence of the window
+it follows; a quota is one item per occurrence, due on the window's last day; a
+once is its date. Standing, irregular and undated entries have no dates and are
+listed apart by `undated` — never given invented ones. Only dates inside the plan's
+period are produced: an occurrence whose due day falls outside it is dropped.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from functools import lru_cache
+from operator import attrgetter
+from typing import NamedTuple
+
+from nmx.errors import UsageError
+from nmx.i18n import t
+from nmx.models import Deadline, Once, Quota, Relative, Span, Task, Window
+from nmx.plan import Plan
+
+_DAY = dt.timedelta(days=1)
+
+
+class Item(NamedTuple):
+    """One dated occurrence of a schedule entry (an immutable record; NamedTuple because a
+    10,000-task plan yields some 200,000 of them and a frozen dataclass is ten times slower to build)."""
+
+    task: str                   # task id
+    index: int                  # position of the schedule entry in task.schedules
+    kind: str                   # "window" | "deadline" | "quota" | "once"
+    title: str                  # task.title
+    what: str                   # schedule.what
+    label: str                  # schedule.label, as the plan says it
+    start: dt.date
+    due: dt.date
+    period: str                 # "YYYY-MM" of the window start (a deadline: its window's; once: its date)
+    count: int | None           # quota size, else None
+    lead: tuple[str, ...]       # unit ids, groups expanded
+    support: tuple[str, ...]    # unit ids, groups expanded
+    deliver_to: str | None      # as the plan writes it
+    source: str                 # schedule.source or task.source
+    unlisted: tuple[str, ...] = ()  # names of bound groups whose members the plan does not list
+    schedule_id: str | None = None  # schedule.id (e.g. "focus", "report")
+    note: str | None = None         # schedule.note
+
+    @property
+    def units(self) -> tuple[str, ...]:
+        """Lead then support unit ids, without repeats."""
+        return self.lead + tuple(u for u in self.support if u not in self.lead)
+
+
+class UndatedItem(NamedTuple):
+    """A standing (常态化), irregular (不定期) or undated one-off entry: no date on purpose."""
+
+    task: str
+    index: int
+    kind: str                   # "standing" | "irregular" | "undated"
+    title: str
+    what: str
+    label: str
+    lead: tuple[str, ...]
+    support: tuple[str, ...]
+    deliver_to: str | None
+    source: str
+    unlisted: tuple[str, ...] = ()
+    schedule_id: str | None = None
+    note: str | None = None
+
+    @property
+    def units(self) -> tuple[str, ...]:
+        return self.lead + tuple(u for u in self.support if u not in self.lead)
+
+
+# --- public API ---------------------------------------------------------------------
+def items(
+    plan: Plan, start: dt.date, end: dt.date, *, units: set[str] | None = None, task: str | None = None,
+) -> list[Item]:
+    """Every dated item whose [start, due] overlaps [start, end], sorted by (due, task order, index).
+
+    `units` keeps items that bind at least one of these unit ids (lead or support,
+    groups expanded); `task` keeps one task's items (UsageError when unknown).
+    """
+    lo, hi = max(start, plan.meta.period.start), min(end, plan.meta.period.end)
+    if lo > hi:
+        return []
+    out: list[Item] = []
+    for tk in _tasks(plan, task):
+        binding = _binding(plan, tk)
+        if units is not None and units.isdisjoint(binding[0]) and units.isdisjoint(binding[1]):
+            continue
+        out += [i for i in task_items(plan, tk, binding) if i.start <= hi and i.due >= lo]
+    # built in (task order, index, start) order already: a stable sort by due finishes the job
+    out.sort(key=attrgetter("due"))
+    return out
+
+
+def undated(plan: Plan, *, units: set[str] | None = None, task: str | None = None) -> list[UndatedItem]:
+    """Standing, irregular and undated entries in plan order, listed apart from dated items."""
+    out: list[UndatedItem] = []
+    for tk in _tasks(plan, task):
+        lead, support, unlisted = _binding(plan, tk)
+        if units is not None and units.isdisjoint(lead) and units.isdisjoint(support):
+            continue
+        for index, sched in enumerate(tk.schedules):
+            if sched.kind in ("standing", "irregular", "undated"):
+                out.append(UndatedItem(
+                    tk.id, index, sched.kind, tk.title, sched.what, sched.label, lead, support,
+                    sched.deliver_to, sched.source or tk.source, unlisted, sched.id, sched.note,
+                ))
+    return out
+
+
+def task_items(plan: Plan, tk: Task, binding: tuple | None = None) -> list[Item]:
+    """All dated items of one task inside the plan's period, in schedule order."""
+    lead, support, unlisted = binding or _binding(plan, tk)
+    first, last = plan.meta.period.start, plan.meta.period.end
+    out: list[Item] = []
+    for index, sched in enumerate(tk.schedules):
+        dated = _dates(tk, sched, first, last)
+        if not dated:
+            continue
+        count = sched.count if isinstance(sched, Quota) else None
+        source = sched.source or tk.source
+        make = Item._make  # tuple.__new__ directly: a 200,000-item year spends its time here
+        out += [make((tk.id, index, sched.kind, tk.title, sched.what, sched.label, start, due, period, count,
+                      lead, support, sched.deliver_to, source, unlisted, sched.id, sched.note))
+                for start, due, period in dated]
+    return out
+
+
+def _dates(tk: Task, sched, first: dt.date, last: dt.date) -> tuple[tuple[dt.date, dt.date, str], ...]:
+    """(start, due, period) of each occurrence of one entry, inside [first, last]."""
+    if isinstance(sched, (Window, Quota)):
+        return _window_dates(sched.rrule, sched.span, first, last)
+    if isinstance(sched, Deadline):
+        window = next((s for s in tk.schedules if isinstance(s, (Window, Quota)) and s.id == sched.after), None)
+        if window is None:  # validation reports a dangling `after`
+            return ()
+        return _deadline_dates(window.rrule, window.span, sched.due, first, last)
+    if isinstance(sched, Once) and first <= sched.date <= last:
+        begin = min(sched.start or sched.date, sched.date)
+        return ((max(begin, first), sched.date, _ym(sched.date)),)
+    return ()
+
+
+@lru_cache(maxsize=256)
+def _window_dates(rrule: str, span: Span, first: dt.date, last: dt.date) -> tuple[tuple[dt.date, dt.date, str], ...]:
+    return tuple((max(begin, first), min(end, last), _ym(begin)) for begin, end in windows_of(rrule, span, first, last))
+
+
+@lru_cache(maxsize=256)
+def _deadline_dates(
+    rrule: str, span: Span, due: Relative, first: dt.date, last: dt.date,
+) -> tuple[tuple[dt.date, dt.date, str], ...]:
+    return tuple((max(begin, first), day, _ym(opened))
+                 for opened, begin, day in deadlines_of(rrule, span, due, first, last) if first <= day <= last)
+
+
+# --- rules → dates (cached: many tasks share a rule) ---------------------------------------
+@lru_cache(maxsize=256)
+def windows_of(
+    rrule: str, span: Span, first: dt.date, last: dt.date, dtstart: dt.date | None = None,
+) -> tuple[tuple[dt.date, dt.date], ...]:
+    """(first day, last day) of each window opened by `rrule` that overlaps [first, last], unclipped.
+
+    The rule starts at `dtstart` (default `first`: the plan's period start) unless it
+    carries its own DTSTART.
+    """
+    from dateutil.rrule import rrulestr
+
+    rule = rrulestr(rrule, dtstart=dt.datetime.combine(dtstart or first, dt.time()), forceset=True)
+    # a window opened up to one span before `first` may still reach into it
+    lookback = dt.datetime.combine(first, dt.time()) - _span_delta(span) + _DAY
+    out = []
+    for occ in rule.between(lookback, dt.datetime.combine(last, dt.time(23, 59, 59)), inc=True):
+        begin = occ.date()
+        finish = window_end(begin, span)
+        if finish >= first:
+            out.append((begin, finish))
+    return tuple(out)
+
+
+@lru_cache(maxsize=256)
+def deadlines_of(
+    rrule: str, span: Span, due: Relative, first: dt.date, last: dt.date,
+) -> tuple[tuple[dt.date, dt.date, dt.date], ...]:
+    """(window's first day, day after the window, due day) per window; due day = window's first day + `due`.
+
+    Windows that open before `first` are included: their deadline may still fall in the period.
+    """
+    from dateutil.relativedelta import relativedelta
+
+    delta = relativedelta(months=due.months, weeks=due.weeks, days=due.days, day=due.day)
+    reach = dt.timedelta(days=31 * (abs(due.months) + 1) + 7 * abs(due.weeks) + abs(due.days))
+    return tuple(
+        (begin, finish + _DAY, begin + delta) for begin, finish in windows_of(rrule, span, first - reach, last, first)
+    )
+
+
+def window_end(begin: dt.date, span: Span) -> dt.date:
+    """Last day of a window that opens on `begin` and lasts one `span`."""
+    return begin + _span_delta(span) - _DAY
+
+
+def _span_delta(span: Span):
+    from dateutil.relativedelta import relativedelta
+
+    return {
+        Span.DAY: relativedelta(days=1), Span.WEEK: relativedelta(weeks=1), Span.MONTH: relativedelta(months=1),
+        Span.QUARTER: relativedelta(months=3), Span.YEAR: relativedelta(years=1),
+    }[Span(span)]
+
+
+# --- helpers --------------------------------------------------------------------------------
+def _tasks(plan: Plan, task: str | None) -> Iterable[Task]:
+    if task is None:
+        return plan.tasks
+    tk = plan.task_by_id.get(task)
+    if tk is None:
+        raise UsageError(t("unknown_task", task=task), hint=t("known_tasks", tasks=_task_ids(plan)))
+    return [tk]
+
+
+def _task_ids(plan: Plan) -> str:
+    ids = [tk.id for tk in plan.tasks]
+    return "、".join(ids[:30]) + ("…" if len(ids) > 30 else "")
+
+
+def _binding(plan: Plan, tk: Task) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
+    return _bind(plan, tk.lead, tk.support)
+
+
+def _bind(plan: Plan, lead: tuple[str, ...], support: tuple[str, ...]):
+    """(lead ids, support ids, unlisted group names) for a task's lists, cached per plan."""
+    cache = _cache(plan)
+    key = (lead, support)
+    found = cache.get(key)
+    if found is None:
+        lead_ids, lead_unlisted = _expand(plan, cache, lead)
+        support_ids, support_unlisted = _expand(plan, cache, support)
+        found = cache[key] = (lead_ids, support_ids, tuple(dict.fromkeys(lead_unlisted + support_unlisted)))
+    return found
+
+
+def _expand(plan: Plan, cache: dict, names: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Like plan.expand, with each name resolved once per plan (thousands of tasks repeat them)."""
+    ids: list[str] = []
+    unlisted: list[str] = []
+    for name in names:
+        entry = cache.get(("name", name))
+        if entry is None:
+            ref = plan.resolve(name)
+            group = plan.group_by_id[ref.id] if ref is not None and ref.kind == "group" else None
+            entry = cache[("name", name)] = (
+                tuple(plan.expand((name,))), group.name if group is not None and not group.members_listed else None,
+            )
+        ids += entry[0]
+        if entry[1]:
+            unlisted.append(entry[1])
+    return (tuple(dict.fromkeys(ids)) if len(names) > 1 else tuple(ids)), tuple(unlisted)
+
+
+_BIND_CACHES: dict[int, tuple[Plan, dict]] = {}
+
+
+def _cache(plan: Plan) -> dict:
+    """Expansion results per plan object (group expansion repeats across thousands of tasks)."""
+    entry = _BIND_CACHES.get(id(plan))
+    if entry is None or entry[0] is not plan:
+        if len(_BIND_CACHES) >= 8:  # a process rarely holds more than one plan; tests build many
+            _BIND_CACHES.clear()
+        entry = _BIND_CACHES[id(plan)] = (plan, {})
+    return entry[1]
+
+
+def _ym(day: dt.date) -> str:
+    return f"{day.year:04d}-{day.month:02d}"

@@ -1,0 +1,194 @@
+"""The schedule engine on the shipped plan and on small plans built in code."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from nmx import schedule
+from nmx.errors import UsageError
+from nmx.models import Deadline, Group, Irregular, Once, Quota, Relative, Span, Standing, Task, Unit, UnitKind, Window
+from nmx.plan import Plan
+
+D = dt.date
+YEAR = (D(2023, 1, 1), D(2023, 12, 31))
+
+
+def spans(found, kind=None):
+    return [(i.start.isoformat(), i.due.isoformat()) for i in found if kind is None or i.kind == kind]
+
+
+# --- the shipped plan -------------------------------------------------------------------------
+def test_m2_focus_windows_and_reports(plan):
+    found = schedule.items(plan, *YEAR, task="M2")
+    assert spans(found, "window") == [
+        ("2023-02-01", "2023-02-28"), ("2023-05-01", "2023-05-31"),
+        ("2023-08-01", "2023-08-31"), ("2023-11-01", "2023-11-30"),
+    ]
+    reports = [i for i in found if i.kind == "deadline"]
+    assert spans(reports) == [
+        ("2023-03-01", "2023-03-07"), ("2023-06-01", "2023-06-07"),
+        ("2023-09-01", "2023-09-07"), ("2023-12-01", "2023-12-07"),
+    ]
+    assert [i.period for i in reports] == ["2023-02", "2023-05", "2023-08", "2023-11"]
+    assert {i.deliver_to for i in reports} == {"市发改委"}
+    assert {(i.index, i.schedule_id, i.label) for i in reports} == {(1, "report", "次月7日前")}
+
+
+def test_may_2023(plan):
+    found = schedule.items(plan, D(2023, 5, 1), D(2023, 5, 31))
+    got = [(i.task, i.kind, i.start.isoformat(), i.due.isoformat(), i.count) for i in found]
+    assert got == [
+        ("M2", "window", "2023-05-01", "2023-05-31", None),
+        ("M3", "quota", "2023-05-01", "2023-05-31", 2),
+        ("A2", "quota", "2023-05-01", "2023-05-31", 2),
+        ("A3", "window", "2023-05-01", "2023-05-31", None),
+        ("A14", "window", "2023-05-01", "2023-05-31", None),
+        ("R6", "window", "2023-04-01", "2023-06-30", None),
+    ]
+    # the report on the May window is due 06-07: its span [06-01, 06-07] is outside May
+    assert not [i for i in found if i.kind == "deadline"]
+
+
+def test_june_has_the_may_report(plan):
+    found = schedule.items(plan, D(2023, 6, 1), D(2023, 6, 30), task="M2")
+    assert [(i.kind, i.due.isoformat(), i.period) for i in found] == [("deadline", "2023-06-07", "2023-05")]
+
+
+def test_quota_one_item_per_month(plan):
+    found = schedule.items(plan, *YEAR, task="A2")
+    assert len(found) == 12
+    assert {i.count for i in found} == {2}
+    assert [i.due.isoformat() for i in found][:3] == ["2023-01-31", "2023-02-28", "2023-03-31"]
+    assert found[-1].due == D(2023, 12, 31)
+
+
+def test_r6_quarters(plan):
+    found = schedule.items(plan, *YEAR, task="R6")
+    assert spans(found) == [
+        ("2023-01-01", "2023-03-31"), ("2023-04-01", "2023-06-30"),
+        ("2023-07-01", "2023-09-30"), ("2023-10-01", "2023-12-31"),
+    ]
+    assert {i.deliver_to for i in found} == {"市委"}
+
+
+def test_whole_year_counts_and_order(plan):
+    found = schedule.items(plan, *YEAR)
+    # M2 4+4, M3 12, A2 12, A3 4, A14 4, R6 4
+    assert len(found) == 44
+    keys = [(i.due, [t.id for t in plan.tasks].index(i.task), i.index) for i in found]
+    assert keys == sorted(keys)
+    assert all(D(2023, 1, 1) <= i.start <= i.due <= D(2023, 12, 31) for i in found)
+
+
+def test_groups_expanded_and_unlisted_flagged(plan):
+    m2 = schedule.items(plan, D(2023, 2, 1), D(2023, 2, 1), task="M2")[0]
+    assert len(m2.lead) == 32 and "cpc_city" not in m2.lead  # 各县区各部门: every unit but 市委
+    a3 = schedule.items(plan, D(2023, 2, 1), D(2023, 2, 1), task="A3")[0]
+    assert a3.unlisted == ("市民生工作领导小组成员单位",)
+    assert a3.lead == ("jinan", "yuan", "yeji", "huoqiu", "shucheng", "jinzhai", "huoshan", "devzone")
+    m3 = schedule.items(plan, D(2023, 2, 1), D(2023, 2, 1), task="M3")[0]
+    assert m3.lead == ("wxdaily", "latv") and m3.unlisted == ("市（县区）属各媒体平台",)
+
+
+def test_units_filter(plan):
+    transport = schedule.items(plan, *YEAR, units={"transport"})
+    assert {i.task for i in transport} == {"M2"}  # only through 各县区各部门
+    jinan = schedule.items(plan, D(2023, 5, 1), D(2023, 5, 31), units={"jinan"})
+    assert [i.task for i in jinan] == ["M2", "A2", "A3"]  # A2 as a supporting unit
+    assert schedule.items(plan, *YEAR, units={"nobody"}) == []
+
+
+def test_range_outside_period_is_empty(plan):
+    assert schedule.items(plan, D(2024, 1, 1), D(2024, 12, 31)) == []
+    assert schedule.items(plan, D(2022, 1, 1), D(2022, 12, 31)) == []
+    # partly outside: clipped to the period
+    assert spans(schedule.items(plan, D(2022, 12, 1), D(2023, 1, 15), task="R6")) == [("2023-01-01", "2023-03-31")]
+
+
+def test_unknown_task(plan):
+    with pytest.raises(UsageError) as err:
+        schedule.items(plan, *YEAR, task="Z9")
+    assert "Z9" in err.value.message
+
+
+def test_undated(plan):
+    every = schedule.undated(plan)
+    assert len(every) == 28
+    assert {i.kind for i in every} == {"standing", "irregular", "undated"}
+    m4 = schedule.undated(plan, task="M4")
+    assert [(i.kind, i.label) for i in m4] == [("irregular", "不定期"), ("standing", "常态化，发现问题即入账")]
+    assert [(i.task, i.index) for i in schedule.undated(plan, units={"transport"})] == [("R5", 0), ("A6", 0), ("A6", 1)]
+
+
+# --- plans built in code ----------------------------------------------------------------------
+def tiny(*schedules, start=D(2023, 1, 1), end=D(2023, 12, 31), lead=("U1",)) -> Plan:
+    from nmx.models import DepartmentsFile, Period, PlanMeta, TasksFile
+
+    meta = PlanMeta(title="t", doc_number="n", issuer="i", issuer_short="s", year=start.year,
+                    period=Period(start=start, end=end), timezone="Asia/Shanghai", source_document="x")
+    task = Task(id="T1", title="title", text="text", source="src", lead=lead, schedules=tuple(schedules))
+    units = (Unit(id="u1", name="U1", full_name="Unit one", kind=UnitKind.GOVERNMENT),
+             Unit(id="u2", name="U2", full_name="Unit two", kind=UnitKind.GOVERNMENT))
+    groups = (Group(id="g", name="G", members_listed=False),)
+    return Plan.build(TasksFile(plan=meta, tasks=(task,)), DepartmentsFile(units=units, groups=groups))
+
+
+def test_weekly_window_clipped_to_period():
+    w = Window(kind="window", what="w", label="每周", rrule="FREQ=WEEKLY;BYDAY=MO", span=Span.WEEK, id="wk")
+    p = tiny(w, start=D(2023, 1, 1), end=D(2023, 1, 18))
+    assert spans(schedule.items(p, D(2023, 1, 1), D(2023, 1, 31))) == [
+        ("2023-01-02", "2023-01-08"), ("2023-01-09", "2023-01-15"), ("2023-01-16", "2023-01-18"),
+    ]
+
+
+def test_rule_with_own_dtstart_reaches_into_period():
+    # a quarter window that opened in November 2022 still covers January 2023
+    w = Window(kind="window", what="w", label="q", rrule="DTSTART:20221101\nRRULE:FREQ=MONTHLY;INTERVAL=3",
+               span=Span.QUARTER, id="q")
+    found = schedule.items(tiny(w), *YEAR)
+    assert spans(found)[:2] == [("2023-01-01", "2023-01-31"), ("2023-02-01", "2023-04-30")]
+    assert found[0].period == "2022-11"
+
+
+def test_deadline_outside_period_dropped():
+    w = Window(kind="window", what="w", label="m", rrule="FREQ=MONTHLY;BYMONTH=12;BYMONTHDAY=1", span=Span.MONTH, id="dec")
+    d = Deadline(kind="deadline", what="d", label="次月7日前", after="dec", due=Relative(months=1, day=7))
+    found = schedule.items(tiny(w, d), *YEAR)
+    assert [(i.kind, i.due.isoformat()) for i in found] == [("window", "2023-12-31")]  # 2024-01-07 is outside
+
+
+def test_deadline_relative_days():
+    w = Window(kind="window", what="w", label="m", rrule="FREQ=MONTHLY;BYMONTH=3;BYMONTHDAY=1", span=Span.MONTH, id="m")
+    d = Deadline(kind="deadline", what="d", label="+10d", after="m", due=Relative(days=40))
+    found = [i for i in schedule.items(tiny(w, d), *YEAR) if i.kind == "deadline"]
+    assert spans(found) == [("2023-04-01", "2023-04-10")]
+
+
+def test_once_and_standing():
+    o = Once(kind="once", what="o", label="6月", date=D(2023, 6, 30), start=D(2023, 6, 1))
+    o2 = Once(kind="once", what="o2", label="x", date=D(2023, 3, 3))
+    s = Standing(kind="standing", what="s", label="常态化")
+    i = Irregular(kind="irregular", what="i", label="不定期")
+    p = tiny(o, o2, s, i)
+    assert [(x.index, x.start.isoformat(), x.due.isoformat(), x.period) for x in schedule.items(p, *YEAR)] == [
+        (1, "2023-03-03", "2023-03-03", "2023-03"), (0, "2023-06-01", "2023-06-30", "2023-06"),
+    ]
+    assert [(u.index, u.kind) for u in schedule.undated(p)] == [(2, "standing"), (3, "irregular")]
+
+
+def test_quota_count_and_unlisted_group_without_members():
+    q = Quota(kind="quota", what="q", label="每月至少3次", rrule="FREQ=MONTHLY;BYMONTHDAY=1", span=Span.MONTH, count=3)
+    p = tiny(q, lead=("G",))
+    found = schedule.items(p, D(2023, 2, 1), D(2023, 2, 28))
+    assert [(i.count, i.lead, i.unlisted, i.due.isoformat()) for i in found] == [(3, (), ("G",), "2023-02-28")]
+    assert schedule.items(p, D(2023, 2, 1), D(2023, 2, 28), units={"u1"}) == []  # members never invented
+
+
+def test_items_are_frozen(plan):
+    item = schedule.items(plan, *YEAR)[0]
+    with pytest.raises(AttributeError):
+        item.due = D(2000, 1, 1)  # type: ignore[misc]
+    assert item._replace(due=D(2023, 1, 2)).due == D(2023, 1, 2)
+    assert hash(item) == hash(schedule.items(plan, *YEAR)[0])
