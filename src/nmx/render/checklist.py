@@ -1,0 +1,328 @@
+"""Checklists in every format: terminal (Rich), Markdown task lists, a printable HTML form, JSON, xlsx."""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import lru_cache
+from typing import Any
+
+from nmx.checklist import Checklist, Line, as_json
+from nmx.i18n import lang, t
+from nmx.render import Format
+from nmx.render.html import BR, Safe, box, cell_opens, el, esc, join, page, table, tr
+
+
+# --- words shared by every format ---------------------------------------------------------
+def heading(cl: Checklist) -> str:
+    return t("cl_heading", title=cl.plan_title, doc=cl.doc_number)
+
+
+def subheading(cl: Checklist) -> str:
+    return t("cl_subheading", unit=cl.unit.name, month=month_words(cl.month))
+
+
+def month_words(ym: str) -> str:
+    return t("rp_month", year=int(ym[:4]), month=int(ym[5:]))
+
+
+def kind_words(line: Line) -> str:
+    if line.kind == "quota":
+        return t("kind_quota_n", n=line.count)
+    return t(f"kind_{line.kind}")
+
+
+def role_words(line: Line) -> str:
+    return _role_words(lang(), line.role, line.via, line.possibly)
+
+
+# The cached helpers below take the language as their first argument: a large plan's
+# report repeats the same few thousand items across thousands of units' lists.
+@lru_cache(maxsize=4096)
+def _role_words(language: str, role: str, via: str | None, possibly: bool) -> str:
+    words = t("cl_role_lead") if role == "lead" else t("cl_role_support")
+    if via:
+        words += t("cl_via", via=via)
+    if possibly:
+        words += t("cl_maybe")
+    return words
+
+
+def short_date(day: dt.date | None) -> str:
+    """'05-31' (strftime costs ten times more, and a large plan formats millions of dates)."""
+    return f"{day.month:02d}-{day.day:02d}" if day else ""
+
+
+def due_words(line: Line) -> str:
+    """'05-31' plus, when the due day is a day off, the last working day before it."""
+    from nmx.workdays import holiday_label
+
+    if line.due is None:
+        return ""
+    if line.holiday and line.due_workday != line.due:
+        return t("cl_due_off", due=short_date(line.due), name=holiday_label(line.holiday), work=short_date(line.due_workday))
+    return short_date(line.due)
+
+
+def span_words(line: Line) -> str:
+    if line.start is None or line.start == line.due:
+        return ""
+    return f"{short_date(line.start)}—{short_date(line.due)}"
+
+
+# --- terminal -----------------------------------------------------------------------------
+def render_table(lists: list[Checklist]) -> Any:
+    from rich.console import Group
+    from rich.table import Table
+    from rich.text import Text
+    from rich import box as rbox
+
+    parts: list[Any] = []
+    for cl in lists:
+        parts += [Text(heading(cl), style="bold"), Text(subheading(cl), style="bold")]
+        dated = Table(box=rbox.SIMPLE_HEAD, title=t("cl_sec_dated"), title_justify="left")
+        for label, width in ((t("cl_col_box"), None), (t("cl_col_due"), 8), (t("xl_task_id"), None),
+                             (t("cl_col_item"), 34), (t("cl_col_role"), 12), (t("cl_col_source"), 10)):
+            dated.add_column(label, max_width=width, overflow="fold", no_wrap=width is None)
+        for due, lines in cl.by_due():
+            for n, line in enumerate(lines):
+                dated.add_row("☐", _due_cell(line) if n == 0 else "", line.task, Text(_item_text(line, False)),
+                              role_words(line), line.source, end_section=n == len(lines) - 1)
+        parts.append(dated if cl.dated else Text(t("cl_no_dated"), style="dim"))
+        for title, lines in ((t("cl_sec_standing"), cl.standing), (t("cl_sec_irregular"), cl.irregular)):
+            if lines:
+                parts.append(_undated_table(title, lines))
+        if cl.deliveries:
+            parts.append(Text(t("cl_sec_deliver"), style="bold"))
+            parts += [Text(f"  {_delivery_text(x)}") for x in cl.deliveries]
+        if any(line.due != line.due_workday for line in cl.dated):
+            parts.append(Text(t("cl_workday_legend"), style="dim"))
+        parts += [Text(n, style="dim") for n in cl.notes]
+        parts.append(Text(""))
+    return Group(*parts) if parts else Text(t("cl_empty"))
+
+
+def _due_cell(line: Line) -> str:
+    """'09-30', and when that is a day off, its name and '→ last working day' below."""
+    from nmx.workdays import holiday_label
+
+    if line.holiday and line.due_workday != line.due:
+        return f"{short_date(line.due)}\n{holiday_label(line.holiday)}\n→{short_date(line.due_workday)}"
+    return short_date(line.due)
+
+
+def _undated_table(title: str, lines: list[Line]) -> Any:
+    from rich import box as rbox
+    from rich.table import Table
+    from rich.text import Text
+
+    tab = Table(box=rbox.SIMPLE_HEAD, title=title, title_justify="left")
+    tab.add_column(t("cl_col_box"), no_wrap=True)
+    tab.add_column(t("xl_task_id"), no_wrap=True)
+    tab.add_column(t("cl_col_item"), max_width=40, overflow="fold")
+    tab.add_column(t("cl_col_role"), max_width=12, overflow="fold")
+    tab.add_column(t("cl_col_source"), max_width=10, overflow="fold")
+    for line in lines:
+        tab.add_row("☐", line.task, Text(_item_text(line, False)), role_words(line), line.source)
+    return tab
+
+
+def _item_text(line: Line, with_id: bool = True) -> str:
+    extra = [line.label]
+    if line.kind == "quota":
+        extra.append(t("cl_count", n=line.count))
+    if span_words(line):
+        extra.append(span_words(line))
+    if line.deliver_to:
+        extra.append(t("cl_deliver_to", to=line.deliver_to))
+    text = f"{line.title}：{line.what}（{'；'.join(extra)}）"
+    return f"{line.task} {text}" if with_id else text
+
+
+def _delivery_text(line: Line) -> str:
+    return t("cl_delivery", due=due_words(line), to=line.deliver_to, task=line.task, what=line.what)
+
+
+# --- Markdown (GitHub task lists) ---------------------------------------------------------------
+_MD_SPECIAL = str.maketrans({ch: "\\" + ch for ch in "\\`*_[]<>#|~"})
+
+
+def md_text(text: str | None) -> str:
+    return (text or "").translate(_MD_SPECIAL).replace("\r", " ").replace("\n", " ")
+
+
+def render_md(lists: list[Checklist]) -> str:
+    out: list[str] = []
+    for cl in lists:
+        out += [f"# {md_text(heading(cl))}", "", f"## {md_text(subheading(cl))}", ""]
+        out += [f"### {md_text(t('cl_sec_dated'))}", ""]
+        if not cl.dated:
+            out += [md_text(t("cl_no_dated")), ""]
+        for due, lines in cl.by_due():
+            out += [f"**{md_text(due_words(lines[0]))}**", ""]
+            out += [_md_line(x) for x in lines] + [""]
+        for title, lines in ((t("cl_sec_standing"), cl.standing), (t("cl_sec_irregular"), cl.irregular)):
+            if lines:
+                out += [f"### {md_text(title)}", ""] + [_md_line(x) for x in lines] + [""]
+        if cl.deliveries:
+            out += [f"### {md_text(t('cl_sec_deliver'))}", ""]
+            out += [f"- {md_text(_delivery_text(x))}" for x in cl.deliveries] + [""]
+        out += [f"> {md_text(n)}" for n in cl.notes]
+        out += [""] if cl.notes else []
+    return "\n".join(out).rstrip("\n") + "\n" if out else t("cl_empty") + "\n"
+
+
+def _md_line(line: Line) -> str:
+    return f"- [ ] {md_text(_item_text(line))} — {md_text(role_words(line))} — {md_text(t('cl_source', source=line.source))}"
+
+
+# --- HTML: a printable self-inspection form ---------------------------------------------------------
+def render_html(lists: list[Checklist]) -> str:
+    if not lists:
+        return page(t("cl_empty"), el("p", t("cl_empty")), lang=lang())
+    body = [html_section(cl, first=n == 0) for n, cl in enumerate(lists)]
+    title = subheading(lists[0]) if len(lists) == 1 else t("cl_all_title", month=month_words(lists[0].month))
+    return page(title, *body, lang=lang(), footer=el("p", t("cl_footer", today=lists[0].today.isoformat())))
+
+
+def html_section(cl: Checklist, first: bool = True, level: int = 1, sign: bool = True, limit: int | None = None) -> Safe:
+    """One unit's form; `level` 1 for its own page, 2 inside a unit's report page, where
+    `limit` may cut long sections (saying so; the printable form is always whole)."""
+    h, hs = f"h{level}", f"h{level + 1}"
+    parts: list[Any] = []
+    if level == 1:
+        parts += [el("p", heading(cl), class_="meta"), el(h, subheading(cl))]
+        parts.append(el("p", t("cl_unit_full", full=cl.unit.full_name), class_="meta"))
+    parts += [el(hs, t("cl_sec_dated")),
+              _dated_html(cl.dated[:limit]) if cl.dated else el("p", t("cl_no_dated"), class_="note"),
+              _cut(cl.dated, limit)]
+    for title, lines in ((t("cl_sec_standing"), cl.standing), (t("cl_sec_irregular"), cl.irregular)):
+        if lines:
+            parts += [el(hs, title), _undated_html(lines[:limit]), _cut(lines, limit)]
+    if cl.deliveries:
+        parts += [el(hs, t("cl_sec_deliver")),
+                  el("ul", [_delivery_li(lang(), x) for x in cl.deliveries[:limit]]), _cut(cl.deliveries, limit)]
+    parts += [el("p", n, class_="note") for n in cl.notes]
+    if sign:
+        parts.append(el("div", el("div", t("cl_checker")), el("div", t("cl_check_date")), el("div", t("cl_remarks")),
+                        class_="sign"))
+    return el("section", parts, class_=None if first else "unit-break", data_unit=cl.unit.id)
+
+
+@lru_cache(maxsize=1 << 15)
+def _delivery_li(language: str, line: Line) -> Safe:
+    return el("li", _delivery_text(line))
+
+
+def _cut(lines: list, limit: int | None) -> Safe | None:
+    if limit is None or len(lines) <= limit:
+        return None
+    return el("p", t("rp_more_items", shown=limit, n=len(lines)), class_="note")
+
+
+def _dated_html(dated: list[Line]) -> Safe:
+    heads = _dated_heads(lang())
+    return table(list(heads), [_dated_row(heads, line) for line in dated], class_="stack checklist dated")
+
+
+def _undated_html(lines: list[Line]) -> Safe:
+    heads = _undated_heads(lang())
+    return table(list(heads), [_undated_row(heads, line) for line in lines], class_="stack checklist")
+
+
+@lru_cache(maxsize=8)
+def _dated_heads(language: str) -> tuple[str, ...]:
+    return (t("cl_col_box"), t("cl_col_due"), t("cl_col_item"), t("cl_col_role"), t("cl_col_deliver"),
+            t("cl_col_source"), t("cl_col_result"))
+
+
+@lru_cache(maxsize=8)
+def _undated_heads(language: str) -> tuple[str, ...]:
+    return t("cl_col_box"), t("cl_col_item"), t("cl_col_role"), t("cl_col_source"), t("cl_col_result")
+
+
+_BLANK = Safe('<span class="blank"></span>')
+
+
+# A row depends on the line and the language only (the headers carry the language), and the
+# lines of many units' lists are the same: each distinct row is built once.
+@lru_cache(maxsize=1 << 17)
+def _dated_row(heads: tuple[str, ...], line: Line) -> Safe:
+    return tr(cell_opens(heads), [box(), _due_html(line), _item_html(line), role_words(line), line.deliver_to or "",
+                                  line.source, _BLANK])
+
+
+@lru_cache(maxsize=1 << 16)
+def _undated_row(heads: tuple[str, ...], line: Line) -> Safe:
+    return tr(cell_opens(heads), [box(), _item_html(line), role_words(line), line.source, _BLANK])
+
+
+def _due_html(line: Line) -> Safe:
+    return _due_cell_html(lang(), line.due, line.holiday, line.due_workday)
+
+
+@lru_cache(maxsize=1024)
+def _due_cell_html(language: str, due: dt.date, holiday: str | None, workday: dt.date | None) -> Safe:
+    from nmx.workdays import holiday_label
+
+    parts: list[Any] = [el("strong", short_date(due))]
+    if holiday and workday != due:
+        parts += [BR, el("span", t("cl_workday_short", name=holiday_label(holiday), work=short_date(workday)),
+                         class_="tag holiday")]
+    return join(parts)
+
+
+def _item_html(line: Line) -> Safe:
+    return _item_cell_html(lang(), line.task, line.title, line.what, line.label, line.kind, line.count,
+                           line.start, line.due)
+
+
+@lru_cache(maxsize=65536)
+def _item_cell_html(language: str, task: str, title: str, what: str, label: str, kind: str, count: int | None,
+                    start: dt.date | None, due: dt.date | None) -> Safe:
+    extra = [esc(label)]
+    if kind == "quota":
+        extra.append(join([esc(t("cl_count", n=count)), " ", esc(t("cl_done_n"))]))
+    if start is not None and start != due:
+        extra.append(esc(f"{short_date(start)}—{short_date(due)}"))
+    return join([el("strong", task), " ", title, BR, what, " ",
+                 el("span", "（", join(extra, "；"), "）", class_="note")])
+
+
+# --- xlsx -------------------------------------------------------------------------------------
+def render_xlsx(lists: list[Checklist], created: dt.datetime) -> bytes:
+    from nmx.render.xlsx import Sheet, XCol, workbook_bytes
+
+    cols = [("unit", t("cl_col_unit"), 24), ("done", t("cl_col_done"), 8), ("section", t("cl_col_section"), 14),
+            ("due", t("cl_col_due"), 12), ("due_workday", t("cl_col_workday"), 12), ("holiday", t("xl_holiday"), 8),
+            ("task", t("cl_col_task_id"), 8), ("title", t("cl_col_title"), 30), ("what", t("cl_col_what"), 40),
+            ("label", t("cl_col_label"), 20), ("count", t("cl_col_count"), 8), ("role", t("cl_col_role"), 24),
+            ("deliver_to", t("cl_col_deliver"), 12), ("source", t("cl_col_source"), 14),
+            ("checker", t("cl_col_checker"), 10), ("checked_on", t("cl_col_checked_on"), 12)]
+    rows = []
+    for cl in lists:
+        for section, lines in ((t("cl_sec_dated"), cl.dated), (t("cl_sec_standing"), cl.standing),
+                               (t("cl_sec_irregular"), cl.irregular)):
+            for line in lines:
+                rows.append({"unit": cl.unit.name, "section": section, "due": line.due, "due_workday": line.due_workday,
+                             "holiday": line.holiday, "task": line.task, "title": line.title, "what": line.what,
+                             "label": line.label, "count": line.count, "role": role_words(line),
+                             "deliver_to": line.deliver_to, "source": line.source})
+    month = month_words(lists[0].month) if lists else ""
+    title_lines = [heading(lists[0]) if lists else "", t("cl_xlsx_title", month=month)]
+    sheet = Sheet(t("cl_sheet"), [XCol(k, label, w) for k, label, w in cols], rows, title_lines)
+    return workbook_bytes([sheet], created=created, title=title_lines[1])
+
+
+# --- dispatch -----------------------------------------------------------------------------------
+def render_checklists(lists: list[Checklist], fmt: Format, created: dt.datetime) -> Any:
+    from nmx.render.tabular import to_json
+
+    if fmt is Format.JSON:
+        return to_json({"checklists": [as_json(cl) for cl in lists]})
+    if fmt is Format.MD:
+        return render_md(lists)
+    if fmt is Format.HTML:
+        return render_html(lists)
+    if fmt is Format.XLSX:
+        return render_xlsx(lists, created)
+    return render_table(lists)

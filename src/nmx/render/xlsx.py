@@ -1,0 +1,147 @@
+"""Excel workbooks with XlsxWriter: Chinese-aware column widths, guarded text, same bytes every run.
+
+One small helper every xlsx output uses (`nmx checklist`, `nmx export xlsx`, `nmx status`):
+describe each sheet as a `Sheet` of columns and rows, then `workbook_bytes(...)`.
+
+- Widths count East-Asian wide characters as 2 (XlsxWriter's autofit counts them as 1
+  and leaves Chinese columns half as wide as they need to be); long text wraps.
+- Text is always written with `write_string`, so a title such as `=1+1` stays text. Text
+  that starts like a formula (`=`, `+`, `-`, `@`, tab, CR) also gets Excel's own
+  "quote prefix" cell style: Excel shows the value unchanged, without an apostrophe, and
+  keeps it text when someone edits the cell. The value itself is not altered (unlike CSV,
+  which has no cell types and so gets a leading `'` in the data).
+- Output is reproducible: the document's created date is a parameter (callers pass a date
+  taken from the plan), and XlsxWriter stamps every zip member with a fixed 1980 date.
+
+XlsxWriter is imported only when a workbook is built.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import unicodedata
+from dataclasses import dataclass, field
+from typing import Any
+
+from nmx.render import View, cell_text
+from nmx.render.tabular import guard_formula
+
+MIN_WIDTH = 4
+DEFAULT_MAX_WIDTH = 50
+DATE_FORMAT = "yyyy-mm-dd"
+
+
+@dataclass
+class XCol:
+    """One column: the row key it shows, its header label, and how wide it may grow."""
+
+    key: str
+    label: str
+    max_width: int = DEFAULT_MAX_WIDTH
+
+
+@dataclass
+class Sheet:
+    """A sheet: optional title lines, one header row (frozen, filtered), then the rows."""
+
+    name: str
+    columns: list[XCol]
+    rows: list[dict[str, Any]]
+    title_lines: list[str] = field(default_factory=list)
+
+
+def text_width(text: str) -> int:
+    """Display width of the widest line of `text`: wide (CJK) characters count 2."""
+    return max((_line_width(line) for line in text.split("\n")), default=0)
+
+
+def _line_width(line: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in line)
+
+
+def looks_like_formula(text: str) -> bool:
+    return guard_formula(text) != text
+
+
+def sheet_from_view(view: View, name: str, widths: dict[str, int] | None = None) -> Sheet:
+    """A View's columns and rows as a sheet (lists joined with 、 like the other formats)."""
+    widths = widths or {}
+    cols = [XCol(c.key, c.label, widths.get(c.key, DEFAULT_MAX_WIDTH)) for c in view.columns]
+    return Sheet(name, cols, view.rows, [view.title] if view.title else [])
+
+
+def workbook_bytes(sheets: list[Sheet], *, created: dt.datetime, title: str = "", author: str = "") -> bytes:
+    """The workbook holding `sheets`, as bytes; identical bytes for identical input."""
+    import xlsxwriter
+
+    buf = io.BytesIO()
+    options = {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False,
+               "strings_to_numbers": False}
+    book = xlsxwriter.Workbook(buf, options)
+    book.set_properties({"title": title, "author": author, "created": created, "comments": "nmx"})
+    formats = _Formats(book)
+    for sheet in sheets:
+        _write_sheet(book, sheet, formats)
+    book.close()
+    return buf.getvalue()
+
+
+class _Formats:
+    """XlsxWriter formats created once per combination of properties."""
+
+    def __init__(self, book: Any) -> None:
+        self.book = book
+        self.cache: dict[tuple, Any] = {}
+
+    def get(self, **props: Any) -> Any:
+        key = tuple(sorted(props.items()))
+        if key not in self.cache:
+            self.cache[key] = self.book.add_format({"valign": "top", **props})
+        return self.cache[key]
+
+
+def _write_sheet(book: Any, sheet: Sheet, formats: _Formats) -> None:
+    ws = book.add_worksheet(_sheet_name(sheet.name))
+    for r, line in enumerate(sheet.title_lines):
+        ws.write_string(r, 0, line, formats.get(bold=r == 0))
+    header = len(sheet.title_lines)
+    widths = [max(MIN_WIDTH, text_width(c.label)) for c in sheet.columns]
+    for c, col in enumerate(sheet.columns):
+        ws.write_string(header, c, col.label, formats.get(bold=True, bg_color="#DDEBF7", border=1, text_wrap=True))
+    for r, row in enumerate(sheet.rows, start=header + 1):
+        for c, col in enumerate(sheet.columns):
+            widths[c] = max(widths[c], _write_cell(ws, r, c, row.get(col.key), col, formats))
+    for c, col in enumerate(sheet.columns):
+        ws.set_column(c, c, min(widths[c], col.max_width) + 2)
+    ws.freeze_panes(header + 1, 0)
+    ws.autofilter(header, 0, header + max(len(sheet.rows), 1), len(sheet.columns) - 1)
+
+
+def _write_cell(ws: Any, r: int, c: int, value: Any, col: XCol, formats: _Formats) -> int:
+    """Write one cell with the right type; return the width it wants."""
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        ws.write_datetime(r, c, dt.datetime(value.year, value.month, value.day), formats.get(num_format=DATE_FORMAT))
+        return len("2023-01-01")
+    if isinstance(value, int) and not isinstance(value, bool):
+        ws.write_number(r, c, value, formats.get())
+        return len(str(value))
+    text = cell_text(value)
+    if not text:
+        return 0
+    width = text_width(text)
+    props: dict[str, Any] = {}
+    if width > col.max_width or "\n" in text:
+        props["text_wrap"] = True
+    if looks_like_formula(text):
+        props["quote_prefix"] = True
+    ws.write_string(r, c, text, formats.get(**props))
+    return width
+
+
+_BAD_SHEET_CHARS = str.maketrans({ch: "_" for ch in "[]:*?/\\"})
+
+
+def _sheet_name(name: str) -> str:
+    """Excel's rules: at most 31 characters, none of []:*?/\\ ."""
+    return name.translate(_BAD_SHEET_CHARS)[:31] or "Sheet"
