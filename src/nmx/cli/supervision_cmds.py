@@ -1,0 +1,394 @@
+"""`nmx done`, `nmx status`, `nmx overdue`, `nmx ledger add|close|list`: supervision (督查问效)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from nmx.cli.app import (DataOpt, DeptOpt, FormatOpt, MonthOpt, OutputOpt, TodayOpt, app, command,
+                         require_format, today_from)
+from nmx.render import Format
+
+FromOpt = Annotated[Optional[str], typer.Option("--from", help="起始日期 YYYY-MM-DD（默认：方案期间开始）。", show_default=False)]
+ToOpt = Annotated[Optional[str], typer.Option("--to", help="结束日期 YYYY-MM-DD（默认：方案期间结束）。", show_default=False)]
+OnOpt = Annotated[Optional[str], typer.Option("--on", help="完成日期 YYYY-MM-DD（默认：今天）。", show_default=False)]
+NoteOpt = Annotated[Optional[str], typer.Option("--note", "-n", help="备注。", show_default=False)]
+
+LIST_FORMATS = (Format.TABLE, Format.JSON, Format.CSV, Format.MD, Format.XLSX)
+WRITE_FORMATS = (Format.TABLE, Format.JSON)
+
+ledger_app = typer.Typer(
+    help="整改台账：登记问题（add）、销号（close）、查看（list）。", no_args_is_help=True,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+app.add_typer(ledger_app, name="ledger")
+
+
+@command(name="done")
+def done_cmd(
+    task: Annotated[str, typer.Argument(metavar="TASK", help="任务编号，如 M2、M3、A14。", show_default=False)],
+    dept: DeptOpt = None,
+    item: Annotated[Optional[str], typer.Option("--item", "-i", help="任务中的哪一项（日程 id，如 focus、report）；"
+                                                "任务只有一项有日期的事项时可省略。", show_default=False)] = None,
+    period: Annotated[Optional[str], typer.Option("--period", "-p", help="周期 YYYY-MM（默认：完成日期所在的周期）。",
+                                                  show_default=False)] = None,
+    on: OnOpt = None,
+    evidence: Annotated[Optional[str], typer.Option("--evidence", "-e", help="佐证：链接或文件路径。",
+                                                    show_default=False)] = None,
+    note: NoteOpt = None,
+    today: TodayOpt = None,
+    fmt: FormatOpt = Format.TABLE,
+    data: DataOpt = None,
+) -> None:
+    """登记一个单位完成了一项任务（追加到数据目录的 records.yaml，保留原有内容和注释）。
+
+    示例：nmx done M2 --item report --dept 金安区 --period 2023-05 --on 2023-06-05 --evidence https://…
+    """
+    from nmx.dates import parse_date
+    from nmx.match import find_unit
+    from nmx.supervision import append, files
+    from nmx.supervision.records import prepare
+    from nmx.supervision import RECORDS
+
+    require_format(fmt, WRITE_FORMATS)
+    source, plan, key = files.load_plan_keyed(data)
+    _require_writable(source)
+    unit = find_unit(plan, _required(dept, "--dept"))
+    day = today_from(today)
+    when = parse_date(on) if on else day
+    prepared = prepare(plan, task, unit.id, item, period, when, evidence, note, day)
+    _warn(prepared.warnings)
+    path = source.path / RECORDS
+    result = append.add_record(plan, key, path, prepared, when)
+    _show_done(plan, prepared, result, fmt)
+
+
+@command(name="status")
+def status_cmd(
+    month: MonthOpt = None,
+    start: FromOpt = None,
+    end: ToOpt = None,
+    dept: DeptOpt = None,
+    matrix: Annotated[bool, typer.Option("--matrix", help="单位 × 事项总览（每个单位一行）。")] = False,
+    today: TodayOpt = None,
+    fmt: FormatOpt = Format.TABLE,
+    output: OutputOpt = None,
+    data: DataOpt = None,
+) -> None:
+    """各项有期限的事项在各责任单位的完成情况：已完成、未到期、逾期；定额显示 完成/要求。
+
+    不给范围时看“今天”所在的月份。示例：nmx status --month 2023-05 --today 2023-06-08 --matrix
+    """
+    from nmx.supervision import files, views
+    from nmx.supervision.status import statuses
+
+    require_format(fmt, LIST_FORMATS)
+    _check_output(output)
+    plan, records, _ = files.load_records(data)
+    day = today_from(today)
+    rng = _range(plan, month, start, end, day)
+    units = _units(plan, dept)
+    found = statuses(plan, records, rng.start, rng.end, day, units)
+    notes = _status_notes(plan, rng, found, day)
+    if matrix:
+        view = views.matrix_view(plan, found, rng.start, rng.end, day, notes)
+    else:
+        view = views.status_view(plan, found, rng.start, rng.end, day, notes,
+                                 wide=fmt in (Format.CSV, Format.XLSX), full=fmt is not Format.TABLE)
+    _show(plan, view, fmt, output, "sv_sheet_status")
+
+
+@command(name="overdue")
+def overdue_cmd(
+    dept: DeptOpt = None,
+    today: TodayOpt = None,
+    fmt: FormatOpt = Format.TABLE,
+    output: OutputOpt = None,
+    data: DataOpt = None,
+) -> None:
+    """督查清单：已过截止日仍未登记完成的事项，按单位分组，最早的在前。
+
+    示例：nmx overdue --today 2023-06-08 --dept 金安区
+    """
+    from nmx.i18n import t
+    from nmx.supervision import files, views
+    from nmx.supervision.status import overdue
+
+    require_format(fmt, LIST_FORMATS)
+    _check_output(output)
+    plan, records, _ = files.load_records(data)
+    day = today_from(today)
+    groups = overdue(plan, records, day, _units(plan, dept))
+    notes = [t("sv_note_lead", today=day), t("sv_note_ledger")]
+    view = views.overdue_view(plan, groups, day, notes)
+    if fmt in (Format.CSV, Format.XLSX):
+        view = views.flat_overdue_view(view)
+    _show(plan, view, fmt, output, "sv_sheet_overdue")
+
+
+@command(target=ledger_app, name="add")
+def ledger_add_cmd(
+    dept: DeptOpt = None,
+    problem: Annotated[Optional[str], typer.Option("--problem", help="发现的问题。", show_default=False)] = None,
+    measure: Annotated[Optional[str], typer.Option("--measure", help="整改措施。", show_default=False)] = None,
+    due: Annotated[Optional[str], typer.Option("--due", help="整改期限 YYYY-MM-DD。", show_default=False)] = None,
+    found_on: Annotated[Optional[str], typer.Option("--found-on", help="发现日期（默认：今天）。", show_default=False)] = None,
+    source_: Annotated[str, typer.Option("--source", help="来源：走访、督查或其他。")] = "走访",
+    note: NoteOpt = None,
+    today: TodayOpt = None,
+    fmt: FormatOpt = Format.TABLE,
+    data: DataOpt = None,
+) -> None:
+    """登记一条整改事项（问题、责任单位、整改期限），输出新编号（如 L0001）。
+
+    示例：nmx ledger add --dept 市城管局 --problem "停车泊位标识不清" --measure "重新施划" --due 2023-07-31
+    """
+    from nmx.dates import parse_date
+    from nmx.match import find_unit
+    from nmx.supervision import append, files
+    from nmx.supervision.ledger import entry_fields, new_entry, parse_source
+    from nmx.supervision import LEDGER
+    from nmx.supervision.models import LedgerFile
+
+    require_format(fmt, WRITE_FORMATS)
+    source, plan, key = files.load_plan_keyed(data)
+    _require_writable(source)
+    unit = find_unit(plan, _required(dept, "--dept"))
+    day = today_from(today)
+    due_day = parse_date(_required(due, "--due"))
+    found = parse_date(found_on) if found_on else day
+    kind = parse_source(source_)
+    problem, measure = _required(problem, "--problem"), _required(measure, "--measure")
+    new_entry(LedgerFile(), unit.name, problem, measure, due_day, found, kind, day, note)  # refuse before locking
+
+    def make(ledger):
+        entry = new_entry(ledger, unit.name, problem, measure, due_day, found, kind, day, note)
+        return entry_fields(entry), entry
+
+    entry = append.add_ledger_item(plan, key, source.path / LEDGER, "entries", make)
+    _show_ledger_added(entry, source.path / LEDGER, fmt)
+
+
+@command(target=ledger_app, name="close")
+def ledger_close_cmd(
+    entry_id: Annotated[str, typer.Argument(metavar="ID", help="台账编号，如 L0001。", show_default=False)],
+    on: Annotated[Optional[str], typer.Option("--on", help="销号日期 YYYY-MM-DD（默认：今天）。", show_default=False)] = None,
+    note: NoteOpt = None,
+    today: TodayOpt = None,
+    fmt: FormatOpt = Format.TABLE,
+    data: DataOpt = None,
+) -> None:
+    """销号：记下整改完成的日期和说明（追加一条 closures 记录，原条目不改）。
+
+    示例：nmx ledger close L0001 --on 2023-07-20 --note "已重新施划并验收"
+    """
+    from nmx.dates import parse_date
+    from nmx.supervision import append, files
+    from nmx.supervision.ledger import closure_fields, new_closure
+    from nmx.supervision import LEDGER
+
+    require_format(fmt, WRITE_FORMATS)
+    source, plan, key = files.load_plan_keyed(data)
+    _require_writable(source)
+    day = today_from(today)
+    closed_on = parse_date(on) if on else day
+    text = _required(note, "--note")
+    entry_id = entry_id.strip()
+
+    def make(ledger):
+        closure = new_closure(ledger, entry_id, closed_on, text, day)
+        entry = next(e for e in ledger.entries if e.id == entry_id)
+        return closure_fields(closure), (entry, closure)
+
+    entry, closure = append.add_ledger_item(plan, key, source.path / LEDGER, "closures", make)
+    _show_ledger_closed(entry, closure, fmt)
+
+
+@command(target=ledger_app, name="list")
+def ledger_list_cmd(
+    open_: Annotated[bool, typer.Option("--open", help="只看未销号的（含逾期）。")] = False,
+    overdue_: Annotated[bool, typer.Option("--overdue", help="只看已过整改期限仍未销号的。")] = False,
+    dept: DeptOpt = None,
+    today: TodayOpt = None,
+    fmt: FormatOpt = Format.TABLE,
+    output: OutputOpt = None,
+    data: DataOpt = None,
+) -> None:
+    """整改台账：每条的问题、责任单位、期限、状态（未销号、逾期、已销号）和销号记录。
+
+    示例：nmx ledger list --overdue --today 2023-08-01
+    """
+    from nmx.i18n import t
+    from nmx.supervision import files, views
+    from nmx.supervision.ledger import CLOSED, OVERDUE, states
+
+    require_format(fmt, LIST_FORMATS)
+    _check_output(output)
+    _source, plan, _key, state, _path = files.load_ledger(data)
+    day = today_from(today)
+    found = states(state.ledger, day)
+    if open_:
+        found = [e for e in found if e.state != CLOSED]
+    if overdue_:
+        found = [e for e in found if e.state == OVERDUE]
+    if dept is not None:
+        from nmx.match import find_unit
+
+        unit = find_unit(plan, dept)
+        found = [e for e in found if (r := plan.resolve(e.entry.dept)) is not None and r.id == unit.id]
+    notes = [t("sv_ledger_note", today=day)]
+    view = views.ledger_view(found, day, wide=fmt in (Format.CSV, Format.XLSX), notes=notes,
+                             unit_name=lambda name: plan.unit_by_id[plan.resolve(name).id].name)
+    _show(plan, view, fmt, output, "sv_sheet_ledger")
+
+
+# --- helpers -----------------------------------------------------------------------------------
+def _required(value: str | None, option: str) -> str:
+    from nmx.errors import UsageError
+    from nmx.i18n import t
+
+    if value is None or not value.strip():
+        raise UsageError(t("sv_option_required", option=option))
+    return value
+
+
+def _require_writable(source) -> None:
+    """Never write into the bundled plan (an installed package, or the repository's data/)."""
+    from nmx.errors import UsageError
+    from nmx.i18n import t
+    from nmx.source import bundled_dir
+
+    if source.path.resolve() == bundled_dir().resolve():
+        raise UsageError(t("sv_bundled", path=source.path), hint=t("sv_bundled_hint", path=source.path))
+
+
+def _check_output(output: Path | None) -> None:
+    if output is not None:
+        from nmx.fileio import check_writable_target
+
+        check_writable_target(output)
+
+
+def _warn(lines: list[str]) -> None:
+    from nmx.i18n import t
+
+    for line in lines:
+        typer.echo(f"nmx: {t('warning')}: {line}", err=True)
+
+
+def _range(plan, month, start, end, day):
+    from nmx.deadlines import Range, resolve_range
+
+    if month is None and start is None and end is None:
+        from nmx.dates import month_end
+
+        return Range(day.replace(day=1), month_end(day))
+    return resolve_range(plan, month=month, start=start, end=end, upcoming=None, today=day)
+
+
+def _units(plan, dept: str | None) -> set[str] | None:
+    if dept is None:
+        return None
+    from nmx.match import find_unit
+
+    return {find_unit(plan, dept).id}
+
+
+def _status_notes(plan, rng, found, day) -> list[str]:
+    from nmx.deadlines import range_notes
+    from nmx.i18n import t
+    from nmx.supervision.views import item_name
+
+    notes = range_notes(plan, rng) + [t("sv_note_lead", today=day)]
+    seen: dict[str, list[str]] = {}
+    for s in found:
+        for group in s.item.unlisted:
+            names = seen.setdefault(group, [])
+            if item_name(s.item) not in names:
+                names.append(item_name(s.item))
+    for group, items in seen.items():
+        ref = plan.resolve(group)
+        partly = ref is not None and ref.kind == "group" and plan.members(ref.id)
+        notes.append(t("sv_note_partly" if partly else "sv_note_unlisted", group=group, items="、".join(items)))
+    return notes
+
+
+def _show(plan, view, fmt: Format, output: Path | None, sheet: str) -> None:
+    from nmx.cli.output import emit, show
+
+    if fmt is not Format.XLSX:
+        show(view, fmt, output)
+        return
+    import datetime as dt
+
+    from nmx.i18n import t
+    from nmx.render.xlsx import sheet_from_view, workbook_bytes
+
+    created = dt.datetime.combine(plan.meta.period.start, dt.time())
+    emit(workbook_bytes([sheet_from_view(view, t(sheet))], created=created, title=view.title or ""),
+         fmt, output)
+
+
+def _facts(view, fmt: Format) -> None:
+    from nmx.cli.output import emit
+    from nmx.render.tabular import to_json
+    from nmx.supervision.views import facts_text
+
+    emit(to_json(view.payload) if fmt is Format.JSON else facts_text(view), fmt, None)
+
+
+def _show_done(plan, prepared, result, fmt: Format) -> None:
+    from nmx.fileio import display
+    from nmx.i18n import t
+    from nmx.supervision.views import facts_view
+
+    rec = dict(prepared.fields)
+    occ = prepared.occurrence
+    unit = plan.unit_by_id[prepared.key[3]]
+    task = plan.task_by_id[rec["task"]]
+    late = occ is not None and rec["date"] > occ.due
+    what = task.schedules[prepared.key[1]].what if prepared.key[1] is not None else ""
+    payload = {
+        "recorded": {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in rec.items()},
+        "department": unit.name, "unit": unit.id, "title": task.title,
+        "due": occ.due.isoformat() if occ is not None else None, "late": late,
+        "file": display(result.path), "records": result.count,
+    }
+    due = ""
+    if occ is not None:
+        due = str(occ.due) + (t("sv_late", n=(rec["date"] - occ.due).days) if late else t("sv_on_time"))
+    pairs = [(t("sv_col_task"), f"{task.id} {task.title}"), (t("sv_col_item"), f"{rec.get('item') or ''} {what}".strip()),
+             (t("sv_col_period"), rec.get("period")), (t("sv_col_dept"), unit.name), (t("sv_col_date"), rec["date"]),
+             (t("sv_col_due"), due), (t("sv_col_evidence"), rec.get("evidence")), (t("sv_col_note"), rec.get("note")),
+             (t("sv_col_file"), t("sv_file_count", path=display(result.path), n=result.count))]
+    _facts(facts_view(pairs, payload, t("sv_recorded")), fmt)
+
+
+def _show_ledger_added(entry, path: Path, fmt: Format) -> None:
+    from nmx.fileio import display
+    from nmx.i18n import t
+    from nmx.supervision.ledger import entry_fields
+    from nmx.supervision.views import facts_view
+
+    rec = {k: (v.value if hasattr(v, "value") else v) for k, v in entry_fields(entry)}
+    payload = {**{k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in rec.items()}, "file": display(path)}
+    pairs = [(t("sv_col_id"), entry.id), (t("sv_col_dept"), entry.dept), (t("sv_col_problem"), entry.problem),
+             (t("sv_col_measure"), entry.measure), (t("sv_col_found_on"), entry.found_on),
+             (t("sv_col_source"), entry.source.value), (t("sv_col_deadline"), entry.due), (t("sv_col_note"), entry.note)]
+    _facts(facts_view(pairs, payload, t("sv_ledger_added", id=entry.id)), fmt)
+
+
+def _show_ledger_closed(entry, closure, fmt: Format) -> None:
+    from nmx.i18n import t
+    from nmx.supervision.views import facts_view
+
+    late = (closure.closed_on - entry.due).days
+    payload = {"id": entry.id, "department": entry.dept, "problem": entry.problem, "due": entry.due.isoformat(),
+               "closed_on": closure.closed_on.isoformat(), "note": closure.note, "days_late": max(late, 0)}
+    pairs = [(t("sv_col_id"), entry.id), (t("sv_col_dept"), entry.dept), (t("sv_col_problem"), entry.problem),
+             (t("sv_col_deadline"), entry.due),
+             (t("sv_col_closed_on"), str(closure.closed_on) + (t("sv_late", n=late) if late > 0 else t("sv_on_time"))),
+             (t("sv_col_close_note"), closure.note)]
+    _facts(facts_view(pairs, payload, t("sv_ledger_closed_ok", id=entry.id)), fmt)

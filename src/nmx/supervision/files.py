@@ -1,0 +1,270 @@
+"""Reading, validating and caching records.yaml and ledger.yaml.
+
+Both files are optional (absent = empty; a file of comments only = empty). The
+pipeline is the plan's: loader (positions, duplicate keys, encoding) → pydantic
+(dataclass models, extra keys forbidden) → checks against the plan. A file whose
+bytes validated before against the same plan is read back from a pickle in the
+plan cache folder, keyed by the plan's cache key and the file's SHA-256, so
+5,000 records cost a hash and a small unpickle instead of a YAML parse.
+
+The records cache holds what commands need, not the records themselves: how
+many there are, the dates recorded per obligation (`done`), and where the last
+item starts (`tail`) so `nmx done` can check an append without re-parsing the
+whole file (see `append.py`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+import pickle
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from nmx import __version__
+from nmx.errors import DataError
+from nmx.fileio import display
+from nmx.i18n import lang, t
+from nmx.plan import Plan
+from nmx.problems import Level, Problem
+from nmx.supervision import LEDGER, RECORDS
+
+if TYPE_CHECKING:  # the models and the resolver load only when a file is validated
+    from nmx.supervision.models import LedgerFile
+    from nmx.supervision.records import Key
+
+_CACHE_FORMAT = 1
+
+
+@dataclass
+class Tail:
+    """Where the records list ends: the last item's line, the list key's column, its data."""
+
+    offset: int
+    key_col: int
+    last: dict
+
+
+@dataclass
+class RecordsState:
+    count: int = 0
+    problems: list[Problem] = field(default_factory=list)
+    done: dict[Key, tuple[dt.date, ...]] = field(default_factory=dict)
+    tail: Tail | None = None
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.level is Level.ERROR]
+
+    def add(self, key: Key, day: dt.date) -> None:
+        self.done[key] = tuple(sorted(self.done.get(key, ()) + (day,)))
+        self.count += 1
+
+
+@dataclass
+class LedgerState:
+    ledger: LedgerFile
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.level is Level.ERROR]
+
+
+# --- validation (the slow path) -------------------------------------------------------------
+def is_blank(raw: bytes | None) -> bool:
+    """No file, or nothing but blank lines and comments: an empty file, not an error."""
+    if raw is None:
+        return True
+    try:
+        text = raw.removeprefix(b"\xef\xbb\xbf").decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return all(not ln.strip() or ln.lstrip().startswith("#") for ln in text.splitlines())
+
+
+def _parse(raw: bytes, name: str, cls: type):
+    """(document, model or None, problems): the loader and pydantic stages."""
+    from nmx.loader import parse
+    from nmx.validation import validate_document
+
+    doc = parse(raw, name)
+    problems = list(doc.problems)
+    model = None
+    if isinstance(doc.data, dict) and not any(p.level is Level.ERROR for p in problems):
+        model, found = validate_document(doc, cls)
+        problems.extend(found)
+    return doc, model, problems
+
+
+def validate_records(plan: Plan, raw: bytes | None, name: str) -> RecordsState:
+    """Every problem in a records file, and what it records (when it is valid)."""
+    state = RecordsState()
+    if is_blank(raw):
+        return state
+    from nmx.supervision.models import RecordsFile
+    from nmx.supervision.records import Resolver
+
+    doc, model, state.problems = _parse(raw, name, RecordsFile)
+    if model is None:
+        return _sorted(state)
+    resolver = Resolver(plan)
+    for i, rec in enumerate(model.records):
+        found = resolver.resolve(rec.task, rec.dept, rec.item, rec.period, rec.date)
+        for f in found.findings:
+            message = f"{f.message}（{f.hint}）" if f.hint else f.message
+            state.problems.append(doc.problem(("records", i, f.field), f.rule, message, f.level))
+        if found.key is not None:
+            state.add(found.key, rec.date)
+    if model.records:
+        from nmx.supervision.yamltext import tail_anchor
+
+        n = len(model.records) - 1
+        anchor = tail_anchor(raw.decode("utf-8-sig"), doc.where(("records",)), doc.positions.get(("records", n), (0, 0)))
+        if anchor is not None:  # offsets in the decoded text, without a BOM
+            state.tail = Tail(anchor[0], anchor[1], doc.data["records"][n])
+    return _sorted(state)
+
+
+def validate_ledger(plan: Plan, raw: bytes | None, name: str) -> LedgerState:
+    from nmx.supervision.ledger import ledger_findings
+    from nmx.supervision.models import LedgerFile
+
+    state = LedgerState(LedgerFile())
+    if is_blank(raw):
+        return state
+    doc, model, state.problems = _parse(raw, name, LedgerFile)
+    if model is not None:
+        state.ledger = model
+        state.problems.extend(doc.problem(path, rule, message, level)
+                              for path, rule, message, level in ledger_findings(plan, model, lambda p: doc.where(p)[0]))
+    state.problems.sort(key=Problem.sort_key)
+    return state
+
+
+def _sorted(state: RecordsState) -> RecordsState:
+    state.problems.sort(key=Problem.sort_key)
+    return state
+
+
+# --- loading with the cache -------------------------------------------------------------------
+def file_key(plan_key: str, name: str, raw: bytes | None) -> str:
+    """Cache key of one supervision file validated against the plan with `plan_key` ('' = no cache)."""
+    if not plan_key or os.environ.get("NMX_NO_CACHE"):
+        return ""
+    h = hashlib.sha256(f"sv{_CACHE_FORMAT}\0{__version__}\0{lang()}\0{plan_key}\0{name}\0".encode())
+    h.update(raw or b"\0absent")
+    return h.hexdigest()
+
+
+def records_state(plan: Plan, plan_key: str, path: Path, raw: bytes | None) -> RecordsState:
+    """The records file's state from the cache, or validated (and then cached when valid)."""
+    name = display(path)
+    key = file_key(plan_key, name, raw)
+    hit = cache_get(key, RecordsState)
+    if hit is not None:
+        return hit
+    state = validate_records(plan, raw, name)
+    if not state.errors:
+        cache_put(key, state)
+    return state
+
+
+def ledger_state(plan: Plan, plan_key: str, path: Path, raw: bytes | None) -> LedgerState:
+    name = display(path)
+    key = file_key(plan_key, name, raw)
+    hit = cache_get(key, LedgerState)
+    if hit is not None:
+        return hit
+    state = validate_ledger(plan, raw, name)
+    if not state.errors:
+        cache_put(key, state)
+    return state
+
+
+def read(path: Path) -> bytes | None:
+    from nmx.supervision.store import read_current
+
+    return read_current(path)
+
+
+def require_valid(state: RecordsState | LedgerState, path: Path, writing: bool = True) -> None:
+    """DataError (exit 1) listing the problems when the file on disk is invalid."""
+    if state.errors:
+        key = "sv_file_invalid" if writing else "sv_file_invalid_read"
+        raise DataError(t(key, path=display(path), n=len(state.errors)), state.problems)
+
+
+def load_plan_keyed(data: Path | None):
+    """(source, plan, plan cache key) for a supervision command; DataError when the plan is invalid."""
+    from nmx.load import load
+    from nmx.source import locate
+
+    source = locate(data)
+    result = load(source, extras=False)
+    if result.plan is None:
+        raise DataError(t("data_invalid", n=result.errors, path=source.path), result.problems)
+    return source, result.plan, result.key
+
+
+def load_records(data: Path | None) -> tuple[Plan, RecordsState, Path]:
+    source, plan, key = load_plan_keyed(data)
+    path = source.path / RECORDS
+    state = records_state(plan, key, path, read(path))
+    require_valid(state, path, writing=False)
+    return plan, state, path
+
+
+def load_ledger(data: Path | None):
+    source, plan, key = load_plan_keyed(data)
+    path = source.path / LEDGER
+    state = ledger_state(plan, key, path, read(path))
+    require_valid(state, path, writing=False)
+    return source, plan, key, state, path
+
+
+def extra_problems(source_path: Path, plan: Plan | None, plan_key: str) -> list[Problem]:
+    """Problems in records.yaml and ledger.yaml, for `nmx validate` (none when both are absent)."""
+    out: list[Problem] = []
+    for name, check in ((RECORDS, records_state), (LEDGER, ledger_state)):
+        path = source_path / name
+        raw = read(path)
+        if raw is None:
+            continue
+        if plan is None:  # the plan is invalid: check the structure only
+            from nmx.supervision.models import FILE_MODELS
+
+            out.extend(_parse(raw, display(path), FILE_MODELS[name])[2])
+            continue
+        out.extend(check(plan, plan_key, path, raw).problems)
+    return out
+
+
+# --- the cache ----------------------------------------------------------------------------------
+def cache_get(key: str, cls: type):
+    if not key:
+        return None
+    from nmx.load import cache_dir
+
+    try:
+        with open(cache_dir() / f"{key}.pickle", "rb") as fh:
+            value = pickle.load(fh)
+    except Exception:  # a missing, stale or corrupt entry is a miss
+        return None
+    return value if isinstance(value, cls) else None
+
+
+def cache_put(key: str, value: object) -> None:
+    if not key:
+        return
+    from nmx.fileio import write_atomic
+    from nmx.load import cache_dir
+
+    try:
+        folder = cache_dir()
+        folder.mkdir(parents=True, exist_ok=True)
+        write_atomic(folder / f"{key}.pickle", pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+    except Exception:  # the cache is an optimisation; never fail a command over it
+        pass

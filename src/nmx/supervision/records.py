@@ -1,0 +1,246 @@
+"""Which obligation a progress record answers: task, schedule entry, period and unit.
+
+One resolver serves `nmx validate` (findings become problems at file:line:col)
+and `nmx done` (the first error becomes a usage error), so both refuse the same
+records for the same reasons.
+
+Mapping rules (documented in the README):
+- `item` names a schedule entry of the task by its id. It may be left out when the
+  task has at most one dated entry (window, deadline, quota, once); M2 has two
+  (`focus`, the focus month, and `report`, the written report due by the 7th of the
+  next month), so an M2 record must say which.
+- `period` ("YYYY-MM") names the occurrence: the period of the window (a deadline
+  takes its window's: the report on the May focus month is period 2023-05). Left
+  out, it is the occurrence whose [start, due] holds the record's date; a date
+  after every such span counts for the latest occurrence already due (a late
+  delivery), a date before all of them for the first.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+
+from nmx.i18n import t
+from nmx.models import DATED_KINDS, Task
+from nmx.plan import Plan
+from nmx.problems import Level
+
+#: (task id, schedule index or None, period or None, unit id): what a record counts towards.
+Key = tuple[str, "int | None", "str | None", str]
+
+_PERIOD = re.compile(r"^(\d{4})-(\d{2})$")
+
+
+@dataclass(frozen=True)
+class Finding:
+    field: str            # the record field the finding is about
+    rule: str
+    message: str
+    level: Level = Level.ERROR
+    hint: str | None = None
+
+
+@dataclass
+class Resolved:
+    key: Key | None = None
+    occurrence: object = None   # schedule.Item when the entry is dated
+    unit_id: str | None = None
+    index: int | None = None
+    findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[Finding]:
+        return [f for f in self.findings if f.level is Level.ERROR]
+
+
+class Resolver:
+    """Resolves records against one plan; each task's occurrences are computed once."""
+
+    def __init__(self, plan: Plan) -> None:
+        self.plan = plan
+        self._occurrences: dict[tuple[str, int], list] = {}
+        self._reach: dict[str, tuple[list[str], list[str]]] = {}
+
+    def resolve(self, task_id: str, dept: str, item: str | None, period: str | None, day: dt.date) -> Resolved:
+        out = Resolved()
+        task = self.plan.task_by_id.get(task_id)
+        if task is None:
+            ids = "、".join(tk.id for tk in self.plan.tasks)
+            out.findings.append(Finding("task", "unknown-task", t("sv_unknown_task", task=task_id),
+                                        hint=t("sv_known_tasks", tasks=ids)))
+            return out
+        out.unit_id = self._unit(task, dept, out)
+        out.index, sched_kind = self._schedule(task, item, out)
+        if period is not None and not self._period_ok(period, out):
+            return out
+        if out.index is not None and sched_kind in DATED_KINDS:
+            occurrences = self.occurrences(task, out.index)
+            if occurrences:
+                chosen = _pick(occurrences, period, day)
+                if chosen is None:
+                    periods = "、".join(dict.fromkeys(o.period for o in occurrences))
+                    out.findings.append(Finding("period", "no-occurrence", t(
+                        "sv_no_occurrence", task=task.id, item=_item_name(task, out.index), period=period,
+                        periods=periods)))
+                    return out
+                out.occurrence, period = chosen, chosen.period
+        if out.unit_id is not None and not out.errors:
+            out.key = (task.id, out.index, period, out.unit_id)
+        return out
+
+    def occurrences(self, task: Task, index: int) -> list:
+        found = self._occurrences.get((task.id, index))
+        if found is None:
+            from nmx import schedule
+
+            for key in [(task.id, i) for i in range(len(task.schedules))]:
+                self._occurrences[key] = []
+            for occ in schedule.task_items(self.plan, task):
+                self._occurrences[(task.id, occ.index)].append(occ)
+            found = self._occurrences[(task.id, index)]
+        return found
+
+    def reach(self, task: Task) -> tuple[list[str], list[str]]:
+        """(unit ids the task reaches, names of its groups whose members the plan does not name at all).
+
+        A group listed in part (市（县区）属各媒体平台: the city media are units, the county
+        media are not units of this plan) reaches only its listed members.
+        """
+        found = self._reach.get(task.id)
+        if found is None:
+            names = task.lead + task.support
+            unlisted = []
+            for name in names:
+                ref = self.plan.resolve(name)
+                if ref is not None and ref.kind == "group" and _unknown_members(self.plan, ref.id):
+                    unlisted.append(self.plan.group_by_id[ref.id].name)
+            found = self._reach[task.id] = (self.plan.expand(names), unlisted)
+        return found
+
+    def _unit(self, task: Task, dept: str, out: Resolved) -> str | None:
+        ref = self.plan.resolve(dept)
+        if ref is None:
+            out.findings.append(Finding("dept", "unknown-unit", t("unknown_unit", name=dept)))
+            return None
+        if ref.kind == "group":
+            group = self.plan.group_by_id[ref.id].name
+            out.findings.append(Finding("dept", "unit-is-group", t("sv_unit_is_group", name=dept, group=group)))
+            return None
+        reached, unlisted = self.reach(task)
+        if ref.id not in reached:
+            unit = self.plan.unit_by_id[ref.id].name
+            if unlisted:
+                out.findings.append(Finding("dept", "unit-maybe", t(
+                    "sv_unit_maybe", task=task.id, unit=unit, groups="、".join(unlisted)), Level.WARNING))
+            else:
+                names = "、".join(self.plan.unit_by_id[u].name for u in reached)
+                out.findings.append(Finding("dept", "unit-not-reached", t(
+                    "sv_unit_not_reached", task=task.id, unit=unit), hint=t("sv_task_units", units=names)))
+        return ref.id
+
+    def _schedule(self, task: Task, item: str | None, out: Resolved) -> tuple[int | None, str | None]:
+        if item is not None:
+            for index, sched in enumerate(task.schedules):
+                if sched.id == item:
+                    return index, sched.kind
+            out.findings.append(Finding("item", "unknown-item", t("sv_unknown_item", task=task.id, item=item),
+                                        hint=_choices(task) or None))
+            return None, None
+        dated = [(i, s) for i, s in enumerate(task.schedules) if s.kind in DATED_KINDS]
+        if len(dated) == 1:
+            return dated[0][0], dated[0][1].kind
+        if dated:
+            out.findings.append(Finding("item", "item-ambiguous", t(
+                "sv_item_ambiguous", task=task.id, items=_choices(task, dated_only=True))))
+        return None, None
+
+    def _period_ok(self, period: str, out: Resolved) -> bool:
+        match = _PERIOD.match(period) if isinstance(period, str) else None
+        if not match or not 1 <= int(match.group(2)) <= 12 or int(match.group(1)) < 1:
+            out.findings.append(Finding("period", "bad-period", t("sv_bad_period", value=period)))
+            return False
+        first = dt.date(int(match.group(1)), int(match.group(2)), 1)
+        meta = self.plan.meta.period
+        if first > meta.end or _month_end(first) < meta.start:
+            out.findings.append(Finding("period", "period-outside", t(
+                "sv_period_outside", period=period, start=meta.start, end=meta.end)))
+            return False
+        return True
+
+
+def _unknown_members(plan: Plan, group_id: str) -> bool:
+    """A group the plan names without listing any member (市民生工作领导小组成员单位)."""
+    return not plan.group_by_id[group_id].members_listed and not plan.members(group_id)
+
+
+def _pick(occurrences: list, period: str | None, day: dt.date):
+    """The occurrence a record counts for (see the module docstring)."""
+    if period is not None:
+        return next((o for o in occurrences if o.period == period), None)
+    holding = [o for o in occurrences if o.start <= day <= o.due]
+    if holding:
+        return min(holding, key=lambda o: o.due)
+    past = [o for o in occurrences if o.due < day]
+    return max(past, key=lambda o: o.due) if past else occurrences[0]
+
+
+def _month_end(day: dt.date) -> dt.date:
+    from nmx.dates import month_end
+
+    return month_end(day)
+
+
+def _item_name(task: Task, index: int) -> str:
+    sched = task.schedules[index]
+    return sched.id or sched.what
+
+
+def _choices(task: Task, dated_only: bool = False) -> str:
+    """'focus（策划开展主题宣传活动）、report（…）': the ids a record may name."""
+    return "、".join(
+        f"{s.id}（{s.what}）" for s in task.schedules if s.id and (not dated_only or s.kind in DATED_KINDS)
+    )
+
+
+# --- nmx done ------------------------------------------------------------------------------------
+@dataclass
+class Prepared:
+    """A record ready to append: its fields in file order, what it counts for, and warnings."""
+
+    fields: list[tuple[str, object]]
+    key: Key
+    occurrence: object          # schedule.Item, or None for an undated entry
+    findings: list[Finding]     # warnings only (errors refuse the record)
+
+    @property
+    def warnings(self) -> list[str]:
+        return [f.message for f in self.findings]
+
+
+def prepare(plan: Plan, task_id: str, unit_id: str, item: str | None, period: str | None, day: dt.date,
+            evidence: str | None, note: str | None, today: dt.date) -> Prepared:
+    """Check a new record like `nmx validate` would; UsageError (exit 2) for the first error."""
+    from nmx.errors import UsageError
+
+    if day > today:
+        raise UsageError(t("sv_future", what="--on", date=day, today=today))
+    unit = plan.unit_by_id[unit_id]
+    task_id = task_id.strip()
+    if task_id not in plan.task_by_id and task_id.upper() in plan.task_by_id:
+        task_id = task_id.upper()  # m2 → M2
+    found = Resolver(plan).resolve(task_id, unit.name, item, period, day)
+    if found.errors:
+        first = found.errors[0]
+        hint = t("sv_item_hint") if first.rule == "item-ambiguous" else first.hint
+        raise UsageError(first.message, hint=hint)
+    task = plan.task_by_id[task_id]
+    sched = task.schedules[found.index] if found.index is not None else None
+    fields = [("task", task.id), ("item", sched.id if sched is not None else None), ("period", found.key[2]),
+              ("dept", unit.name), ("date", day), ("evidence", _clean(evidence)), ("note", _clean(note))]
+    return Prepared(fields, found.key, found.occurrence, found.findings)
+
+
+def _clean(text: str | None) -> str | None:
+    return text.strip() if text and text.strip() else None
