@@ -14,56 +14,18 @@ Usage: python benchmarks/bench_deadlines.py [--runs N] [--skip-synth]
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
 import subprocess
-import sys
 import tempfile
-import time
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
-BIN = Path(sys.executable).parent
-NMX = str(BIN / "nmx")
-PY = sys.executable
-BASELINE = [PY, "-c", "import typer, pydantic, yaml, rich.console"]
-
-
-TIME = Path("/usr/bin/time")
-
-
-def timed(cmd: list[str], env: dict[str, str]) -> tuple[float, int]:
-    """Wall seconds and the command's max RSS in KiB.
-
-    RSS comes from /usr/bin/time when present: the rusage of a child forked from this
-    (large) benchmark process would count the parent's pages it started with.
-    """
-    with tempfile.NamedTemporaryFile("r", suffix=".time") as report:
-        wrapped = [str(TIME), "-f", "%M", "-o", report.name, *cmd] if TIME.exists() else cmd
-        start = time.perf_counter()
-        proc = subprocess.Popen(wrapped, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
-        _, status, usage = os.wait4(proc.pid, 0)
-        elapsed = time.perf_counter() - start
-        err = proc.stderr.read().decode(errors="replace") if proc.stderr else ""
-        if proc.stderr:
-            proc.stderr.close()
-        if os.waitstatus_to_exitcode(status) != 0:
-            raise SystemExit(f"failed: {' '.join(cmd)}\n{err}")
-        rss = int(report.read().split()[-1]) if TIME.exists() else usage.ru_maxrss
-    return elapsed, rss
+from _bench import BASELINE, HERE, NMX, PY, bench_env, ratio_line, side_by_side, timed_rss
 
 
 def startup(runs: int, env: dict[str, str]) -> None:
     cmd = [NMX, "deadlines", "--month", "2023-05"]
-    timed(cmd, env), timed(BASELINE, env)  # warm the plan cache and the OS file cache
-    ours, base = [], []
-    for _ in range(runs):
-        ours.append(timed(cmd, env)[0])
-        base.append(timed(BASELINE, env)[0])
-    a, b = statistics.median(ours), statistics.median(base)
-    print(f"startup  nmx deadlines --month 2023-05: median {a * 1000:.0f} ms; "
-          f"baseline import typer, pydantic, yaml, rich.console: {b * 1000:.0f} ms; "
-          f"ratio {a / b:.2f}x (target <= 1.3x, {runs} interleaved runs each)")
+    a, b, _ = side_by_side(cmd, BASELINE, runs, env)
+    print(ratio_line("startup  nmx deadlines --month 2023-05", a, b, 1.3, runs))
 
 
 def synthetic(runs: int, env: dict[str, str]) -> None:
@@ -74,8 +36,8 @@ def synthetic(runs: int, env: dict[str, str]) -> None:
                        stdout=subprocess.DEVNULL)
         cmd = [NMX, "deadlines", "--data", str(folder), "--from", "2023-01-01", "--to", "2023-12-31",
                "--format", "json", "--today", "2023-01-01"]
-        cold_t, cold_rss = timed(cmd, env)
-        samples = [timed(cmd, env) for _ in range(runs)]
+        cold_t, cold_rss = timed_rss(cmd, env)
+        samples = [timed_rss(cmd, env) for _ in range(runs)]
         out = folder.parent / "out.json"
         subprocess.run([*cmd, "--output", str(out)], env=env, check=True)
         size = out.stat().st_size
@@ -92,10 +54,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=15)
     parser.add_argument("--skip-synth", action="store_true")
     args = parser.parse_args()
-    env = {**os.environ, "NMX_TODAY": "2023-05-01", "COLUMNS": "100"}
-    env.pop("NMX_DATA", None)
-    with tempfile.TemporaryDirectory() as cache:
-        env["NMX_CACHE_DIR"] = cache
+    with bench_env(NMX_TODAY="2023-05-01", COLUMNS="100") as env:
         startup(args.runs, env)
         if not args.skip_synth:
             synthetic(max(5, args.runs // 3), env)

@@ -16,41 +16,20 @@ Usage: python benchmarks/bench_duties.py [--runs N] [--skip-synth]
 from __future__ import annotations
 
 import argparse
-import os
+import json
 import statistics
 import subprocess
-import sys
 import tempfile
-import time
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
-NMX = str(Path(sys.executable).parent / "nmx")
-PY = sys.executable
-BASELINE = [PY, "-c", "import typer, pydantic, yaml, rich.console"]
+from _bench import BASELINE, NMX, PY, bench_env, ratio_line, side_by_side, timed
+
 UNIT = "市交通运输局"
 
 
-def timed(cmd: list[str], env: dict[str, str]) -> float:
-    start = time.perf_counter()
-    proc = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
-    elapsed = time.perf_counter() - start
-    if proc.returncode != 0:
-        raise SystemExit(f"failed ({proc.returncode}): {' '.join(cmd)}\n{proc.stderr.decode(errors='replace')}")
-    return elapsed
-
-
 def startup(runs: int, env: dict[str, str]) -> None:
-    cmd = [NMX, "duties", UNIT]
-    timed(cmd, env), timed(BASELINE, env)  # fill the plan cache and the OS file cache
-    ours, base = [], []
-    for _ in range(runs):
-        ours.append(timed(cmd, env))
-        base.append(timed(BASELINE, env))
-    a, b = statistics.median(ours), statistics.median(base)
-    print(f"startup  nmx duties {UNIT}: median {a * 1000:.0f} ms; "
-          f"baseline import typer, pydantic, yaml, rich.console: {b * 1000:.0f} ms; "
-          f"ratio {a / b:.2f}x (target <= 1.25x, {runs} interleaved runs each)")
+    a, b, _ = side_by_side([NMX, "duties", UNIT], BASELINE, runs, env)  # the warm-up run fills the plan cache
+    print(ratio_line(f"startup  nmx duties {UNIT}", a, b, 1.25, runs))
 
 
 def imported(query: str, env: dict[str, str]) -> list[str]:
@@ -71,7 +50,6 @@ def imports(env: dict[str, str]) -> None:
 
 
 def synthetic(runs: int, env: dict[str, str]) -> None:
-    sys.path.insert(0, str(HERE))
     import synth  # benchmarks/synth.py, the shared synthetic-plan generator
 
     unit = "合成单位00002"  # a unit of the synthetic plan (合成单位00001 is outside its everyone-group)
@@ -79,12 +57,12 @@ def synthetic(runs: int, env: dict[str, str]) -> None:
         folder = synth.generate(Path(tmp) / "plan", n_tasks=10_000)
         for fmt in ("json", "table"):
             cmd = [NMX, "duties", unit, "--data", str(folder), "--format", fmt]
-            cold = timed(cmd, {**env, "NMX_NO_CACHE": "1"})  # validates, as the first run does
-            timed(cmd, env)  # fills the cache
-            warm = statistics.median(timed(cmd, env) for _ in range(runs))
+            cold = timed(cmd, env={**env, "NMX_NO_CACHE": "1"})  # validates, as the first run does
+            timed(cmd, env=env)  # fills the cache
+            warm = statistics.median(timed(cmd, env=env) for _ in range(runs))
             if fmt == "json":
                 out = subprocess.run(cmd, capture_output=True, env=env, check=True).stdout
-                n = len(__import__("json").loads(out)["duties"])
+                n = len(json.loads(out)["duties"])
             print(f"synthetic 10,000 tasks, nmx duties {unit} --format {fmt} ({n} duties): "
                   f"cache hit median {warm:.2f} s, cache miss (validates) {cold:.2f} s (target < 1 s)")
 
@@ -94,12 +72,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=15)
     parser.add_argument("--skip-synth", action="store_true")
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as cache:
-        env = {**os.environ, "NMX_CACHE_DIR": cache, "COLUMNS": "80"}
-        # PYTHONDONTWRITEBYTECODE would make every run compile nmx from source: measure
-        # what an installed nmx does, with its bytecode cached (written by the warm-up run).
-        for var in ("NMX_DATA", "NMX_NO_CACHE", "NO_COLOR", "PYTHONDONTWRITEBYTECODE"):
-            env.pop(var, None)
+    with bench_env(COLUMNS="80", NO_COLOR=None) as env:
         startup(max(args.runs, 10), env)
         imports(env)
         if not args.skip_synth:

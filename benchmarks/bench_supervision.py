@@ -15,21 +15,12 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import os
 import random
 import shutil
-import statistics
-import subprocess
-import sys
 import tempfile
-import time
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
-DATA = HERE.parent / "data"
-BIN = Path(sys.executable).parent
-NMX = str(BIN / "nmx")
-BASELINE = [sys.executable, "-c", "import typer, pydantic, yaml, rich.console"]
+from _bench import BASELINE, DATA, NMX, bench_env, ratio_line, side_by_side
 
 
 def year_of_records(n: int, seed: int = 2023) -> str:
@@ -64,25 +55,9 @@ def year_of_records(n: int, seed: int = 2023) -> str:
     return "".join(out)
 
 
-def timed(cmd: list[str], env: dict[str, str]) -> float:
-    start = time.perf_counter()
-    proc = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
-    elapsed = time.perf_counter() - start
-    if proc.returncode != 0:
-        raise SystemExit(f"failed ({proc.returncode}): {' '.join(cmd)}\n{proc.stderr.decode(errors='replace')}")
-    return elapsed
-
-
 def compare(label: str, make_cmd, runs: int, env: dict[str, str]) -> None:
-    first = timed(make_cmd(-1), env)  # warms the caches (validates the records file when cold)
-    timed(BASELINE, env)
-    ours, base = [], []
-    for i in range(runs):
-        ours.append(timed(make_cmd(i), env))
-        base.append(timed(BASELINE, env))
-    a, b = statistics.median(ours), statistics.median(base)
-    print(f"{label}: median {a * 1000:.0f} ms; baseline {b * 1000:.0f} ms; ratio {a / b:.2f}x "
-          f"(target <= 1.5x, {runs} interleaved runs each; first run {first * 1000:.0f} ms)")
+    a, b, first = side_by_side(make_cmd, BASELINE, runs, env)  # the first run validates the records file when cold
+    print(ratio_line(label, a, b, 1.5, runs, extra=f"first run {first * 1000:.0f} ms"))
 
 
 def main() -> None:
@@ -90,11 +65,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=15)
     parser.add_argument("--records", type=int, default=5000)
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as tmp:
-        env = {**os.environ, "NMX_CACHE_DIR": str(Path(tmp) / "cache"), "NO_COLOR": "1"}
-        env.pop("NMX_NO_CACHE", None)
-        # time it as installed: modules come from their bytecode cache (written on the warm-up run)
-        env.pop("PYTHONDONTWRITEBYTECODE", None)
+    with bench_env(NO_COLOR="1") as env, tempfile.TemporaryDirectory() as tmp:
         full, empty = Path(tmp) / "full", Path(tmp) / "empty"
         shutil.copytree(DATA, full)
         shutil.copytree(DATA, empty)

@@ -18,53 +18,25 @@ Usage: python benchmarks/bench_validate.py [--runs N] [--synth-runs N] [--skip-s
 from __future__ import annotations
 
 import argparse
-import os
 import shutil
 import statistics
 import subprocess
-import sys
 import tempfile
-import time
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
-ROOT = HERE.parent
-BIN = Path(sys.executable).parent
-NMX = str(BIN / "nmx")
-BASELINE = [sys.executable, "-c", "import typer, pydantic, yaml"]
+from _bench import BIN, DATA, NMX, PY, bench_env, ratio_line, side_by_side, timed
 
-
-def timed(cmds: list[list[str]], env: dict[str, str]) -> float:
-    """Wall seconds for running `cmds` one after the other; each must exit 0."""
-    start = time.perf_counter()
-    for cmd in cmds:
-        proc = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
-        if proc.returncode != 0:
-            raise SystemExit(f"failed ({proc.returncode}): {' '.join(cmd)}\n{proc.stderr.decode(errors='replace')}")
-    return time.perf_counter() - start
-
-
-def side_by_side(a: list[list[str]], b: list[list[str]], runs: int, env: dict[str, str]) -> tuple[float, float]:
-    """Medians of `a` and `b`, run alternately so both see the same machine load."""
-    timed(a, env), timed(b, env)  # warm the OS file cache (and, for a warm run, the plan cache)
-    ta, tb = [], []
-    for _ in range(runs):
-        ta.append(timed(a, env))
-        tb.append(timed(b, env))
-    return statistics.median(ta), statistics.median(tb)
+BASELINE = [PY, "-c", "import typer, pydantic, yaml"]
 
 
 def shipped(runs: int, env: dict[str, str]) -> None:
-    data = str(ROOT / "data")
     for label, extra in (("warm (cache hit)", []), ("cold (--no-cache)", ["--no-cache"])):
-        ours, base = side_by_side([[NMX, "validate", data, *extra]], [BASELINE], runs, env)
-        print(f"shipped plan, {label}: nmx validate median {ours * 1000:.0f} ms; "
-              f"import typer, pydantic, yaml {base * 1000:.0f} ms; ratio {ours / base:.2f}x "
-              f"(target <= 1.3x, {runs} interleaved runs each)")
+        ours, base, _ = side_by_side([NMX, "validate", str(DATA), *extra], BASELINE, runs, env)
+        print(ratio_line(f"shipped plan, {label}: nmx validate", ours, base, 1.3, runs,
+                         baseline="import typer, pydantic, yaml"))
 
 
 def synthetic(runs: int, env: dict[str, str]) -> None:
-    sys.path.insert(0, str(HERE))
     import synth  # benchmarks/synth.py
 
     tool = BIN / "check-jsonschema"
@@ -75,13 +47,13 @@ def synthetic(runs: int, env: dict[str, str]) -> None:
         subprocess.run([NMX, "schema", "--output", str(schemas)], check=True, capture_output=True, env=env)
         ours = [[NMX, "validate", str(plan), "--no-cache"]]
         if checker is None:
-            t = statistics.median(timed(ours, env) for _ in range(runs))
+            t = statistics.median(timed(*ours, env=env) for _ in range(runs))
             print(f"10,000 tasks: nmx validate --no-cache median {t:.2f} s (target < 3 s); check-jsonschema not installed")
             return
         theirs = [[checker, "--schemafile", str(schemas / f"{name}.schema.json"), str(plan / f"{name}.yaml")]
                   for name in ("tasks", "departments")]
         size = sum((plan / f).stat().st_size for f in ("tasks.yaml", "departments.yaml")) / 1e6
-        a, b = side_by_side(ours, theirs, runs, env)
+        a, b, _ = side_by_side(ours, theirs, runs, env)
     print(f"10,000 tasks, 2,000 units, {size:.1f} MB: nmx validate --no-cache median {a:.2f} s (target < 3 s); "
           f"check-jsonschema on both files {b:.2f} s; ratio nmx/check-jsonschema {a / b:.2f}x "
           f"({runs} interleaved runs each)")
@@ -95,11 +67,7 @@ def main() -> None:
     args = parser.parse_args()
     if args.runs < 10:
         parser.error("--runs must be at least 10 (medians of fewer runs mislead)")
-    env = {**os.environ, "COLUMNS": "100"}
-    for var in ("NMX_DATA", "NMX_NO_CACHE", "NMX_LANG"):
-        env.pop(var, None)
-    with tempfile.TemporaryDirectory() as cache:
-        env["NMX_CACHE_DIR"] = cache
+    with bench_env(COLUMNS="100") as env:
         shipped(args.runs, env)
         if not args.skip_synth:
             synthetic(args.synth_runs, env)

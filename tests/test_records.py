@@ -17,7 +17,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tests.conftest import DATA, FIXTURES
+from tests.conftest import FIXTURES
 
 NMX = str(Path(sys.executable).parent / "nmx")
 TODAY = "--today"

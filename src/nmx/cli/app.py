@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import functools
 import inspect
 import os
@@ -28,7 +29,7 @@ app = typer.Typer(
 # --- options shared by every command ------------------------------------------------
 DataOpt = Annotated[
     Optional[Path],
-    typer.Option("--data", envvar="NMX_DATA", help="方案数据目录（含 tasks.yaml、departments.yaml）。默认：./data/ 或内置方案。",
+    typer.Option("--data", help="方案数据目录（含 tasks.yaml、departments.yaml）。默认：环境变量 NMX_DATA、./data/ 或内置方案。",
                  show_default=False, file_okay=False),
 ]
 OutputOpt = Annotated[
@@ -46,15 +47,17 @@ DeptOpt = Annotated[
     typer.Option("--dept", "-d", help="单位：id、名称、全称、别名、县区简称或拼音（如 jtysj）。", show_default=False),
 ]
 MonthOpt = Annotated[Optional[str], typer.Option("--month", "-m", help="月份 YYYY-MM。", show_default=False)]
+FromOpt = Annotated[Optional[str], typer.Option("--from", help="起始日期 YYYY-MM-DD（默认：方案期间开始）。", show_default=False)]
+ToOpt = Annotated[Optional[str], typer.Option("--to", help="结束日期 YYYY-MM-DD（默认：方案期间结束）。", show_default=False)]
+TaskOpt = Annotated[Optional[str], typer.Option("--task", "-t", help="只看一项任务（编号，如 M2）。", show_default=False)]
 TodayOpt = Annotated[
     Optional[str],
     typer.Option("--today", envvar="NMX_TODAY", help="视为“今天”的日期 YYYY-MM-DD（默认：实际日期）。", show_default=False),
 ]
 
 
-def today_from(value: str | None) -> "datetime.date":
+def today_from(value: str | None) -> datetime.date:
     """The --today option as a date; the real date only when it is not given."""
-    import datetime
 
     from nmx.dates import parse_date
 

@@ -27,18 +27,17 @@ def export_ics_cmd(output: IcsOutputOpt, dept: DeptOpt = None, data: DataOpt = N
     示例：nmx export ics --output 暖民心.ics --dept 金安区
     """
     from nmx import schedule
-    from nmx.cli.dates import collector_paused
     from nmx.cli.output import emit
     from nmx.fileio import check_writable_target, display
     from nmx.i18n import t
-    from nmx.load import load_plan
+    from nmx.load import load_plan, paused_gc
     from nmx.match import find_unit
     from nmx.render import Format
     from nmx.render.ics import calendar_bytes
     from nmx.source import locate
 
     check_writable_target(output)
-    with collector_paused():
+    with paused_gc():
         plan = load_plan(locate(data))
         unit = find_unit(plan, dept) if dept is not None else None
         period = plan.meta.period

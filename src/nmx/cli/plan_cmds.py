@@ -41,11 +41,11 @@ def validate_cmd(
 @command(name="schema")
 def schema_cmd(
     output: Annotated[
-        Optional[Path], typer.Option("--output", "-o", help="写入目录（tasks.schema.json、departments.schema.json）。",
+        Optional[Path], typer.Option("--output", "-o", help="写入目录（每个数据文件一个 *.schema.json）。",
                                      file_okay=False, show_default=False)
     ] = None,
 ) -> None:
-    """输出两个数据文件的 JSON Schema（供编辑器和 check-jsonschema 使用）。
+    """输出数据文件（tasks、departments、records、ledger）的 JSON Schema（供编辑器和 check-jsonschema 使用）。
 
     示例：nmx schema --output schema
     """

@@ -7,12 +7,10 @@ from typing import Annotated, Optional
 
 import typer
 
-from nmx.cli.app import (DataOpt, DeptOpt, FormatOpt, MonthOpt, OutputOpt, TodayOpt, app, command,
+from nmx.cli.app import (DataOpt, DeptOpt, FormatOpt, FromOpt, MonthOpt, OutputOpt, TodayOpt, ToOpt, app, command,
                          require_format, today_from)
 from nmx.render import Format
 
-FromOpt = Annotated[Optional[str], typer.Option("--from", help="起始日期 YYYY-MM-DD（默认：方案期间开始）。", show_default=False)]
-ToOpt = Annotated[Optional[str], typer.Option("--to", help="结束日期 YYYY-MM-DD（默认：方案期间结束）。", show_default=False)]
 OnOpt = Annotated[Optional[str], typer.Option("--on", help="完成日期 YYYY-MM-DD（默认：今天）。", show_default=False)]
 NoteOpt = Annotated[Optional[str], typer.Option("--note", "-n", help="备注。", show_default=False)]
 

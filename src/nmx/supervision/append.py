@@ -61,7 +61,7 @@ def add_record(plan: Plan, plan_key: str, path: Path, prepared: Prepared, day: d
             state = files.validate_records(plan, _encode(new_text, bom), display(path))
             _require_clean(state, path)
         new = _encode(new_text, bom)
-        files.cache_put(files.file_key(plan_key, display(path), new), state)
+        files.write_cache(files.file_key(plan_key, display(path), new), state)
         return new, Appended(state.count, path)
 
     return store.update(path, change)
@@ -79,7 +79,7 @@ def add_ledger_item(plan: Plan, plan_key: str, path: Path, section: str, make) -
         new = _encode(new_text, bom)
         new_state = files.validate_ledger(plan, new, display(path))
         _require_clean(new_state, path)
-        files.cache_put(files.file_key(plan_key, display(path), new), new_state)
+        files.write_cache(files.file_key(plan_key, display(path), new), new_state)
         return new, result
 
     return store.update(path, change)

@@ -18,7 +18,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import os
-import pickle
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -27,6 +26,7 @@ from nmx import __version__
 from nmx.errors import DataError
 from nmx.fileio import display
 from nmx.i18n import lang, t
+from nmx.load import read_cache, write_cache
 from nmx.plan import Plan
 from nmx.problems import Level, Problem
 from nmx.supervision import LEDGER, RECORDS
@@ -161,26 +161,23 @@ def file_key(plan_key: str, name: str, raw: bytes | None) -> str:
 
 def records_state(plan: Plan, plan_key: str, path: Path, raw: bytes | None) -> RecordsState:
     """The records file's state from the cache, or validated (and then cached when valid)."""
-    name = display(path)
-    key = file_key(plan_key, name, raw)
-    hit = cache_get(key, RecordsState)
-    if hit is not None:
-        return hit
-    state = validate_records(plan, raw, name)
-    if not state.errors:
-        cache_put(key, state)
-    return state
+    return _cached_state(plan, plan_key, path, raw, RecordsState, validate_records)
 
 
 def ledger_state(plan: Plan, plan_key: str, path: Path, raw: bytes | None) -> LedgerState:
+    """The ledger file's state from the cache, or validated (and then cached when valid)."""
+    return _cached_state(plan, plan_key, path, raw, LedgerState, validate_ledger)
+
+
+def _cached_state(plan: Plan, plan_key: str, path: Path, raw: bytes | None, cls: type, validate):
     name = display(path)
     key = file_key(plan_key, name, raw)
-    hit = cache_get(key, LedgerState)
-    if hit is not None:
+    hit = read_cache(key)
+    if isinstance(hit, cls):
         return hit
-    state = validate_ledger(plan, raw, name)
+    state = validate(plan, raw, name)
     if not state.errors:
-        cache_put(key, state)
+        write_cache(key, state)
     return state
 
 
@@ -240,31 +237,3 @@ def extra_problems(source_path: Path, plan: Plan | None, plan_key: str) -> list[
             continue
         out.extend(check(plan, plan_key, path, raw).problems)
     return out
-
-
-# --- the cache ----------------------------------------------------------------------------------
-def cache_get(key: str, cls: type):
-    if not key:
-        return None
-    from nmx.load import cache_dir
-
-    try:
-        with open(cache_dir() / f"{key}.pickle", "rb") as fh:
-            value = pickle.load(fh)
-    except Exception:  # a missing, stale or corrupt entry is a miss
-        return None
-    return value if isinstance(value, cls) else None
-
-
-def cache_put(key: str, value: object) -> None:
-    if not key:
-        return
-    from nmx.fileio import write_atomic
-    from nmx.load import cache_dir
-
-    try:
-        folder = cache_dir()
-        folder.mkdir(parents=True, exist_ok=True)
-        write_atomic(folder / f"{key}.pickle", pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
-    except Exception:  # the cache is an optimisation; never fail a command over it
-        pass
