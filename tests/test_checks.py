@@ -90,6 +90,12 @@ CASES = [
      "units[1].aliases[1]"),
     ("name-clash", "d", "everyone: true}", "everyone: true, aliases: [市教体局]}", "unit-group-clash", "error", "d.yaml",
      6, "groups[1].aliases[0]"),
+    ("invisible-char", "d", "{id: edu, name: 市教体局,", '{id: edu, name: "市教\u200b体局",', "invisible-char",
+     "error", "d.yaml", 3, "units[1].name"),
+    ("invisible-char", "d", "aliases: [市教育局]", 'aliases: [市教育局, "\u202e局育教市"]', "invisible-char",
+     "error", "d.yaml", 3, "units[1].aliases[1]"),  # a bidi override
+    ("name-clash", "d", "full_name: 六安市教育体育局", "full_name: 六安市发展和改革委员会　", "name-clash", "error",
+     "d.yaml", 3, "units[1].full_name"),  # an ideographic space: the same name once folded
     ("group-empty", "d", "members: [市发改委, 市教体局]", "members: []", "group-empty", "warning", "d.yaml", 5, "groups[0]"),
     ("group-empty", "d", "everyone: true}", "everyone: true, excluding: [市发改委, 市教体局]}", "group-empty", "warning",
      "d.yaml", 6, "groups[1]"),
@@ -135,6 +141,13 @@ def test_check_fires(case: tuple) -> None:
     assert (rule, level, file, line, path) in found
     assert {p.rule for p in problems} == {rule}, found  # one fault, one kind of finding
     assert (plan is None) == (level == "error")
+
+
+def test_a_zero_width_look_alike_is_refused_not_given_the_duties() -> None:
+    departments = _edit(DEPARTMENTS, "{id: edu, name: 市教体局,", '{id: edu, name: "市发\u200b改委",')
+    plan, problems = _validate(departments=departments)
+    assert plan is None
+    assert {(p.rule, p.path) for p in problems} >= {("invisible-char", "units[1].name"), ("name-clash", "units[1].name")}
 
 
 def test_group_cycle_names_the_chain() -> None:

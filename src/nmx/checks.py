@@ -147,6 +147,8 @@ def name_clashes(ctx: Context) -> Iterable[Problem]:
             continue
         if other.kind != ref.kind:
             yield ctx.departments.problem(path, "unit-group-clash", t("unit_group_clash", name=name))
+        elif path[-1] in ("name", "full_name"):
+            yield ctx.departments.problem(path, "name-clash", t("name_clash", name=name, a=other.id, b=ref.id))
         else:
             yield ctx.departments.problem(path, "alias-clash", t("alias_clash", alias=name, a=other.id, b=ref.id))
 
@@ -167,6 +169,19 @@ def _names(plan: Plan) -> Iterable[tuple[tuple, Ref, str]]:
         yield ("groups", i, "name"), ref, group.name
         for j, name in enumerate(group.aliases):
             yield ("groups", i, "aliases", j), ref, name
+
+
+@check("invisible-char")
+def invisible_chars(ctx: Context) -> Iterable[Problem]:
+    """A zero-width or bidi character makes a name that looks like another and is not."""
+    from nmx.safetext import INVISIBLE
+
+    for path, _ref, name in _names(ctx.plan):
+        found = INVISIBLE.search(name)
+        if found is not None:
+            yield ctx.departments.problem(path, "invisible-char",
+                                          t("invisible_char", name=name.encode("unicode_escape").decode("ascii"),
+                                            char=f"U+{ord(found.group()):04X}"))
 
 
 @check("group-empty")

@@ -1,43 +1,215 @@
-"""Reading and writing files safely: whole-file atomic replacement, clear errors."""
+"""Reading and writing the user's files without ever destroying what is not nmx's own.
+
+Reading: only regular files are read as inputs (a FIFO, a device or a socket is a usage
+error naming it, never a hang), each up to a size limit (`NMX_MAX_FILE_MB`, default 128),
+and every file read is remembered, so that no output of the same run can replace it.
+
+Writing: `write_output` puts a command's result where `--output` says — `-` is standard
+output; a device, a FIFO or `/dev/stdout` is written into directly; a regular file (or a
+link to one: the link is kept) is replaced atomically by `write_atomic`, the one atomic
+writer: a temporary file beside the target, fsync'd, renamed over it, and the folder
+fsync'd, so readers see the old file or the new one, never half of one.
+"""
 
 from __future__ import annotations
 
+import errno
 import os
+import stat
+import sys
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from nmx.errors import UsageError
 from nmx.i18n import t
+
+DEFAULT_MAX_FILE_MB = 128
+STDOUT = "-"
+
+#: Test hook: called with the step's name ("half", "before-replace", "after-replace")
+#: during a write. Tests set it to pause a write (a SIGKILL or a hand edit lands there).
+PAUSE: Callable[[str], None] | None = None
+
+_inputs: dict[tuple[int, int], Path] = {}  # (device, inode) of every file read in this run
 
 
 def display(path: Path) -> str:
     """`path` relative to the current folder when it lies below it, else absolute."""
     try:
         return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
+    except (ValueError, OSError):
         return str(path)
 
 
-def check_writable_target(path: Path) -> None:
-    """Fail early, before any work, when `path` cannot be written."""
-    if path.is_dir():
+# --- inputs --------------------------------------------------------------------------------
+def max_input_bytes() -> int:
+    try:
+        return max(1, int(os.environ.get("NMX_MAX_FILE_MB", DEFAULT_MAX_FILE_MB))) * 1024 * 1024
+    except ValueError:
+        return DEFAULT_MAX_FILE_MB * 1024 * 1024
+
+
+def read_input(path: Path, missing_ok: bool = False) -> bytes | None:
+    """The bytes of the regular file `path` (None when absent and `missing_ok`); UsageError otherwise.
+
+    Opened non-blocking, so a FIFO cannot hang the run; checked with fstat on the open
+    file, so what is checked is what is read.
+    """
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+    try:
+        fd = os.open(path, flags)
+    except FileNotFoundError:
+        if missing_ok:
+            return None
+        raise UsageError(t("data_unreadable", path=path, reason=os.strerror(errno.ENOENT))) from None
+    except OSError as exc:
+        raise UsageError(t("data_unreadable", path=path, reason=exc.strerror or exc)) from None
+    with os.fdopen(fd, "rb") as fh:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise UsageError(t("input_not_regular", path=path, kind=file_kind(info.st_mode)))
+        limit = max_input_bytes()
+        if info.st_size > limit:
+            raise UsageError(t("input_too_large", path=path, size=info.st_size // (1024 * 1024) + 1,
+                               limit=limit // (1024 * 1024)), hint=t("input_too_large_hint"))
+        try:
+            data = fh.read(limit + 1)
+        except OSError as exc:
+            raise UsageError(t("data_unreadable", path=path, reason=exc.strerror or exc)) from None
+        if len(data) > limit:  # it grew while being read
+            raise UsageError(t("input_too_large", path=path, size=len(data) // (1024 * 1024) + 1,
+                               limit=limit // (1024 * 1024)), hint=t("input_too_large_hint"))
+        _inputs[(info.st_dev, info.st_ino)] = path
+    return data
+
+
+def file_kind(mode: int) -> str:
+    for test, key in ((stat.S_ISDIR, "kind_dir"), (stat.S_ISFIFO, "kind_fifo"), (stat.S_ISCHR, "kind_device"),
+                      (stat.S_ISBLK, "kind_device"), (stat.S_ISSOCK, "kind_socket")):
+        if test(mode):
+            return t(key)
+    return t("kind_other")
+
+
+def forget_inputs() -> None:
+    """Start a new run (the CLI calls this once per command; tests run many in one process)."""
+    _inputs.clear()
+
+
+# --- outputs -------------------------------------------------------------------------------
+def is_stdout(path: Path | str | None) -> bool:
+    return path is not None and str(path) == STDOUT
+
+
+def check_output(path: Path, inputs: Iterable[Path] = ()) -> None:
+    """Fail early, before any work, when `path` cannot take a command's output.
+
+    Refused: a folder, a missing parent folder, and any file that is one of the run's
+    inputs (`inputs`, or any file read so far), compared by device and inode through links.
+    """
+    if is_stdout(path):
+        return
+    try:
+        info = os.stat(path)
+    except FileNotFoundError:
+        info = None
+    except OSError as exc:
+        raise UsageError(t("output_not_writable", path=path, reason=exc.strerror or exc)) from None
+    if info is not None and stat.S_ISDIR(info.st_mode):
         raise UsageError(t("output_is_dir", path=path))
-    parent = path.parent if str(path.parent) else Path(".")
-    if not parent.is_dir():
-        raise UsageError(t("output_dir_missing", path=parent))
+    if info is None:
+        parent = path.parent if str(path.parent) else Path(".")
+        if not parent.is_dir():
+            raise UsageError(t("output_dir_missing", path=parent))
+        return
+    same = _same_as_input(info, inputs)
+    if same is not None:
+        raise UsageError(t("output_is_input", path=path, input=display(same)))
 
 
-def write_atomic(path: Path, data: bytes | str | Iterable[str]) -> None:
-    """Write `data` to `path` via a temporary file in the same folder, fsync'd and renamed.
+def _same_as_input(info: os.stat_result, inputs: Iterable[Path]) -> Path | None:
+    ident = (info.st_dev, info.st_ino)
+    if ident in _inputs:
+        return _inputs[ident]
+    for candidate in inputs:
+        try:
+            other = os.stat(candidate)
+        except OSError:
+            continue
+        if (other.st_dev, other.st_ino) == ident:
+            return candidate
+    return None
 
-    Readers see the old file or the new one, never a half-written file. `data` may be
-    an iterable of text chunks, written as they come (large outputs never sit in memory whole).
+
+def write_output(path: Path, data: bytes | str | Iterable[str]) -> None:
+    """Write a command's result to `path`: `-` is stdout, a device or FIFO is written into,
+    a regular file (through links) is replaced atomically. Never one of the run's inputs."""
+    if is_stdout(path):
+        sys.stdout.flush()
+        return _write_stream(sys.stdout.buffer, data)
+    check_output(path)
+    try:
+        info = os.stat(path)
+    except OSError:
+        info = None
+    if info is not None and (not stat.S_ISREG(info.st_mode) or _is_std_stream(path, info)):
+        return _write_direct(path, info, data)
+    write_atomic(Path(os.path.realpath(path)), data)
+
+
+def _is_std_stream(path: Path, info: os.stat_result) -> bool:
+    """`/dev/stdout`, `/dev/fd/1` …: a name for a stream this process already has open."""
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            if os.path.samestat(info, os.fstat(stream.fileno())):
+                return True
+        except (OSError, ValueError, AttributeError):
+            continue
+    return False
+
+
+def _write_direct(path: Path, info: os.stat_result, data: bytes | str | Iterable[str]) -> None:
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            if os.path.samestat(info, os.fstat(stream.fileno())):
+                stream.flush()
+                return _write_stream(stream.buffer, data)
+        except (OSError, ValueError, AttributeError):
+            continue
+    try:
+        fd = os.open(path, os.O_WRONLY | getattr(os, "O_BINARY", 0))  # no O_CREAT, no O_TRUNC: it is not a file
+    except OSError as exc:
+        raise UsageError(t("output_not_writable", path=path, reason=exc.strerror or exc)) from None
+    with os.fdopen(fd, "wb") as fh:
+        _write_stream(fh, data)
+
+
+def _write_stream(fh, data: bytes | str | Iterable[str]) -> None:
+    if isinstance(data, str):
+        data = data.encode("utf-8")
+    if isinstance(data, bytes):
+        fh.write(data)
+    else:
+        for chunk in data:
+            fh.write(chunk.encode("utf-8"))
+    fh.flush()
+
+
+def write_atomic(path: Path, data: bytes | str | Iterable[str], *, mode: int | None = None,
+                 before_replace: Callable[[], None] | None = None) -> None:
+    """Write `data` to `path` via a temporary file in the same folder: fsync, rename, fsync the folder.
+
+    `data` may be an iterable of text chunks, written as they come (large outputs never sit
+    in memory whole). The new file keeps the old one's permissions (`mode` when given).
+    `before_replace` runs just before the rename and may raise to abandon the write; no
+    temporary file is left behind whatever happens.
     """
     if isinstance(data, str):
         data = data.encode("utf-8")
-    check_writable_target(path)
     parent = path.parent if str(path.parent) else Path(".")
+    if not parent.is_dir():
+        raise UsageError(t("output_dir_missing", path=parent))
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=parent)
     except OSError as exc:
@@ -45,16 +217,19 @@ def write_atomic(path: Path, data: bytes | str | Iterable[str]) -> None:
     try:
         with os.fdopen(fd, "wb") as fh:
             if isinstance(data, bytes):
-                fh.write(data)
+                half = len(data) // 2
+                fh.write(data[:half])
+                _pause("half")
+                fh.write(data[half:])
             else:
                 for chunk in data:
                     fh.write(chunk.encode("utf-8"))
             fh.flush()
             os.fsync(fh.fileno())
-        if path.exists():
-            os.chmod(tmp, path.stat().st_mode & 0o7777)
-        else:
-            os.chmod(tmp, 0o666 & ~_umask())
+        os.chmod(tmp, mode if mode is not None else _mode_of(path))
+        _pause("before-replace")
+        if before_replace is not None:
+            before_replace()
         os.replace(tmp, path)
     except OSError as exc:
         Path(tmp).unlink(missing_ok=True)
@@ -62,9 +237,38 @@ def write_atomic(path: Path, data: bytes | str | Iterable[str]) -> None:
     except BaseException:  # e.g. a chunk generator that failed: leave no temporary file behind
         Path(tmp).unlink(missing_ok=True)
         raise
+    _pause("after-replace")
+    fsync_dir(parent)
 
 
-def _umask() -> int:
+def _mode_of(path: Path) -> int:
+    try:
+        return path.stat().st_mode & 0o7777
+    except OSError:
+        return 0o666 & ~umask()
+
+
+def fsync_dir(folder: Path) -> None:
+    """Make a rename in `folder` durable (where the platform and file system allow it)."""
+    try:
+        fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError as exc:  # some file systems cannot fsync a folder; the rename is done
+        if exc.errno not in (errno.EINVAL, errno.EBADF, errno.ENOTSUP, errno.EACCES):
+            raise
+    finally:
+        os.close(fd)
+
+
+def umask() -> int:
     mask = os.umask(0)
     os.umask(mask)
     return mask
+
+
+def _pause(step: str) -> None:
+    if PAUSE is not None:
+        PAUSE(step)

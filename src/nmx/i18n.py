@@ -618,6 +618,68 @@ CATALOG: dict[str, tuple[str, str]] = {
         "按 {today} 的情况：此后发现的事项、此后的销号不计。",
         "As it stood on {today}: entries found and closures dated later are left out.",
     ),
+    # --- safety: cache, inputs, outputs, locks (see README「安全」) ----------------------
+    "cache_untrusted": (
+        "缓存 {path} 不属于当前用户，或其他用户可写：本次不使用缓存，重新校验（请删除它或改为仅本人可写，如 chmod 700）",
+        "the cache {path} belongs to another user or others may write it: not using it, validating afresh "
+        "(remove it or make it private, e.g. chmod 700)",
+    ),
+    "input_not_regular": ("{path} 不是普通文件（是{kind}），不能作为输入读取", "{path} is not a regular file ({kind}); nmx reads only regular files"),
+    "input_too_large": ("{path} 太大（约 {size} MB，上限 {limit} MB）", "{path} is too large (about {size} MB; the limit is {limit} MB)"),
+    "input_too_large_hint": ("确需读取更大的文件时设置环境变量 NMX_MAX_FILE_MB", "set NMX_MAX_FILE_MB to read larger files"),
+    "kind_dir": ("目录", "a folder"),
+    "kind_fifo": ("命名管道", "a FIFO"),
+    "kind_device": ("设备", "a device"),
+    "kind_socket": ("套接字", "a socket"),
+    "kind_other": ("特殊文件", "a special file"),
+    "output_is_input": (
+        "输出 {path} 就是本次读取的输入文件 {input}，拒绝覆盖（请换一个输出文件）",
+        "the output {path} is the input {input} of this run; refusing to overwrite it (choose another output file)",
+    ),
+    "binary_to_terminal": (
+        "--format {fmt} 是二进制格式，不能输出到终端：请用 --output FILE，或用 -o - 接管道",
+        "--format {fmt} is binary and cannot go to a terminal: use --output FILE, or -o - into a pipe",
+    ),
+    "option_control": (
+        "{option} 的值含有控制字符 {char}，已拒绝",
+        "the value of {option} contains the control character {char}; refused",
+    ),
+    "control_char": (
+        "含有控制字符 {char}（第 {index} 个字符）：数据中只允许制表符和换行",
+        "contains the control character {char} (character {index}): only tab and newline are allowed in data",
+    ),
+    "invisible_char": (
+        "名称 {name} 含有不可见字符 {char}（零宽或双向控制字符），会与其他名称看起来一样",
+        "the name {name} contains the invisible character {char} (zero-width or bidi control); it would look like another name",
+    ),
+    "name_clash": (
+        "名称 {name!r} 与 {a} 的名称相同（按全角半角、空白折叠后比较），{b} 与 {a} 无法区分",
+        "the name {name!r} is the name of {a} too (compared after NFKC and whitespace folding): {b} cannot be told from {a}",
+    ),
+    "more_problems": ("……另有 {n} 个问题未列出", "… and {n} more"),
+    "os_error": ("无法使用 {path}：{reason}", "cannot use {path}: {reason}"),
+    "out_of_range": ("日期或数值超出可计算的范围：{error}", "a date or number is out of the range nmx can compute: {error}"),
+    "sv_lock_unusable": ("锁文件 {path} 无法使用：{reason}", "the lock file {path} cannot be used: {reason}"),
+    "sv_locked": (
+        "{path} 正被另一个进程写入（{holder}），已等待 {seconds} 秒",
+        "{path} is being written by another process ({holder}); waited {seconds} s",
+    ),
+    "sv_locked_hint": (
+        "稍后重试，或用 --wait 等待更久；确认没有 nmx 在运行时可删除锁文件 {lock}",
+        "try again later, or wait longer with --wait; if no nmx is running, the lock file {lock} may be removed",
+    ),
+    "sv_holder": ("进程 {pid}，主机 {host}", "process {pid} on {host}"),
+    "sv_holder_unknown": ("持有者未知", "holder unknown"),
+    "sv_read_only": ("{path} 是只读文件，nmx 不会替换它（请先改为可写）", "{path} is read-only; nmx will not replace it (make it writable first)"),
+    "sv_keeps_changing": (
+        "写入时 {path} 一直在被修改（手工编辑？），已放弃，文件未改动",
+        "{path} kept changing while nmx wrote it (a hand edit?); gave up, the file is as it was",
+    ),
+    "sv_duplicate": (
+        "同一事项、单位、周期、日期和佐证已在 {path} 中登记过",
+        "the same delivery (obligation, unit, period, date and evidence) is already recorded in {path}",
+    ),
+    "sv_duplicate_hint": ("确需重复登记时加 --allow-duplicate", "add --allow-duplicate to record it again"),
 }
 
 

@@ -1,31 +1,36 @@
 """The whole pipeline, file → loader → models → checks, with a cache of valid plans.
 
-A plan whose bytes (and nmx version) were validated before is read back from a
-pickle in the user's cache folder, skipping pydantic entirely: that import and
-its validator build cost more than an interactive command may take. The cache
-key is a SHA-256 of the bytes, so any edit validates afresh.
+A plan whose bytes (and nmx version) were validated before is read back from the
+user's cache folder (`nmx.cache`: JSON, never code), skipping pydantic entirely: that
+import and its validator build cost more than an interactive command may take. The
+cache key is a SHA-256 of the bytes, so any edit validates afresh.
 """
 
 from __future__ import annotations
 
 import gc
-import hashlib
-import os
-import pickle
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from nmx import __version__
+from nmx import cache
 from nmx.errors import DataError
 from nmx.fileio import display
-from nmx.i18n import lang, t
+from nmx.i18n import t
+from nmx.models import DepartmentsFile, TasksFile
 from nmx.plan import Plan
 from nmx.problems import Level, Problem
 from nmx.source import FILES, DataSource, read_files
 
-_CACHE_FORMAT = 2
+
+@dataclass
+class CachedPlan:
+    """What the cache keeps of a valid plan: both files' models and the warnings found."""
+
+    tasks: TasksFile
+    departments: DepartmentsFile
+    problems: tuple[Problem, ...]
 
 
 @dataclass
@@ -111,15 +116,17 @@ def load(source: DataSource, use_cache: bool = True, extras: bool = True) -> Res
 def _load_plan(source: DataSource, use_cache: bool) -> Result:
     files = read_files(source)
     names = {name: display(source.path / name) for name in FILES}
-    use_cache = use_cache and not os.environ.get("NMX_NO_CACHE")
-    key = _key(files, names) if use_cache else ""
-    if use_cache:
-        hit = _read_cache(key)
+    key = plan_key(files, names) if use_cache else ""
+    with paused_gc():  # a large plan is a hundred thousand objects, none cyclic
+        hit = cache.read(key, CachedPlan)
         if hit is not None:
-            return Result(source, hit[0], list(hit[1]), cached=True, key=key)
+            plan = Plan.build(hit.tasks, hit.departments)
+            return Result(source, plan, list(hit.problems), cached=True, key=key)
     plan, problems = validate_files(files, names)
-    if use_cache and plan is not None:
-        write_cache(key, (plan, problems))
+    if plan is not None:
+        cache.write(key, CachedPlan(TasksFile(plan=plan.meta, tasks=plan.tasks),
+                                    DepartmentsFile(units=plan.units, groups=plan.groups, actions=plan.actions),
+                                    tuple(problems)), CachedPlan)
     return Result(source, plan, problems, key=key)
 
 
@@ -131,46 +138,6 @@ def load_plan(source: DataSource) -> Plan:
     return result.plan
 
 
-def cache_dir() -> Path:
-    if os.environ.get("NMX_CACHE_DIR"):
-        return Path(os.environ["NMX_CACHE_DIR"])
-    base = os.environ.get("XDG_CACHE_HOME")
-    return (Path(base) if base else Path.home() / ".cache") / "nmx"
-
-
-def _key(files: dict[str, bytes], names: dict[str, str]) -> str:
-    h = hashlib.sha256(f"{_CACHE_FORMAT}\0{__version__}\0{lang()}\0".encode())
-    for name in FILES:
-        h.update(f"{names[name]}\0{len(files[name])}\0".encode())
-        h.update(files[name])
-    return h.hexdigest()
-
-
-def _read_cache(key: str) -> tuple[Plan, list[Problem]] | None:
-    value = read_cache(key)
-    return value if isinstance(value, tuple) and len(value) == 2 and isinstance(value[0], Plan) else None
-
-
-def read_cache(key: str) -> object | None:
-    """What the cache holds under `key` ('' = no cache); None for a miss."""
-    if not key:
-        return None
-    try:
-        with open(cache_dir() / f"{key}.pickle", "rb") as fh:
-            return pickle.load(fh)
-    except Exception:  # a missing, stale or corrupt cache entry is just a miss
-        return None
-
-
-def write_cache(key: str, value: object) -> None:
-    """Keep `value` under `key` ('' = no cache)."""
-    if not key:
-        return
-    from nmx.fileio import write_atomic
-
-    try:
-        folder = cache_dir()
-        folder.mkdir(parents=True, exist_ok=True)
-        write_atomic(folder / f"{key}.pickle", pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
-    except Exception:  # the cache is an optimisation; never fail a command over it
-        pass
+def plan_key(files: dict[str, bytes], names: dict[str, str]) -> str:
+    """The plan's cache key: every file's shown name and bytes ('' when the cache is off)."""
+    return cache.key("plan", *(part for name in FILES for part in (names[name], files[name])))

@@ -16,6 +16,7 @@ import yaml
 from nmx.i18n import t
 from nmx.load import paused_gc
 from nmx.problems import Level, Problem
+from nmx.safetext import CONTROL, visible
 
 try:  # the C composer where libyaml is available
     from yaml import CSafeLoader as _BaseLoader
@@ -185,7 +186,9 @@ def _parse(raw: bytes, file: str) -> Document:
     try:
         if "&" in text:  # without an anchor there is no alias to follow
             _check_aliases(node)
-        doc.data = _Builder(doc).build(node, ())
+        # YAML's reader refuses raw control characters; only a double-quoted escape ("\e",
+        # "\x1b", "\N" …) can make one, so without a backslash no scalar needs a look.
+        doc.data = _Builder(doc, escapes="\\" in text).build(node, ())
     except _GraphError as exc:
         line, col = exc.node.start_mark.line + 1, exc.node.start_mark.column + 1
         doc.problems.append(Problem(file, line, col, Level.ERROR, exc.rule, exc.message))
@@ -263,9 +266,10 @@ def _check_aliases(root: yaml.Node) -> None:
 class _Builder:
     """Turns a composed node graph into plain Python data, position by position."""
 
-    def __init__(self, doc: Document) -> None:
+    def __init__(self, doc: Document, escapes: bool = True) -> None:
         self.doc = doc
         self.positions = doc.positions
+        self.escapes = escapes
 
     def build(self, node: yaml.Node, path: Path_, pos: tuple[int, int] | None = None) -> object:
         """The data of `node`; `pos` is where `path` is reported (a mapping value: its key)."""
@@ -276,6 +280,8 @@ class _Builder:
         self.positions[path] = pos
         kind = type(node)
         if kind is yaml.ScalarNode:
+            if self.escapes and node.style == '"':
+                self._check_control(node, path)
             return node.value if node.tag in _TEXT_TAGS else self._scalar(node, path)
         if kind is yaml.MappingNode:
             return self._mapping(node, path)
@@ -299,6 +305,8 @@ class _Builder:
                 self._add(key_pos, path, "merge-key", t("merge_key"))
                 continue
             key = key_node.value
+            if self.escapes and key_node.style == '"':
+                self._check_control(key_node, path + (key,))
             if key in first_line:
                 self._add(key_pos, path + (key,), "duplicate-key", t("duplicate_key", key=key, line=first_line[key]))
                 continue
@@ -331,6 +339,11 @@ class _Builder:
                 self._add_at(node, path, "bad-number", t("bad_number", value=value[:20] + "…"))
                 return value
         return self._bad_tag(node, path)
+
+    def _check_control(self, node: yaml.ScalarNode, path: Path_) -> None:
+        found = CONTROL.search(node.value)
+        if found is not None:
+            self._add_at(node, path, "control-char", t("control_char", char=visible(found.group()), index=found.start() + 1))
 
     def _bad_tag(self, node: yaml.Node, path: Path_) -> None:
         self._add_at(node, path, "tag", t("bad_tag", tag=node.tag))

@@ -7,11 +7,14 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from nmx.models import Action, DepartmentsFile, Group, PlanMeta, Task, TasksFile, Unit
+from nmx.safetext import INVISIBLE
 
 
 def normalize(name: str) -> str:
-    """Fold full-width forms and drop spaces so '市 交通运输局' finds 市交通运输局."""
-    return "".join(unicodedata.normalize("NFKC", name).split())
+    """Fold full-width forms and drop spaces and invisible characters, so '市 交通运输局'
+    and '市交通\u200b运输局' find 市交通运输局 (and two units spelt so clash)."""
+    folded = "".join(unicodedata.normalize("NFKC", name).split())
+    return INVISIBLE.sub("", folded) if not folded.isascii() else folded
 
 
 class Ref(NamedTuple):

@@ -42,3 +42,12 @@ class Problem:
 
 def has_errors(problems: list[Problem], strict: bool = False) -> bool:
     return any(p.level is Level.ERROR or strict for p in problems)
+
+
+def shown(problems: list[Problem], limit: int) -> list[str]:
+    """The problems as lines, at most `limit` of them (0 = all), then "… and N more"."""
+    from nmx.i18n import t
+
+    if limit <= 0 or len(problems) <= limit:
+        return [str(p) for p in problems]
+    return [str(p) for p in problems[:limit]] + [t("more_problems", n=len(problems) - limit)]

@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 from nmx.errors import UsageError
-from nmx.fileio import write_atomic
+from nmx.fileio import write_output
 from nmx.i18n import t
 
 
@@ -28,6 +28,6 @@ def write_schemas(folder: Path) -> list[Path]:
     written = []
     for name, schema in schemas().items():
         path = folder / schema_file_name(name)
-        write_atomic(path, json.dumps(schema, ensure_ascii=False, indent=2) + "\n")
+        write_output(path, json.dumps(schema, ensure_ascii=False, indent=2) + "\n")
         written.append(path)
     return written

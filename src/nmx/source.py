@@ -31,7 +31,7 @@ def bundled_dir() -> Path:
 
 
 def is_plan_dir(path: Path) -> bool:
-    return all((path / name).is_file() for name in FILES)
+    return all((path / name).exists() for name in FILES)
 
 
 def locate(option: Path | None = None, argument: Path | None = None) -> DataSource:
@@ -54,17 +54,18 @@ def _checked(path: Path, reason: str) -> DataSource:
     if not path.is_dir():
         raise UsageError(t("data_not_dir", path=path))
     for name in FILES:
-        if not (path / name).is_file():
+        if not (path / name).exists():
             raise UsageError(t("data_file_missing", name=name, path=path))
     return DataSource(path, reason)
 
 
 def read_files(source: DataSource) -> dict[str, bytes]:
-    out: dict[str, bytes] = {}
-    for name in FILES:
-        target = source.path / name
-        try:
-            out[name] = target.read_bytes()
-        except OSError as exc:
-            raise UsageError(t("data_unreadable", path=target, reason=exc.strerror or exc)) from None
-    return out
+    """Both files' bytes (regular files only, size-limited: see `fileio.read_input`)."""
+    from nmx.fileio import read_input
+
+    return {name: read_input(source.path / name) for name in FILES}  # type: ignore[misc]
+
+
+def input_paths(source: DataSource) -> list[Path]:
+    """Every file a command may read from the plan folder (outputs must not be one of them)."""
+    return [source.path / name for name in (*FILES, "records.yaml", "ledger.yaml")]

@@ -13,7 +13,7 @@ from typing import Annotated, Any, Callable, Optional
 import typer
 
 from nmx import __version__
-from nmx.errors import EXIT_INTERNAL, DataError, NmxError, UsageError
+from nmx.errors import EXIT_INTERNAL, EXIT_USAGE, DataError, NmxError, UsageError
 from nmx.i18n import set_lang, t
 from nmx.render import Format
 
@@ -74,22 +74,48 @@ def require_format(fmt: Format, allowed: tuple[Format, ...]) -> None:
 
 
 # --- errors → exit codes, in one place ------------------------------------------
+#: How many problems an error prints before "… and N more" (`nmx validate --max-problems` for its own list).
+MAX_PROBLEMS_SHOWN = 100
+
+
 def report_error(exc: NmxError) -> None:
-    err = _stderr()
+    from nmx.problems import shown
+
     if isinstance(exc, DataError):
-        for problem in exc.problems:
-            err.write(f"{problem}\n")
-    err.write(f"nmx: {t('error')}: {exc.message}\n")
+        for line in shown(exc.problems, MAX_PROBLEMS_SHOWN):
+            _err(line)
+    _err(f"nmx: {t('error')}: {exc.message}")
     if exc.hint:
-        err.write(f"nmx: {t('hint')}: {exc.hint}\n")
+        _err(f"nmx: {t('hint')}: {exc.hint}")
+
+
+def warn(message: str) -> None:
+    _err(f"nmx: {t('warning')}: {message}")
+
+
+def say(line: str) -> None:
+    """A message for the person (written to …, notes about the range): stderr, escaped."""
+    _err(line)
+
+
+def _err(line: str) -> None:
+    """One line on stderr, control characters shown escaped (a message may quote data or a path)."""
+    from nmx.safetext import for_terminal
+
+    sys.stderr.write(for_terminal(line) + "\n")
 
 
 def _stderr():
     return sys.stderr
 
 
-def command(target: typer.Typer = app, name: str | None = None, **kwargs: Any) -> Callable:
-    """Register `fn` as a command that takes --lang and turns NmxError into its exit code."""
+def command(target: typer.Typer = app, name: str | None = None, *, output: str = "file", **kwargs: Any) -> Callable:
+    """Register `fn` as a command that takes --lang and turns NmxError into its exit code.
+
+    Before the command runs, every text option is checked for control characters and,
+    when `output` is "file", an `--output` is checked against the run's inputs (so a
+    table never replaces the plan or the records, whatever the work costs).
+    """
 
     def register(fn: Callable) -> Callable:
         sig = inspect.signature(fn, eval_str=True)
@@ -98,7 +124,11 @@ def command(target: typer.Typer = app, name: str | None = None, **kwargs: Any) -
         @functools.wraps(fn)
         def wrapper(*args: Any, lang: str | None = None, **kw: Any) -> Any:
             try:
+                _start_run()
                 _set_lang(lang)
+                _refuse_controls(kw)
+                if output == "file" and isinstance(kw.get("output"), Path):
+                    _check_output(kw["output"], kw.get("data"))
                 return fn(*args, **kw)
             except NmxError as exc:
                 report_error(exc)
@@ -107,11 +137,18 @@ def command(target: typer.Typer = app, name: str | None = None, **kwargs: Any) -
                 raise typer.Exit(130) from None
             except (typer.Exit, typer.Abort, SystemExit):
                 raise
-            except Exception as exc:  # noqa: BLE001 - the last line of defence
+            except OSError as exc:  # a path of the user's that cannot be used: their setup, not a bug
+                if exc.filename is None or os.environ.get("NMX_DEBUG"):
+                    return _internal(exc)
+                report_error(UsageError(t("os_error", path=exc.filename, reason=exc.strerror or exc)))
+                raise typer.Exit(EXIT_USAGE) from None
+            except (OverflowError, RecursionError) as exc:
                 if os.environ.get("NMX_DEBUG"):
                     raise
-                _stderr().write(f"nmx: {t('internal_error', error=f'{type(exc).__name__}: {exc}')}\n")
-                raise typer.Exit(EXIT_INTERNAL) from None
+                report_error(UsageError(t("out_of_range", error=str(exc) or type(exc).__name__)))
+                raise typer.Exit(EXIT_USAGE) from None
+            except Exception as exc:  # noqa: BLE001 - the last line of defence
+                return _internal(exc)
 
         params = [p for p in sig.parameters.values()] + [lang_param]
         wrapper.__signature__ = sig.replace(parameters=params)  # type: ignore[attr-defined]
@@ -120,6 +157,48 @@ def command(target: typer.Typer = app, name: str | None = None, **kwargs: Any) -
         return fn
 
     return register
+
+
+def _internal(exc: BaseException) -> None:
+    if os.environ.get("NMX_DEBUG"):
+        raise exc
+    _err(f"nmx: {t('internal_error', error=f'{type(exc).__name__}: {exc}')}")
+    raise typer.Exit(EXIT_INTERNAL) from None
+
+
+def _start_run() -> None:
+    """A command starts afresh: no inputs seen yet, the cache's verdicts and warning to come."""
+    from nmx import cache
+    from nmx.fileio import forget_inputs
+
+    forget_inputs()
+    cache.reset()
+    cache.on_warning(warn)
+
+
+def _refuse_controls(values: dict[str, Any]) -> None:
+    from nmx.safetext import first_control, visible
+
+    for key, value in values.items():
+        text = str(value) if isinstance(value, (str, Path)) else None
+        if text is None or (index := first_control(text)) is None:
+            continue
+        option = "--" + key.rstrip("_").replace("_", "-")
+        raise UsageError(t("option_control", option=option, char=visible(text[index])))
+
+
+def _check_output(output: Path, data: Path | None) -> None:
+    """`--output` must not be a folder, nor any file the command reads (plan, records, ledger)."""
+    from nmx.fileio import check_output, is_stdout
+    from nmx.source import input_paths, locate
+
+    if is_stdout(output):
+        return
+    try:
+        inputs = input_paths(locate(data if isinstance(data, Path) else None))
+    except NmxError:
+        inputs = []  # the command itself will report the data folder's problem
+    check_output(output, inputs)
 
 
 def _set_lang(lang: str | None) -> None:

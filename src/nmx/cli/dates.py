@@ -7,7 +7,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from nmx.cli.app import (DataOpt, DeptOpt, FormatOpt, FromOpt, MonthOpt, OutputOpt, TaskOpt, TodayOpt, ToOpt, command,
+from nmx.cli.app import (say, DataOpt, DeptOpt, FormatOpt, FromOpt, MonthOpt, OutputOpt, TaskOpt, TodayOpt, ToOpt, command,
                          require_format, today_from)
 from nmx.render import Format
 
@@ -33,11 +33,7 @@ def deadlines_cmd(
 
     不给范围时列出整个方案期间。示例：nmx deadlines --month 2023-05 --dept 市交通运输局
     """
-    from nmx.fileio import check_writable_target
-
     require_format(fmt, (Format.TABLE, Format.JSON, Format.CSV, Format.MD, Format.ICS))
-    if output is not None:
-        check_writable_target(output)
     from nmx.load import paused_gc
 
     with paused_gc():  # the 10,000-task plan makes ~200,000 items
@@ -90,20 +86,14 @@ def _maybe(plan, rng, unit, task, found) -> list:
 
 def _stream(chunks, output: Path | None) -> None:
     """Write JSON text as it is produced: to stdout, or atomically to --output."""
-    import sys
+    from nmx.fileio import STDOUT, write_output
 
-    from nmx.fileio import write_atomic
-
-    if output is not None:
-        return write_atomic(output, chunks)
-    for chunk in chunks:
-        sys.stdout.write(chunk)
-    sys.stdout.flush()
+    write_output(output if output is not None else Path(STDOUT), chunks)
 
 
 def _notices(lines: list[str]) -> None:
     for line in lines:
-        typer.echo(f"nmx: {line}", err=True)
+        say(f"nmx: {line}")
 
 
 def _calendar_notes(note: str | None) -> list[str]:
@@ -135,11 +125,7 @@ def calendar_cmd(
 
     示例：nmx calendar 2023-05 --dept 金安区
     """
-    from nmx.fileio import check_writable_target
-
     require_format(fmt, (Format.TABLE, Format.JSON))
-    if output is not None:
-        check_writable_target(output)
     from nmx.load import paused_gc
 
     with paused_gc():

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from nmx.cli.app import DataOpt, DeptOpt, app, command
+from nmx.cli.app import say, DataOpt, DeptOpt, app, command
 
 export_app = typer.Typer(
     name="export", help="把整个方案导出为其他格式。", no_args_is_help=True,
@@ -28,7 +28,7 @@ def export_ics_cmd(output: IcsOutputOpt, dept: DeptOpt = None, data: DataOpt = N
     """
     from nmx import schedule
     from nmx.cli.output import emit
-    from nmx.fileio import check_writable_target, display
+    from nmx.fileio import display, is_stdout
     from nmx.i18n import t
     from nmx.load import load_plan, paused_gc
     from nmx.match import find_unit
@@ -36,11 +36,11 @@ def export_ics_cmd(output: IcsOutputOpt, dept: DeptOpt = None, data: DataOpt = N
     from nmx.render.ics import calendar_bytes
     from nmx.source import locate
 
-    check_writable_target(output)
     with paused_gc():
         plan = load_plan(locate(data))
         unit = find_unit(plan, dept) if dept is not None else None
         period = plan.meta.period
         found = schedule.items(plan, period.start, period.end, units={unit.id} if unit else None)
         emit(calendar_bytes(plan, found, unit=unit), Format.ICS, output)
-    typer.echo(t("ics_written", path=display(output), n=len(found)), err=True)
+    if not is_stdout(output):
+        say(t("ics_written", path=display(output), n=len(found)))

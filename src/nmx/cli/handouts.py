@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from nmx.cli.app import DataOpt, DeptOpt, FormatOpt, MonthOpt, OutputOpt, TodayOpt, command, require_format, today_from
+from nmx.cli.app import say, DataOpt, DeptOpt, FormatOpt, MonthOpt, OutputOpt, TodayOpt, command, require_format, today_from
 from nmx.render import Format
 
 CHECKLIST_FORMATS = (Format.TABLE, Format.MD, Format.HTML, Format.JSON, Format.XLSX)
@@ -29,15 +29,12 @@ def checklist_cmd(
     """
     from nmx.checklist import checklist, unit_checklists
     from nmx.cli.output import emit
-    from nmx.fileio import check_writable_target
     from nmx.load import load_plan
     from nmx.render.checklist import render_checklists
     from nmx.source import locate
 
     require_format(fmt, CHECKLIST_FORMATS)
     _pin_language()
-    if output is not None:
-        check_writable_target(output)
     day = today_from(today)
     ym = _month(month, day)
     plan = load_plan(locate(data))
@@ -76,11 +73,13 @@ def _created(plan):
 
 
 def _written(output: Path | None) -> None:
-    if output is not None:
+    from nmx.fileio import is_stdout
+
+    if output is not None and not is_stdout(output):
         from nmx.fileio import display
         from nmx.i18n import t
 
-        typer.echo(t("written", path=display(output)), err=True)
+        say(t("written", path=display(output)))
 
 
 ForceOpt = Annotated[bool, typer.Option("--force", help="目标目录含有非 nmx 生成的文件时也整体替换（这些文件会被删除）。")]
@@ -90,7 +89,7 @@ ReportDirOpt = Annotated[
 ]
 
 
-@command(name="report")
+@command(name="report", output="folder")
 def report_cmd(
     output: ReportDirOpt,
     force: ForceOpt = False,
@@ -148,12 +147,10 @@ def export_xlsx(
     同一份数据每次生成的文件逐字节相同。示例：nmx export xlsx --output 暖民心行动.xlsx
     """
     from nmx.cli.output import emit
-    from nmx.fileio import check_writable_target
     from nmx.load import load_plan
     from nmx.render.workbook import plan_workbook
     from nmx.source import locate
 
-    check_writable_target(output)
     _pin_language()
     plan = load_plan(locate(data))
     emit(plan_workbook(plan, _created(plan)), Format.XLSX, output)

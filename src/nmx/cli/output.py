@@ -8,8 +8,10 @@ from pathlib import Path
 from typing import Any
 
 from nmx.errors import UsageError
-from nmx.fileio import check_writable_target, write_atomic
+from nmx.fileio import check_output, is_stdout, write_output
 from nmx.render import Format, View, render
+
+from nmx.i18n import t
 
 BOM = "\ufeff"
 
@@ -39,34 +41,40 @@ def to_text(rendered: Any, width: int = 100) -> str:
 
 
 def emit(rendered: Any, fmt: Format, output: Path | None) -> None:
-    """Print `rendered`, or write it atomically to `output` (CSV with a BOM for Excel)."""
-    if output is not None:
+    """Print `rendered`, or write it to `output` (`-` = stdout; CSV files with a BOM for Excel)."""
+    if output is not None and not is_stdout(output):
         data = to_text(rendered)
         if fmt is Format.CSV and isinstance(data, str):
             data = BOM + data
-        write_atomic(output, data)
+        write_output(output, data)
         return
     if isinstance(rendered, bytes):
         if sys.stdout.isatty():
-            raise UsageError(f"--format {fmt.value} needs --output FILE")
+            raise UsageError(t("binary_to_terminal", fmt=fmt.value))
         sys.stdout.buffer.write(rendered)
         sys.stdout.flush()
         return
     if isinstance(rendered, str):
-        sys.stdout.write(rendered)
-        sys.stdout.flush()
+        write_text(rendered)
         return
     if plain_terminal():  # a pipe, a file or NO_COLOR: the same table, as plain text
-        sys.stdout.write(to_text(rendered, width=console().width))
-        sys.stdout.flush()
+        write_text(to_text(rendered, width=console().width))
         return
-    console().print(rendered)
+    console().print(rendered)  # the renderers built it from escaped text (render.terminal_text)
+
+
+def write_text(text: str) -> None:
+    """Text on stdout, with control characters shown escaped (see `nmx.safetext`)."""
+    from nmx.safetext import for_terminal
+
+    sys.stdout.write(for_terminal(text))
+    sys.stdout.flush()
 
 
 def show(view: View, fmt: Format, output: Path | None) -> None:
     """Render a View in `fmt` and emit it. `--output` is checked before rendering."""
     if output is not None:
-        check_writable_target(output)
+        check_output(output)
     emit(render(view, fmt), fmt, output)
 
 

@@ -8,7 +8,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from nmx.cli.app import DataOpt, FormatOpt, command, require_format
+from nmx.cli.app import say, DataOpt, FormatOpt, command, require_format
 from nmx.cli.output import emit, show
 from nmx.errors import EXIT_DATA, EXIT_OK
 from nmx.i18n import t
@@ -38,7 +38,7 @@ def validate_cmd(
     raise typer.Exit(EXIT_DATA if failed else EXIT_OK)
 
 
-@command(name="schema")
+@command(name="schema", output="folder")
 def schema_cmd(
     output: Annotated[
         Optional[Path], typer.Option("--output", "-o", help="写入目录（每个数据文件一个 *.schema.json）。",
@@ -55,7 +55,7 @@ def schema_cmd(
         emit(json.dumps(schemas(), ensure_ascii=False, indent=2) + "\n", Format.JSON, None)
         return
     for path in write_schemas(output):
-        typer.echo(t("schema_written", path=path), err=True)
+        say(t("schema_written", path=path))
 
 
 @command(name="info")

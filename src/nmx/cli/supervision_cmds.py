@@ -7,12 +7,14 @@ from typing import Annotated, Optional
 
 import typer
 
-from nmx.cli.app import (DataOpt, DeptOpt, FormatOpt, FromOpt, MonthOpt, OutputOpt, TodayOpt, ToOpt, app, command,
+from nmx.cli.app import (say, DataOpt, DeptOpt, FormatOpt, FromOpt, MonthOpt, OutputOpt, TodayOpt, ToOpt, app, command,
                          require_format, today_from)
 from nmx.render import Format
 
 OnOpt = Annotated[Optional[str], typer.Option("--on", help="完成日期 YYYY-MM-DD（默认：今天）。", show_default=False)]
 NoteOpt = Annotated[Optional[str], typer.Option("--note", "-n", help="备注。", show_default=False)]
+WaitOpt = Annotated[float, typer.Option("--wait", help="文件被其他进程锁定时最多等待的秒数。", metavar="S",
+                                        min=0, max=3600)]
 
 LIST_FORMATS = (Format.TABLE, Format.JSON, Format.CSV, Format.MD, Format.XLSX)
 WRITE_FORMATS = (Format.TABLE, Format.JSON)
@@ -36,6 +38,9 @@ def done_cmd(
     evidence: Annotated[Optional[str], typer.Option("--evidence", "-e", help="佐证：链接或文件路径。",
                                                     show_default=False)] = None,
     note: NoteOpt = None,
+    allow_duplicate: Annotated[bool, typer.Option("--allow-duplicate",
+                                                  help="同一事项、单位、周期、日期和佐证已登记过时仍然登记。")] = False,
+    wait: WaitOpt = 10.0,
     today: TodayOpt = None,
     fmt: FormatOpt = Format.TABLE,
     data: DataOpt = None,
@@ -59,7 +64,7 @@ def done_cmd(
     prepared = prepare(plan, task, unit.id, item, period, when, evidence, note, day)
     _warn(prepared.warnings)
     path = source.path / RECORDS
-    result = append.add_record(plan, key, path, prepared, when)
+    result = append.add_record(plan, key, path, prepared, when, wait=wait, allow_duplicate=allow_duplicate)
     _show_done(plan, prepared, result, fmt)
 
 
@@ -83,7 +88,6 @@ def status_cmd(
     from nmx.supervision.status import statuses
 
     require_format(fmt, LIST_FORMATS)
-    _check_output(output)
     plan, records, _ = files.load_records(data)
     day = today_from(today)
     rng = _range(plan, month, start, end, day)
@@ -115,7 +119,6 @@ def overdue_cmd(
     from nmx.supervision.status import overdue
 
     require_format(fmt, LIST_FORMATS)
-    _check_output(output)
     plan, records, _ = files.load_records(data)
     day = today_from(today)
     groups = overdue(plan, records, day, _units(plan, dept))
@@ -135,6 +138,7 @@ def ledger_add_cmd(
     found_on: Annotated[Optional[str], typer.Option("--found-on", help="发现日期（默认：今天）。", show_default=False)] = None,
     source_: Annotated[str, typer.Option("--source", help="来源：走访、督查或其他。")] = "走访",
     note: NoteOpt = None,
+    wait: WaitOpt = 10.0,
     today: TodayOpt = None,
     fmt: FormatOpt = Format.TABLE,
     data: DataOpt = None,
@@ -165,7 +169,7 @@ def ledger_add_cmd(
         entry = new_entry(ledger, unit.name, problem, measure, due_day, found, kind, day, note)
         return entry_fields(entry), entry
 
-    entry = append.add_ledger_item(plan, key, source.path / LEDGER, "entries", make)
+    entry = append.add_ledger_item(plan, key, source.path / LEDGER, "entries", make, wait=wait)
     _show_ledger_added(entry, source.path / LEDGER, fmt)
 
 
@@ -174,6 +178,7 @@ def ledger_close_cmd(
     entry_id: Annotated[str, typer.Argument(metavar="ID", help="台账编号，如 L0001。", show_default=False)],
     on: Annotated[Optional[str], typer.Option("--on", help="销号日期 YYYY-MM-DD（默认：今天）。", show_default=False)] = None,
     note: NoteOpt = None,
+    wait: WaitOpt = 10.0,
     today: TodayOpt = None,
     fmt: FormatOpt = Format.TABLE,
     data: DataOpt = None,
@@ -200,7 +205,7 @@ def ledger_close_cmd(
         entry = next(e for e in ledger.entries if e.id == entry_id)
         return closure_fields(closure), (entry, closure)
 
-    entry, closure = append.add_ledger_item(plan, key, source.path / LEDGER, "closures", make)
+    entry, closure = append.add_ledger_item(plan, key, source.path / LEDGER, "closures", make, wait=wait)
     _show_ledger_closed(entry, closure, fmt)
 
 
@@ -223,7 +228,6 @@ def ledger_list_cmd(
     from nmx.supervision.ledger import CLOSED, OVERDUE, states
 
     require_format(fmt, LIST_FORMATS)
-    _check_output(output)
     _source, plan, _key, state, _path = files.load_ledger(data)
     day = today_from(today)
     found = states(state.ledger, day)
@@ -262,18 +266,11 @@ def _require_writable(source) -> None:
         raise UsageError(t("sv_bundled", path=source.path), hint=t("sv_bundled_hint", path=source.path))
 
 
-def _check_output(output: Path | None) -> None:
-    if output is not None:
-        from nmx.fileio import check_writable_target
-
-        check_writable_target(output)
-
-
 def _warn(lines: list[str]) -> None:
     from nmx.i18n import t
 
     for line in lines:
-        typer.echo(f"nmx: {t('warning')}: {line}", err=True)
+        say(f"nmx: {t('warning')}: {line}")
 
 
 def _range(plan, month, start, end, day):

@@ -41,18 +41,26 @@ class Appended:
     path: Path
 
 
-def add_record(plan: Plan, plan_key: str, path: Path, prepared: Prepared, day: dt.date) -> Appended:
-    """Append one record (already resolved against the plan by `records.prepare`) to records.yaml."""
+def add_record(plan: Plan, plan_key: str, path: Path, prepared: Prepared, day: dt.date, *,
+               wait: float = store.DEFAULT_WAIT, allow_duplicate: bool = False) -> Appended:
+    """Append one record (already resolved against the plan by `records.prepare`) to records.yaml.
+
+    The same delivery recorded twice (obligation, unit, period, date, evidence) is refused
+    unless `allow_duplicate`.
+    """
     fields = prepared.fields
+    evidence = dict(fields).get("evidence")
 
     def change(raw: bytes | None) -> tuple[bytes, Appended]:
         state = files.records_state(plan, plan_key, path, raw)
         files.require_valid(state, path)
+        if not allow_duplicate and state.has(prepared.key, day, evidence):
+            raise UsageError(t("sv_duplicate", path=display(path)), hint=t("sv_duplicate_hint"))
         text, bom = _decode(raw)
         fast = _fast_append(text, state.tail, fields)
         if fast is not None:
             new_text, at = fast
-            state.add(prepared.key, day)
+            state.add(prepared.key, day, evidence)
             state.problems = sorted(state.problems + _warnings(new_text, at, prepared, state, display(path)),
                                     key=Problem.sort_key)
             state.tail = Tail(at, state.tail.key_col, plain(fields))
@@ -61,13 +69,14 @@ def add_record(plan: Plan, plan_key: str, path: Path, prepared: Prepared, day: d
             state = files.validate_records(plan, _encode(new_text, bom), display(path))
             _require_clean(state, path)
         new = _encode(new_text, bom)
-        files.write_cache(files.file_key(plan_key, display(path), new), state)
+        files.cache_state(files.file_key(plan_key, display(path), new), state)
         return new, Appended(state.count, path)
 
-    return store.update(path, change)
+    return store.update(path, change, wait)
 
 
-def add_ledger_item(plan: Plan, plan_key: str, path: Path, section: str, make) -> object:
+def add_ledger_item(plan: Plan, plan_key: str, path: Path, section: str, make, *,
+                    wait: float = store.DEFAULT_WAIT) -> object:
     """Append to the ledger's `section` the item `make(current LedgerFile)` returns as (fields, result)."""
 
     def change(raw: bytes | None) -> tuple[bytes, object]:
@@ -79,10 +88,10 @@ def add_ledger_item(plan: Plan, plan_key: str, path: Path, section: str, make) -
         new = _encode(new_text, bom)
         new_state = files.validate_ledger(plan, new, display(path))
         _require_clean(new_state, path)
-        files.write_cache(files.file_key(plan_key, display(path), new), new_state)
+        files.cache_state(files.file_key(plan_key, display(path), new), new_state)
         return new, result
 
-    return store.update(path, change)
+    return store.update(path, change, wait)
 
 
 def _warnings(text: str, at: int, prepared: Prepared, state: RecordsState, name: str) -> list[Problem]:

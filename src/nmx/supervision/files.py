@@ -3,9 +3,9 @@
 Both files are optional (absent = empty; a file of comments only = empty). The
 pipeline is the plan's: loader (positions, duplicate keys, encoding) → pydantic
 (dataclass models, extra keys forbidden) → checks against the plan. A file whose
-bytes validated before against the same plan is read back from a pickle in the
-plan cache folder, keyed by the plan's cache key and the file's SHA-256, so
-5,000 records cost a hash and a small unpickle instead of a YAML parse.
+bytes validated before against the same plan is read back from the plan cache
+(`nmx.cache`), keyed by the plan's cache key and the file's SHA-256, so 5,000
+records cost a hash and a small JSON read instead of a YAML parse.
 
 The records cache holds what commands need, not the records themselves: how
 many there are, the dates recorded per obligation (`done`), and where the last
@@ -16,26 +16,22 @@ whole file (see `append.py`).
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-from nmx import __version__
+from nmx import cache
 from nmx.errors import DataError
 from nmx.fileio import display
-from nmx.i18n import lang, t
-from nmx.load import read_cache, write_cache
+from nmx.i18n import t
 from nmx.plan import Plan
 from nmx.problems import Level, Problem
 from nmx.supervision import LEDGER, RECORDS
+from nmx.supervision.models import LedgerFile
+from nmx.supervision.records import Key
 
-if TYPE_CHECKING:  # the models and the resolver load only when a file is validated
-    from nmx.supervision.models import LedgerFile
-    from nmx.supervision.records import Key
-
-_CACHE_FORMAT = 1
+#: What makes two records the same delivery: the obligation, unit and period (`Key`),
+#: the date and the evidence. `nmx done` refuses a second one unless told otherwise.
+Identity = tuple[Key, dt.date, str | None]
 
 
 @dataclass
@@ -53,14 +49,20 @@ class RecordsState:
     problems: list[Problem] = field(default_factory=list)
     done: dict[Key, tuple[dt.date, ...]] = field(default_factory=dict)
     tail: Tail | None = None
+    seen: set[Identity] = field(default_factory=set)
 
     @property
     def errors(self) -> list[Problem]:
         return [p for p in self.problems if p.level is Level.ERROR]
 
-    def add(self, key: Key, day: dt.date) -> None:
+    def add(self, key: Key, day: dt.date, evidence: str | None = None) -> None:
         self.done[key] = tuple(sorted(self.done.get(key, ()) + (day,)))
+        self.seen.add((key, day, evidence))
         self.count += 1
+
+    def has(self, key: Key, day: dt.date, evidence: str | None) -> bool:
+        """Whether the same delivery (obligation, unit, period, date, evidence) is recorded."""
+        return (key, day, evidence) in self.seen
 
 
 @dataclass
@@ -117,7 +119,7 @@ def validate_records(plan: Plan, raw: bytes | None, name: str) -> RecordsState:
             message = f"{f.message}（{f.hint}）" if f.hint else f.message
             state.problems.append(doc.problem(("records", i, f.field), f.rule, message, f.level))
         if found.key is not None:
-            state.add(found.key, rec.date)
+            state.add(found.key, rec.date, rec.evidence)
     if model.records:
         from nmx.supervision.yamltext import tail_anchor
 
@@ -152,11 +154,9 @@ def _sorted(state: RecordsState) -> RecordsState:
 # --- loading with the cache -------------------------------------------------------------------
 def file_key(plan_key: str, name: str, raw: bytes | None) -> str:
     """Cache key of one supervision file validated against the plan with `plan_key` ('' = no cache)."""
-    if not plan_key or os.environ.get("NMX_NO_CACHE"):
+    if not plan_key:
         return ""
-    h = hashlib.sha256(f"sv{_CACHE_FORMAT}\0{__version__}\0{lang()}\0{plan_key}\0{name}\0".encode())
-    h.update(raw or b"\0absent")
-    return h.hexdigest()
+    return cache.key("supervision", plan_key, name, b"\0absent" if raw is None else raw)
 
 
 def records_state(plan: Plan, plan_key: str, path: Path, raw: bytes | None) -> RecordsState:
@@ -172,19 +172,20 @@ def ledger_state(plan: Plan, plan_key: str, path: Path, raw: bytes | None) -> Le
 def _cached_state(plan: Plan, plan_key: str, path: Path, raw: bytes | None, cls: type, validate):
     name = display(path)
     key = file_key(plan_key, name, raw)
-    hit = read_cache(key)
-    if isinstance(hit, cls):
+    hit = cache.read(key, cls)
+    if hit is not None:
         return hit
     state = validate(plan, raw, name)
     if not state.errors:
-        write_cache(key, state)
+        cache.write(key, state, cls)
     return state
 
 
 def read(path: Path) -> bytes | None:
-    from nmx.supervision.store import read_current
+    """The file's bytes, None when it does not exist (a regular file only, size-limited)."""
+    from nmx.fileio import read_input
 
-    return read_current(path)
+    return read_input(path, missing_ok=True)
 
 
 def require_valid(state: RecordsState | LedgerState, path: Path, writing: bool = True) -> None:
@@ -237,3 +238,8 @@ def extra_problems(source_path: Path, plan: Plan | None, plan_key: str) -> list[
             continue
         out.extend(check(plan, plan_key, path, raw).problems)
     return out
+
+
+def cache_state(key: str, state: RecordsState | LedgerState) -> None:
+    """Keep the state of a file just written, so the next command reads it from the cache."""
+    cache.write(key, state, type(state))

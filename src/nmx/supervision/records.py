@@ -28,7 +28,7 @@ from nmx.plan import Plan
 from nmx.problems import Level
 
 #: (task id, schedule index or None, period or None, unit id): what a record counts towards.
-Key = tuple[str, "int | None", "str | None", str]
+Key = tuple[str, int | None, str | None, str]
 
 _PERIOD = re.compile(r"^(\d{4})-(\d{2})$")
 
