@@ -403,6 +403,11 @@ CATALOG: dict[str, tuple[str, str]] = {
     "xl_kind": ("类型", "Kind"),
     "xl_holiday": ("节假日", "Holiday"),
     "xl_units": ("责任单位", "Units"),
+    "report_protected": (
+        "不能把网站写到 {path}：替换它会删除 {guarded}（根目录、主目录、当前目录及其上级、数据目录及其上级一律拒绝，--force 也不行）",
+        "will not write the site to {path}: replacing it would delete {guarded} (a root, the home folder, the current "
+        "folder or one above it, the data folder or one above it are refused, --force or not)",
+    ),
     "report_not_dir": ("输出路径已存在且不是目录：{path}", "the output path exists and is not a folder: {path}"),
     "report_foreign": (
         "目录 {path} 中有不是 nmx 生成的文件（{files}），拒绝覆盖",

@@ -9,41 +9,90 @@ run may replace a folder that nmx made, but refuses one that holds anything else
 from __future__ import annotations
 
 import os
+import secrets
 import shutil
+import stat
 import tempfile
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from nmx.errors import UsageError
+from nmx.fileio import umask
 from nmx.i18n import t
 
 MARKER = ".nmx-report"
 _MARKER_HEAD = "# written by nmx report; nmx replaces this folder only while it holds just these files\n"
+_MAX_MARKER = 16 * 1024 * 1024
+
+
+def protected(dest: Path, keep: Iterable[Path] = ()) -> Path | None:
+    """The folder `dest` would destroy if replaced, or None: never a file system root, the
+    home folder, the current folder, a folder above any of them, or a folder holding `keep`
+    (the plan's data folder). No `--force` overrides this."""
+    real = Path(os.path.realpath(dest))
+    if real.parent == real:
+        return real
+    for guarded in (Path.home(), Path.cwd(), *keep):
+        try:
+            inside = Path(os.path.realpath(guarded))
+        except OSError:
+            continue
+        if inside == real or real in inside.parents:
+            return inside
+    return None
 
 
 def foreign_files(folder: Path) -> list[str]:
-    """Files under `folder` that nmx's marker does not list (all of them when there is no marker)."""
+    """Entries of `folder` that nmx's marker does not list (at most a few are named).
+
+    Decided from the folder's top level and the marker: without a marker every entry is
+    foreign; with one, only the subfolders it lists are looked into, and never beyond as
+    many entries as it lists, so a large tree (`/`, a home folder) is never walked.
+    """
     listed = _listed(folder / MARKER)
-    found = []
-    for path in sorted(folder.rglob("*")):
-        rel = path.relative_to(folder).as_posix()
-        if path.is_dir() and not path.is_symlink():
+    found: list[str] = []
+    dirs = {"/".join(rel.split("/")[:i]) for rel in listed for i in range(1, rel.count("/") + 1)}
+    budget = len(listed) + len(dirs) + 1
+    queue = [""]
+    while queue and len(found) < 6:
+        rel_dir = queue.pop()
+        try:
+            entries = sorted(os.scandir(folder / rel_dir), key=lambda e: e.name)
+        except OSError:
+            found.append(rel_dir or ".")
             continue
-        if rel != MARKER and rel not in listed:
-            found.append(rel)
+        for entry in entries:
+            rel = f"{rel_dir}/{entry.name}" if rel_dir else entry.name
+            budget -= 1
+            if budget < 0:  # more entries than the marker lists: something was added
+                return found or [rel]
+            if rel == MARKER:
+                continue
+            if rel in dirs and entry.is_dir(follow_symlinks=False):
+                queue.append(rel)
+            elif rel not in listed or not entry.is_file(follow_symlinks=False):
+                found.append(rel)
+                if len(found) >= 6:
+                    break
     return found
 
 
 def _listed(marker: Path) -> set[str]:
     try:
+        info = os.lstat(marker)
+        if not stat.S_ISREG(info.st_mode) or info.st_size > _MAX_MARKER:
+            return set()
         text = marker.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError):
         return set()
     return {line for line in text.splitlines() if line and not line.startswith("#")}
 
 
-def check_destination(dest: Path, force: bool) -> None:
+def check_destination(dest: Path, force: bool, keep: Iterable[Path] = ()) -> None:
     """Fail before any work when `dest` cannot take a new site."""
+    guarded = protected(dest, keep)
+    if guarded is not None:
+        raise UsageError(t("report_protected", path=dest, guarded=guarded))
     dest = Path(os.path.abspath(dest))
     parent = dest.parent if str(dest.parent) else Path(".")
     if dest.exists() and not dest.is_dir():
@@ -58,14 +107,15 @@ def check_destination(dest: Path, force: bool) -> None:
 
 
 def write_folder(dest: Path, files: Iterable[tuple[str, bytes | str]], *, force: bool = False,
-                 on_file: Callable[[str], None] | None = None) -> list[str]:
+                 on_file: Callable[[str], None] | None = None, keep: Iterable[Path] = ()) -> list[str]:
     """Write `files` (relative posix path, content) as the folder `dest`, replacing it whole.
 
     Builds in a temporary folder beside `dest` and swaps it in; on any failure the
     temporary folder is removed and `dest` is left as it was.
     """
+    keep = tuple(keep)
     dest = Path(os.path.abspath(dest))
-    check_destination(dest, force)
+    check_destination(dest, force, keep)
     parent = dest.parent
     try:
         tmp = Path(tempfile.mkdtemp(prefix=f".{dest.name}.", suffix=".tmp", dir=parent))
@@ -73,7 +123,7 @@ def write_folder(dest: Path, files: Iterable[tuple[str, bytes | str]], *, force:
         raise UsageError(t("output_not_writable", path=dest, reason=exc.strerror or exc)) from None
     try:
         written = _fill(tmp, files, on_file)
-        os.chmod(tmp, (dest.stat().st_mode & 0o7777) if dest.is_dir() else 0o777 & ~_umask())
+        os.chmod(tmp, (dest.stat().st_mode & 0o7777) if dest.is_dir() else 0o777 & ~umask())
         _swap(tmp, dest)
     except OSError as exc:
         shutil.rmtree(tmp, ignore_errors=True)
@@ -105,22 +155,18 @@ def _safe_parts(rel: str) -> list[str]:
 
 
 def _swap(tmp: Path, dest: Path) -> None:
-    """Put `tmp` where `dest` is; the old folder is removed only after the new one is in place."""
+    """Put `tmp` where `dest` is; the old folder is removed only after the new one is in place.
+
+    On a failed swap the old folder is renamed back, so nothing is left beside `dest`.
+    """
     if not dest.exists():
         os.replace(tmp, dest)
         return
-    old = Path(tempfile.mkdtemp(prefix=f".{dest.name}.", suffix=".old", dir=dest.parent))
-    os.replace(dest, old / "site")
+    old = dest.with_name(f".{dest.name}.{os.getpid()}.{secrets.token_hex(4)}.old")
+    os.rename(dest, old)
     try:
-        os.replace(tmp, dest)
+        os.rename(tmp, dest)
     except OSError:
-        os.replace(old / "site", dest)
-        old.rmdir()
+        os.rename(old, dest)
         raise
     shutil.rmtree(old, ignore_errors=True)
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask

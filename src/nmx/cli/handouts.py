@@ -106,14 +106,15 @@ def report_cmd(
     from nmx.render.site import site_files
     from nmx.source import locate
 
-    check_destination(output, force)
+    source = locate(data)
+    check_destination(output, force, keep=[source.path])
     _pin_language()
-    plan = load_plan(locate(data))
+    plan = load_plan(source)
     count, files = site_files(plan, today_from(today))
     if _stderr_is_terminal():
-        _write_with_progress(output, files, count, force)
+        _write_with_progress(output, files, count, force, source.path)
     else:
-        write_folder(output, files, force=force)
+        write_folder(output, files, force=force, keep=[source.path])
     _written(output)
 
 
@@ -123,7 +124,7 @@ def _stderr_is_terminal() -> bool:
     return sys.stderr.isatty()
 
 
-def _write_with_progress(output: Path, files, count: int, force: bool) -> None:
+def _write_with_progress(output: Path, files, count: int, force: bool, data: Path) -> None:
     import sys
 
     from rich.console import Console
@@ -135,7 +136,7 @@ def _write_with_progress(output: Path, files, count: int, force: bool) -> None:
     with Progress(TextColumn(t("rp_progress")), BarColumn(), MofNCompleteColumn(),
                   console=Console(file=sys.stderr, force_terminal=True), transient=True) as progress:
         bar = progress.add_task("site", total=count)
-        write_folder(output, files, force=force, on_file=lambda _rel: progress.advance(bar))
+        write_folder(output, files, force=force, keep=[data], on_file=lambda _rel: progress.advance(bar))
 
 
 def export_xlsx(

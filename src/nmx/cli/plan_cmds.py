@@ -22,6 +22,8 @@ def validate_cmd(
     strict: Annotated[bool, typer.Option("--strict", help="有警告也视为失败。")] = False,
     fmt: FormatOpt = Format.TEXT,
     no_cache: Annotated[bool, typer.Option("--no-cache", help="不使用已校验方案的缓存。")] = False,
+    max_problems: Annotated[int, typer.Option("--max-problems", help="最多列出多少个问题（0 为全部；计数总是准确的）。",
+                                              min=0, metavar="N")] = 100,
 ) -> None:
     """校验方案数据，按 file:line:col 报告全部问题。退出码：0 有效，1 数据有问题，2 用法错误。
 
@@ -33,7 +35,7 @@ def validate_cmd(
 
     require_format(fmt, (Format.TEXT, Format.TABLE, Format.JSON, Format.GITHUB))
     result = load(locate(data, data_dir), use_cache=not no_cache)
-    emit(render_problems(result, fmt), fmt, None)
+    emit(render_problems(result, fmt, max_problems), fmt, None)
     failed = result.errors > 0 or (strict and result.warnings > 0)
     raise typer.Exit(EXIT_DATA if failed else EXIT_OK)
 

@@ -26,7 +26,8 @@ def render_calendar(
     """Grids month by month, a legend, notes, and (for one month) the items under the grid."""
     from rich.columns import Columns
     from rich.console import Group
-    from rich.text import Text
+
+    from nmx.render.terminal import text as Text
 
     months: dict[tuple[int, int], list[Day]] = {}
     for day in days:
@@ -46,7 +47,9 @@ def _month(days: list[Day], today: dt.date) -> Any:
     from rich.text import Text
 
     first = days[0].date
-    table = Table(title=_month_title(days), box=None, title_justify="left", pad_edge=False,
+    from nmx.render.terminal import text
+
+    table = Table(title=text(_month_title(days)), box=None, title_justify="left", pad_edge=False,
                   show_edge=False, padding=(0, 0, 0, 1), header_style="bold underline")
     for name in t("cal_weekdays").split():
         table.add_column(name, justify="right", width=5, no_wrap=True)

@@ -73,8 +73,9 @@ def span_words(line: Line) -> str:
 def render_table(lists: list[Checklist]) -> Any:
     from rich.console import Group
     from rich.table import Table
-    from rich.text import Text
     from rich import box as rbox
+
+    from nmx.render.terminal import text as Text
 
     parts: list[Any] = []
     for cl in lists:
@@ -85,8 +86,9 @@ def render_table(lists: list[Checklist]) -> Any:
             dated.add_column(label, max_width=width, overflow="fold", no_wrap=width is None)
         for due, lines in cl.by_due():
             for n, line in enumerate(lines):
-                dated.add_row("☐", _due_cell(line) if n == 0 else "", line.task, Text(_item_text(line, False)),
-                              role_words(line), line.source, end_section=n == len(lines) - 1)
+                dated.add_row("☐", Text(_due_cell(line) if n == 0 else ""), Text(line.task),
+                              Text(_item_text(line, False)), Text(role_words(line)), Text(line.source),
+                              end_section=n == len(lines) - 1)
         parts.append(dated if cl.dated else Text(t("cl_no_dated"), style="dim"))
         for title, lines in ((t("cl_sec_standing"), cl.standing), (t("cl_sec_irregular"), cl.irregular)):
             if lines:
@@ -113,7 +115,8 @@ def _due_cell(line: Line) -> str:
 def _undated_table(title: str, lines: list[Line]) -> Any:
     from rich import box as rbox
     from rich.table import Table
-    from rich.text import Text
+
+    from nmx.render.terminal import text as Text
 
     tab = Table(box=rbox.SIMPLE_HEAD, title=title, title_justify="left")
     tab.add_column(t("cl_col_box"), no_wrap=True)
@@ -122,7 +125,7 @@ def _undated_table(title: str, lines: list[Line]) -> Any:
     tab.add_column(t("cl_col_role"), max_width=12, overflow="fold")
     tab.add_column(t("cl_col_source"), max_width=10, overflow="fold")
     for line in lines:
-        tab.add_row("☐", line.task, Text(_item_text(line, False)), role_words(line), line.source)
+        tab.add_row("☐", Text(line.task), Text(_item_text(line, False)), Text(role_words(line)), Text(line.source))
     return tab
 
 
@@ -143,11 +146,13 @@ def _delivery_text(line: Line) -> str:
 
 
 # --- Markdown (GitHub task lists) ---------------------------------------------------------------
-_MD_SPECIAL = str.maketrans({ch: "\\" + ch for ch in "\\`*_[]<>#|~"})
+_MD_SPECIAL = str.maketrans({ch: "\\" + ch for ch in "\\`*_[]#|~"})
 
 
 def md_text(text: str | None) -> str:
-    return (text or "").translate(_MD_SPECIAL).replace("\r", " ").replace("\n", " ")
+    from nmx.render.tabular import md_entities
+
+    return md_entities((text or "").translate(_MD_SPECIAL)).replace("\r", " ").replace("\n", " ")
 
 
 def render_md(lists: list[Checklist]) -> str:

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 from nmx.i18n import t
 from nmx.load import Result
+from nmx.problems import shown
 from nmx.render import Format
 from nmx.render.tabular import to_json
 
 
-def render_problems(result: Result, fmt: Format) -> str:
+def render_problems(result: Result, fmt: Format, limit: int = 0) -> str:
+    """The problems found, at most `limit` of them (0 = all); the counts are always exact."""
+    problems = result.problems if limit <= 0 else result.problems[:limit]
+    omitted = len(result.problems) - len(problems)
     if fmt is Format.JSON:
         return to_json(
             {
@@ -16,12 +20,13 @@ def render_problems(result: Result, fmt: Format) -> str:
                 "valid": result.errors == 0,
                 "errors": result.errors,
                 "warnings": result.warnings,
-                "problems": [p.to_dict() for p in result.problems],
+                "problems": [p.to_dict() for p in problems],
+                "omitted": omitted,
             }
         )
-    lines = [str(p) for p in result.problems]
+    lines = shown(result.problems, limit)
     if fmt is Format.GITHUB:
-        lines = [_annotation(p) for p in result.problems] + lines
+        lines = [_annotation(p) for p in problems] + lines
     lines.append(_summary(result))
     return "\n".join(lines) + "\n"
 

@@ -18,7 +18,9 @@ def guard_formula(text: str) -> str:
 
 
 def to_json(payload: Any) -> str:
-    return json.dumps(payload, ensure_ascii=False, indent=2, default=_json_default) + "\n"
+    from nmx.safetext import json_safe
+
+    return json_safe(json.dumps(payload, ensure_ascii=False, indent=2, default=_json_default)) + "\n"
 
 
 def _json_default(value: Any) -> Any:
@@ -44,8 +46,16 @@ def render_csv(view: View) -> str:
     return buf.getvalue()
 
 
+_MD_ENTITIES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
+
+
+def md_entities(text: str) -> str:
+    """`&`, `<` and `>` as entities: no text from the data becomes HTML in a rendered Markdown page."""
+    return text.translate(_MD_ENTITIES)
+
+
 def _md_escape(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", "<br>")
+    return md_entities(text).replace("\\", "\\\\").replace("|", "\\|").replace("\n", "<br>")
 
 
 @renderer(Format.MD)
@@ -68,13 +78,14 @@ def render_table(view: View) -> Any:
     from rich import box
     from rich.console import Group
     from rich.table import Table
-    from rich.text import Text
+
+    from nmx.render.terminal import text as Text
 
     # The title is a line of its own: as Table(title=…) Rich would wrap it to the table's
     # width, which for a narrow table (few rows, short cells) splits it over several lines.
     table = Table(box=box.SIMPLE_HEAD if view.show_header else None, show_header=view.show_header)
     for col in view.columns:
-        table.add_column(col.label, max_width=col.max_width, no_wrap=col.no_wrap, overflow="fold")
+        table.add_column(Text(col.label), max_width=col.max_width, no_wrap=col.no_wrap, overflow="fold")
     for row in view.rows:
         table.add_row(*(Text(view.cell(row, c.key)) for c in view.columns))
     title = [Text(view.title, style="italic")] if view.title else []
