@@ -37,10 +37,12 @@ def resolve_when(plan: Plan, when: str | None) -> Range:
         return Range(dt.date(plan.meta.year, 1, 1), dt.date(plan.meta.year, 12, 31))
     text = when.strip()
     if _YEAR.match(text):
+        from nmx.dates import in_range
+
         year = int(text)
         if year < 1:
             raise UsageError(t("bad_year_or_month", value=when))
-        return Range(dt.date(year, 1, 1), dt.date(year, 12, 31))
+        return Range(in_range(dt.date(year, 1, 1), when), dt.date(year, 12, 31))
     if "-" not in text:
         raise UsageError(t("bad_year_or_month", value=when))
     return Range(*parse_month(text))

@@ -195,7 +195,15 @@ def empty_groups(ctx: Context) -> Iterable[Problem]:
 def schedules(ctx: Context) -> Iterable[Problem]:
     from nmx.schedule_rules import period_bounds
 
+    from nmx.dates import EARLIEST, LATEST
+
     meta = ctx.plan.meta
+    for key in ("start", "end"):
+        value = getattr(meta.period, key)
+        if not EARLIEST <= value <= LATEST:  # every schedule is computed from the period
+            yield ctx.tasks.problem(("plan", "period", key), "date-range",
+                                    t("date_out_of_range", value=value, earliest=EARLIEST, latest=LATEST))
+            return
     start, end = period_bounds(meta)
     if meta.period.start > meta.period.end:
         yield ctx.tasks.problem(("plan", "period"), "period-order", t("period_order", start=start.date(), end=end.date()))

@@ -11,12 +11,36 @@ from nmx.i18n import t
 
 _MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
 
+#: The dates nmx computes with. Python's calendar ends at years 1 and 9999; a window, a
+#: deadline a month later or a working day found backwards from a date near either end
+#: would leave it. Every date a user gives must lie here, so no computation can.
+EARLIEST = dt.date(1900, 1, 1)
+LATEST = dt.date(2999, 12, 31)
+#: The most days `--upcoming` may ask for (a century).
+MAX_DAYS = 36_600
+
 
 def parse_date(value: str) -> dt.date:
     try:
-        return dt.date.fromisoformat(value.strip())
+        day = dt.date.fromisoformat(value.strip())
     except (ValueError, AttributeError):
         raise UsageError(t("bad_date", value=value)) from None
+    return in_range(day, value)
+
+
+def in_range(day: dt.date, value: object = None) -> dt.date:
+    """`day`, or a usage error when it lies outside the dates nmx computes with."""
+    if not EARLIEST <= day <= LATEST:
+        raise UsageError(t("date_out_of_range", value=value if value is not None else day,
+                           earliest=EARLIEST, latest=LATEST))
+    return day
+
+
+def parse_days(days: int, option: str = "--upcoming") -> int:
+    """A number of days a user asked for: 0 … MAX_DAYS."""
+    if not 0 <= days <= MAX_DAYS:
+        raise UsageError(t("days_out_of_range", option=option, days=days, max=MAX_DAYS))
+    return days
 
 
 def parse_month(value: str) -> tuple[dt.date, dt.date]:
@@ -25,7 +49,8 @@ def parse_month(value: str) -> tuple[dt.date, dt.date]:
     if not m or not 1 <= int(m.group(2)) <= 12 or int(m.group(1)) < 1:
         raise UsageError(t("bad_month", value=value))
     year, month = int(m.group(1)), int(m.group(2))
-    return dt.date(year, month, 1), dt.date(year, month, calendar.monthrange(year, month)[1])
+    first = in_range(dt.date(year, month, 1), value)
+    return first, dt.date(year, month, calendar.monthrange(year, month)[1])
 
 
 def month_end(day: dt.date) -> dt.date:

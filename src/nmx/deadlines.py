@@ -37,9 +37,12 @@ def resolve_range(
     if month is not None:
         return Range(*parse_month(month))
     if upcoming is not None:
+        from nmx.dates import in_range, parse_days
+
         if upcoming < 0:
             raise UsageError(t("range_upcoming_negative", days=upcoming))
-        return Range(today, today + dt.timedelta(days=upcoming))
+        end = today + dt.timedelta(days=parse_days(upcoming))
+        return Range(in_range(today), in_range(end, f"{today} + {upcoming}"))
     lo = parse_date(start) if start is not None else plan.meta.period.start
     hi = parse_date(end) if end is not None else plan.meta.period.end
     if lo > hi:
@@ -259,20 +262,26 @@ def csv_view(plan: Plan, items: list[Item]) -> View:
     """Flat columns named like the JSON keys (plus what and label), one row per item, for spreadsheets."""
     from nmx.workdays import due_workday, holiday_name
 
+    from nmx.workdays import calendar_note
+
     names: dict[tuple[str, int], str] = {}
+    notes: dict[int, str] = {}
     rows = []
     for i in items:
         key = (i.task, i.index)
         if key not in names:
             names[key] = "、".join(department_names(plan, i))
+        if i.due.year not in notes:
+            notes[i.due.year] = calendar_note(i.due.year) or ""
         rows.append({
             "task": i.task, "title": i.title, "what": i.what, "label": i.label, "kind": i.kind,
             "start": i.start.isoformat(), "due": i.due.isoformat(), "due_workday": due_workday(i.due).isoformat(),
             "holiday": holiday_name(i.due) or "", "count": "" if i.count is None else str(i.count),
             "departments": names[key], "deliver_to": i.deliver_to, "source": i.source,
+            "calendar_note": notes[i.due.year],
         })
     keys = ("task", "title", "what", "label", "kind", "start", "due", "due_workday", "holiday", "count",
-            "departments", "deliver_to", "source")
+            "departments", "deliver_to", "source", "calendar_note")
     return View([Column(k, k) for k in keys], rows)
 
 

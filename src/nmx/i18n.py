@@ -661,6 +661,15 @@ CATALOG: dict[str, tuple[str, str]] = {
         "名称 {name!r} 与 {a} 的名称相同（按全角半角、空白折叠后比较），{b} 与 {a} 无法区分",
         "the name {name!r} is the name of {a} too (compared after NFKC and whitespace folding): {b} cannot be told from {a}",
     ),
+    "date_out_of_range": (
+        "日期 {value} 超出 nmx 可计算的范围（{earliest} 至 {latest}）",
+        "the date {value} is outside the dates nmx computes with ({earliest} to {latest})",
+    ),
+    "days_out_of_range": ("{option} {days} 超出范围（0 至 {max} 天）", "{option} {days} is out of range (0 to {max} days)"),
+    "epoch_out_of_range": (
+        "环境变量 SOURCE_DATE_EPOCH={value} 超出 nmx 可计算的范围（{earliest} 至 {latest}）",
+        "SOURCE_DATE_EPOCH={value} is outside the dates nmx computes with ({earliest} to {latest})",
+    ),
     "more_problems": ("……另有 {n} 个问题未列出", "… and {n} more"),
     "os_error": ("无法使用 {path}：{reason}", "cannot use {path}: {reason}"),
     "out_of_range": ("日期或数值超出可计算的范围：{error}", "a date or number is out of the range nmx can compute: {error}"),

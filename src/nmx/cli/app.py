@@ -93,6 +93,20 @@ def warn(message: str) -> None:
     _err(f"nmx: {t('warning')}: {message}")
 
 
+def off_terminal(output: Path | None) -> bool:
+    """Whether the result goes to a file or a pipe (where notes inside it may go unread)."""
+    from nmx.fileio import is_stdout
+
+    return (output is not None and not is_stdout(output)) or not sys.stdout.isatty()
+
+
+def calendar_notice(note: str | None, output: Path | None, always: bool = False) -> None:
+    """Say on stderr that working days were counted without official holiday data, once,
+    whenever the result goes to a file or a pipe (or `always`)."""
+    if note and (always or off_terminal(output)):
+        say(f"nmx: {note}")
+
+
 def say(line: str) -> None:
     """A message for the person (written to …, notes about the range): stderr, escaped."""
     _err(line)

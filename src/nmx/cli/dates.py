@@ -7,8 +7,22 @@ from typing import Annotated, Optional
 
 import typer
 
-from nmx.cli.app import (say, DataOpt, DeptOpt, FormatOpt, FromOpt, MonthOpt, OutputOpt, TaskOpt, TodayOpt, ToOpt, command,
-                         require_format, today_from)
+from nmx.cli.app import (
+    DataOpt,
+    DeptOpt,
+    FormatOpt,
+    FromOpt,
+    MonthOpt,
+    OutputOpt,
+    TaskOpt,
+    TodayOpt,
+    ToOpt,
+    calendar_notice,
+    command,
+    require_format,
+    say,
+    today_from,
+)
 from nmx.render import Format
 
 UpcomingOpt = Annotated[
@@ -49,8 +63,9 @@ def _deadlines(month, start, end, upcoming, day, dept, task, fmt: Format, output
     rng = core.resolve_range(plan, month=month, start=start, end=end, upcoming=upcoming, today=day)
     units = {unit.id} if unit else None
     found = schedule.items(plan, rng.start, rng.end, units=units, task=task)
+    calendar_notice(core.note_for(plan, rng), output, always=fmt is Format.ICS)
     if fmt is Format.ICS:
-        _notices(core.range_notes(plan, rng) + _calendar_notes(core.note_for(plan, rng)))
+        _notices(core.range_notes(plan, rng))
         return _emit_ics(plan, found, unit, fmt, output)
     if fmt is Format.JSON:
         _notices(core.range_notes(plan, rng))
@@ -145,6 +160,7 @@ def _calendar(when: str | None, dept: str | None, day, fmt: Format, output: Path
     found = schedule.items(plan, rng.start, rng.end, units={unit.id} if unit else None)
     marks = core.month_marks(plan, found, rng)
     cal_note = calendar_note(range(rng.start.year, rng.end.year + 1))
+    calendar_notice(cal_note, output)
     if fmt is Format.JSON:
         _notices(deadlines.range_notes(plan, rng))
         return emit(to_json(core.payload(marks, rng, unit, cal_note)), fmt, output)

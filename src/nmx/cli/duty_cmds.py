@@ -88,8 +88,8 @@ def tasks_cmd(
     示例：nmx tasks M2
     """
     from nmx.cli.output import show
-    from nmx.match import find_task
     from nmx.duty_views import task_view, tasks_view
+    from nmx.match import find_task
 
     require_format(fmt, TABULAR)
     plan = _plan(data)

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from nmx.cli.app import say, DataOpt, DeptOpt, app, command
+from nmx.cli.app import DataOpt, DeptOpt, app, calendar_notice, command, say
 
 export_app = typer.Typer(
     name="export", help="把整个方案导出为其他格式。", no_args_is_help=True,
@@ -41,6 +41,9 @@ def export_ics_cmd(output: IcsOutputOpt, dept: DeptOpt = None, data: DataOpt = N
         unit = find_unit(plan, dept) if dept is not None else None
         period = plan.meta.period
         found = schedule.items(plan, period.start, period.end, units={unit.id} if unit else None)
+        from nmx.render.ics import items_note
+
+        calendar_notice(items_note(found), output, always=True)
         emit(calendar_bytes(plan, found, unit=unit), Format.ICS, output)
     if not is_stdout(output):
         say(t("ics_written", path=display(output), n=len(found)))

@@ -7,7 +7,19 @@ from typing import Annotated
 
 import typer
 
-from nmx.cli.app import say, DataOpt, DeptOpt, FormatOpt, MonthOpt, OutputOpt, TodayOpt, command, require_format, today_from
+from nmx.cli.app import (
+    DataOpt,
+    DeptOpt,
+    FormatOpt,
+    MonthOpt,
+    OutputOpt,
+    TodayOpt,
+    calendar_notice,
+    command,
+    require_format,
+    say,
+    today_from,
+)
 from nmx.render import Format
 
 CHECKLIST_FORMATS = (Format.TABLE, Format.MD, Format.HTML, Format.JSON, Format.XLSX)
@@ -44,6 +56,9 @@ def checklist_cmd(
         lists = [checklist(plan, find_unit(plan, dept), ym, day)]
     else:
         lists = unit_checklists(plan, ym, day)
+    from nmx.workdays import calendar_note
+
+    calendar_notice(calendar_note(int(ym[:4])), output)
     emit(render_checklists(lists, fmt, _created(plan)), fmt, output)
     _written(output)
 
@@ -70,6 +85,12 @@ def _created(plan):
     import datetime as dt
 
     return dt.datetime.combine(plan.meta.period.start, dt.time())
+
+
+def _period_note(plan) -> str | None:
+    from nmx.workdays import calendar_note
+
+    return calendar_note(range(plan.meta.period.start.year, plan.meta.period.end.year + 1))
 
 
 def _written(output: Path | None) -> None:
@@ -111,6 +132,7 @@ def report_cmd(
     _pin_language()
     plan = load_plan(source)
     count, files = site_files(plan, today_from(today))
+    calendar_notice(_period_note(plan), output, always=True)
     if _stderr_is_terminal():
         _write_with_progress(output, files, count, force, source.path)
     else:
@@ -154,6 +176,7 @@ def export_xlsx(
 
     _pin_language()
     plan = load_plan(locate(data))
+    calendar_notice(_period_note(plan), output, always=True)
     emit(plan_workbook(plan, _created(plan)), Format.XLSX, output)
     _written(output)
 

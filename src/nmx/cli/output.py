@@ -9,9 +9,8 @@ from typing import Any
 
 from nmx.errors import UsageError
 from nmx.fileio import check_output, is_stdout, write_output
-from nmx.render import Format, View, render
-
 from nmx.i18n import t
+from nmx.render import Format, View, render
 
 BOM = "\ufeff"
 

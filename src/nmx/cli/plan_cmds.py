@@ -8,7 +8,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from nmx.cli.app import say, DataOpt, FormatOpt, command, require_format
+from nmx.cli.app import DataOpt, FormatOpt, command, require_format, say
 from nmx.cli.output import emit, show
 from nmx.errors import EXIT_DATA, EXIT_OK
 from nmx.i18n import t
@@ -51,7 +51,7 @@ def schema_cmd(
 
     示例：nmx schema --output schema
     """
-    from nmx.schema import write_schemas, schemas
+    from nmx.schema import schemas, write_schemas
 
     if output is None:
         emit(json.dumps(schemas(), ensure_ascii=False, indent=2) + "\n", Format.JSON, None)

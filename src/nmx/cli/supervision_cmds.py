@@ -7,8 +7,21 @@ from typing import Annotated, Optional
 
 import typer
 
-from nmx.cli.app import (say, DataOpt, DeptOpt, FormatOpt, FromOpt, MonthOpt, OutputOpt, TodayOpt, ToOpt, app, command,
-                         require_format, today_from)
+from nmx.cli.app import (
+    DataOpt,
+    DeptOpt,
+    FormatOpt,
+    FromOpt,
+    MonthOpt,
+    OutputOpt,
+    TodayOpt,
+    ToOpt,
+    app,
+    command,
+    require_format,
+    say,
+    today_from,
+)
 from nmx.render import Format
 
 OnOpt = Annotated[Optional[str], typer.Option("--on", help="完成日期 YYYY-MM-DD（默认：今天）。", show_default=False)]
@@ -51,9 +64,8 @@ def done_cmd(
     """
     from nmx.dates import parse_date
     from nmx.match import find_unit
-    from nmx.supervision import append, files
+    from nmx.supervision import RECORDS, append, files
     from nmx.supervision.records import prepare
-    from nmx.supervision import RECORDS
 
     require_format(fmt, WRITE_FORMATS)
     source, plan, key = files.load_plan_keyed(data)
@@ -149,9 +161,8 @@ def ledger_add_cmd(
     """
     from nmx.dates import parse_date
     from nmx.match import find_unit
-    from nmx.supervision import append, files
+    from nmx.supervision import LEDGER, append, files
     from nmx.supervision.ledger import entry_fields, new_entry, parse_source
-    from nmx.supervision import LEDGER
     from nmx.supervision.models import LedgerFile
 
     require_format(fmt, WRITE_FORMATS)
@@ -188,9 +199,8 @@ def ledger_close_cmd(
     示例：nmx ledger close L0001 --on 2023-07-20 --note "已重新施划并验收"
     """
     from nmx.dates import parse_date
-    from nmx.supervision import append, files
+    from nmx.supervision import LEDGER, append, files
     from nmx.supervision.ledger import closure_fields, new_closure
-    from nmx.supervision import LEDGER
 
     require_format(fmt, WRITE_FORMATS)
     source, plan, key = files.load_plan_keyed(data)

@@ -45,6 +45,9 @@ def calendar_bytes(
     cal.add("name", name)
     cal.add("x-wr-timezone", plan.meta.timezone)
     cal.add("x-wr-caldesc", f"{plan.meta.doc_number} {plan.meta.title}")
+    note = items_note(items)
+    if note:  # working days counted without the official holidays: said in the file too
+        cal.add("x-nmx-calendar-note", note)
     dtstamp = stamp(plan)
     key = lambda i: (order[i.task], i.index)  # noqa: E731
     order = {tk.id: n for n, tk in enumerate(plan.tasks)}
@@ -63,11 +66,26 @@ def stamp(plan: Plan) -> dt.datetime:
     """
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
     if epoch.isdigit():
+        from nmx.dates import EARLIEST, LATEST
+        from nmx.errors import UsageError
+        from nmx.i18n import t
+
+        low = dt.datetime.combine(EARLIEST, dt.time(), dt.timezone.utc).timestamp()
+        high = dt.datetime.combine(LATEST, dt.time(), dt.timezone.utc).timestamp()
+        if not low <= int(epoch) <= high:
+            raise UsageError(t("epoch_out_of_range", value=epoch[:30], earliest=EARLIEST, latest=LATEST))
         return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc)
     from zoneinfo import ZoneInfo
 
     local = dt.datetime.combine(plan.meta.period.start, dt.time(), ZoneInfo(plan.meta.timezone))
     return local.astimezone(dt.timezone.utc)
+
+
+def items_note(items: Sequence[Item]) -> str | None:
+    """The calendar note (weekends only) for the years `items` fall in, or None."""
+    from nmx.workdays import calendar_note
+
+    return calendar_note({i.due.year for i in items} | {i.start.year for i in items})
 
 
 def uid(*parts: object) -> str:
@@ -146,5 +164,8 @@ def _description(plan: Plan, item: Item, series: list[Item]) -> str:
             name = holiday_name(i.due)
             if name:
                 lines.append(t("ics_holiday", due=i.due, name=holiday_label(name), day=due_workday(i.due)))
+    note = items_note(series) if item.kind != "window" else None
+    if note:
+        lines.append(note)
     lines.append(t("ics_source", doc=plan.meta.doc_number, source=item.source))
     return "\n".join(lines)
