@@ -670,6 +670,10 @@ CATALOG: dict[str, tuple[str, str]] = {
         "环境变量 SOURCE_DATE_EPOCH={value} 超出 nmx 可计算的范围（{earliest} 至 {latest}）",
         "SOURCE_DATE_EPOCH={value} is outside the dates nmx computes with ({earliest} to {latest})",
     ),
+    "mapping_size": (
+        "这个映射的键超过 {max} 个：nmx 的数据文件中没有这么大的映射（多个条目应写成列表）",
+        "this mapping has more than {max} keys; no mapping in an nmx file is that large (many entries belong in a list)",
+    ),
     "more_problems": ("……另有 {n} 个问题未列出", "… and {n} more"),
     "os_error": ("无法使用 {path}：{reason}", "cannot use {path}: {reason}"),
     "out_of_range": ("日期或数值超出可计算的范围：{error}", "a date or number is out of the range nmx can compute: {error}"),
@@ -697,18 +701,25 @@ CATALOG: dict[str, tuple[str, str]] = {
 }
 
 
+_from_env: str | None = None  # NMX_LANG as read once, until set_lang() is called again
+
+
 def set_lang(lang: str | None) -> None:
-    global _lang
+    """Use `lang`; None: read NMX_LANG again (once) on the next lookup."""
+    global _lang, _from_env
     if lang is not None and lang not in LANGS:
         raise ValueError(lang)
     _lang = lang
+    _from_env = None
 
 
 def lang() -> str:
+    global _from_env
     if _lang:
         return _lang
-    env = os.environ.get("NMX_LANG", "").lower()
-    return "en" if env.startswith("en") else "zh"
+    if _from_env is None:
+        _from_env = "en" if os.environ.get("NMX_LANG", "").lower().startswith("en") else "zh"
+    return _from_env
 
 
 def t(key: str, /, **fields: object) -> str:

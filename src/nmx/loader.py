@@ -37,6 +37,7 @@ class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
     def __init__(self, stream: str) -> None:
         super().__init__(stream)
         self._plain_tags: dict[str, str] = {}
+        self._keys: dict[int, int] = {}  # id(mapping node) → keys composed so far
 
     def resolve(self, kind, value, implicit):  # type: ignore[no-untyped-def]
         if kind is yaml.ScalarNode:
@@ -49,7 +50,14 @@ class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
         return _MAP if kind is yaml.MappingNode else _SEQ
 
     def descend_resolver(self, current_node, current_index):  # type: ignore[no-untyped-def]
-        pass
+        # The composer calls this before every child; a key of a mapping has no index. A
+        # mapping far larger than any nmx file has is refused here, before a million of
+        # its keys become nodes (and a million problems).
+        if current_index is None and current_node is not None:
+            n = self._keys.get(id(current_node), 0) + 1
+            self._keys[id(current_node)] = n
+            if n > MAX_KEYS:
+                raise _GraphError(current_node, "mapping-size", t("mapping_size", max=MAX_KEYS))
 
     def ascend_resolver(self):  # type: ignore[no-untyped-def]
         pass
@@ -68,6 +76,9 @@ ALIAS_BUDGET = 100_000
 #: once per level, so this also keeps it far from Python's recursion limit (and
 #: below libyaml's own limit of 1,000, whose error message is less clear).
 MAX_DEPTH = 64
+#: Maximum keys in one mapping. Every mapping of an nmx file is one model's fields (a
+#: dozen at most); lists hold the many things (tasks, units, records).
+MAX_KEYS = 1_000
 
 _TAG = "tag:yaml.org,2002:"
 _STR, _SEQ, _MAP, _MERGE = _TAG + "str", _TAG + "seq", _TAG + "map", _TAG + "merge"
@@ -152,6 +163,10 @@ def _parse(raw: bytes, file: str) -> Document:
     loader = _Loader(text)
     try:
         node = loader.get_single_node()
+    except _GraphError as exc:
+        line, col = exc.node.start_mark.line + 1, exc.node.start_mark.column + 1
+        doc.problems.append(Problem(file, line, col, Level.ERROR, exc.rule, exc.message))
+        return doc
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         problem = exc.problem or exc.context or str(exc)

@@ -217,6 +217,7 @@ def _check_output(output: Path, data: Path | None) -> None:
 
 def _set_lang(lang: str | None) -> None:
     if lang is None:
+        set_lang(None)  # NMX_LANG, read afresh for this command
         return
     try:
         set_lang(lang.lower())
