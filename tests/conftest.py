@@ -19,9 +19,12 @@ def _isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.Temp
         monkeypatch.delenv(var, raising=False)
     monkeypatch.setenv("NMX_CACHE_DIR", str(tmp_path_factory.getbasetemp() / "nmx-cache"))
     monkeypatch.setenv("COLUMNS", "80")
-    from nmx import i18n
+    from nmx import cache, fileio, i18n
 
     i18n.set_lang(None)
+    cache.reset()
+    fileio.forget_inputs()
+    fileio.PAUSE = None
 
 
 @pytest.fixture
