@@ -134,7 +134,7 @@ def _decoder(tp: Any) -> Convert:
     if origin is typing.Literal:
         return _literal(_args(tp))
     if tp is dt.date:
-        return _date
+        return dt.date.fromisoformat  # TypeError/ValueError on anything but ISO text: a CodecError
     if isinstance(tp, type) and issubclass(tp, enum.Enum):
         members = tp._value2member_map_
         return lambda value: members[value]
@@ -153,7 +153,7 @@ def _decoder(tp: Any) -> Convert:
         item = _decoder(args[0])
         if item is _identity:
             return lambda value: origin(_list(value))
-        return lambda value: origin([item(v) for v in _list(value)])
+        return lambda value: origin(map(item, _list(value)))
     if origin is dict:
         key_tp, value_tp = _args(tp)
         key, val = _decoder(key_tp), _decoder(value_tp)
@@ -185,12 +185,6 @@ def _dict(value: Any) -> dict:
     return value
 
 
-def _date(value: Any) -> dt.date:
-    if type(value) is not str:
-        raise CodecError("expected a date")
-    return dt.date.fromisoformat(value)
-
-
 def _literal(allowed: tuple) -> Convert:
     def check(value: Any) -> Any:
         if value not in allowed:
@@ -202,6 +196,14 @@ def _literal(allowed: tuple) -> Convert:
 
 def _fixed_decoder(args: tuple) -> Convert:
     parts = tuple(_decoder(a) for a in args)
+    size = len(parts)
+    if all(p is _identity for p in parts):
+        def plain(value: Any) -> list:
+            if type(value) is not list or len(value) != size:
+                raise CodecError(f"expected {size} items")
+            return value
+
+        return plain
 
     def decode(value: Any) -> list:
         if len(_list(value)) != len(parts):

@@ -9,3 +9,6 @@ lock (see `store.py`), so comments and hand-written entries survive.
 
 RECORDS = "records.yaml"
 LEDGER = "ledger.yaml"
+
+#: (task id, schedule index or None, period or None, unit id): what a record counts towards.
+Key = tuple[str, int | None, str | None, str]

@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from nmx import cache
 from nmx.errors import DataError
@@ -25,13 +26,10 @@ from nmx.fileio import display
 from nmx.i18n import t
 from nmx.plan import Plan
 from nmx.problems import Level, Problem
-from nmx.supervision import LEDGER, RECORDS
-from nmx.supervision.models import LedgerFile
-from nmx.supervision.records import Key
+from nmx.supervision import LEDGER, RECORDS, Key
 
-#: What makes two records the same delivery: the obligation, unit and period (`Key`),
-#: the date and the evidence. `nmx done` refuses a second one unless told otherwise.
-Identity = tuple[Key, dt.date, str | None]
+if TYPE_CHECKING:  # the ledger's models load only for ledger commands
+    from nmx.supervision.ledger import LedgerState
 
 
 @dataclass
@@ -49,7 +47,7 @@ class RecordsState:
     problems: list[Problem] = field(default_factory=list)
     done: dict[Key, tuple[dt.date, ...]] = field(default_factory=dict)
     tail: Tail | None = None
-    seen: set[Identity] = field(default_factory=set)
+    seen: set[str] = field(default_factory=set)  # identity() of every record
 
     @property
     def errors(self) -> list[Problem]:
@@ -57,22 +55,18 @@ class RecordsState:
 
     def add(self, key: Key, day: dt.date, evidence: str | None = None) -> None:
         self.done[key] = tuple(sorted(self.done.get(key, ()) + (day,)))
-        self.seen.add((key, day, evidence))
+        self.seen.add(identity(key, day, evidence))
         self.count += 1
 
     def has(self, key: Key, day: dt.date, evidence: str | None) -> bool:
         """Whether the same delivery (obligation, unit, period, date, evidence) is recorded."""
-        return (key, day, evidence) in self.seen
+        return identity(key, day, evidence) in self.seen
 
 
-@dataclass
-class LedgerState:
-    ledger: LedgerFile
-    problems: list[Problem] = field(default_factory=list)
-
-    @property
-    def errors(self) -> list[Problem]:
-        return [p for p in self.problems if p.level is Level.ERROR]
+def identity(key: Key, day: dt.date, evidence: str | None) -> str:
+    """What makes two records the same delivery: the obligation, unit and period (`key`), the
+    date and the evidence, as one text (data holds no control characters, so \x1f separates)."""
+    return "\x1f".join(map(str, (*key, day, evidence)))
 
 
 # --- validation (the slow path) -------------------------------------------------------------
@@ -131,7 +125,7 @@ def validate_records(plan: Plan, raw: bytes | None, name: str) -> RecordsState:
 
 
 def validate_ledger(plan: Plan, raw: bytes | None, name: str) -> LedgerState:
-    from nmx.supervision.ledger import ledger_findings
+    from nmx.supervision.ledger import LedgerState, ledger_findings
     from nmx.supervision.models import LedgerFile
 
     state = LedgerState(LedgerFile())
@@ -166,6 +160,8 @@ def records_state(plan: Plan, plan_key: str, path: Path, raw: bytes | None) -> R
 
 def ledger_state(plan: Plan, plan_key: str, path: Path, raw: bytes | None) -> LedgerState:
     """The ledger file's state from the cache, or validated (and then cached when valid)."""
+    from nmx.supervision.ledger import LedgerState
+
     return _cached_state(plan, plan_key, path, raw, LedgerState, validate_ledger)
 
 

@@ -11,13 +11,25 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from nmx.errors import UsageError
 from nmx.i18n import t
 from nmx.plan import Plan
-from nmx.problems import Level
+from nmx.problems import Level, Problem
 from nmx.supervision.models import Closure, LedgerEntry, LedgerFile, LedgerSource
+
+
+@dataclass
+class LedgerState:
+    """A ledger file as commands need it (and as the cache keeps it): the entries and the problems."""
+
+    ledger: LedgerFile
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.level is Level.ERROR]
 
 _ID = re.compile(r"^L(\d+)$")
 

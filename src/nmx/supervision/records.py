@@ -27,8 +27,7 @@ from nmx.models import DATED_KINDS, Task
 from nmx.plan import Plan
 from nmx.problems import Level
 
-#: (task id, schedule index or None, period or None, unit id): what a record counts towards.
-Key = tuple[str, int | None, str | None, str]
+from nmx.supervision import Key  # noqa: E402  (what a record counts towards)
 
 _PERIOD = re.compile(r"^(\d{4})-(\d{2})$")
 
