@@ -175,7 +175,14 @@ def as_json(cl: Checklist) -> dict[str, Any]:
         "deliveries": [{"to": x.deliver_to, "task": x.task, "what": x.what, "due": _iso(x.due),
                         "due_workday": _iso(x.due_workday)} for x in cl.deliveries],
         "notes": cl.notes,
+        "calendar_note": _calendar_note(cl),
     }
+
+
+def _calendar_note(cl: Checklist) -> str | None:
+    from nmx.workdays import calendar_note
+
+    return calendar_note(cl.start.year)
 
 
 def _line_json(line: Line) -> dict[str, Any]:

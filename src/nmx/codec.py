@@ -20,6 +20,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import enum
+import sys
 import types
 import typing
 from collections.abc import Callable
@@ -74,7 +75,7 @@ def _encoder(tp: Any) -> Convert:
     if isinstance(tp, type) and dataclasses.is_dataclass(tp):
         return _dataclass_encoder(tp)
     if isinstance(tp, type) and issubclass(tp, tuple) and hasattr(tp, "_fields"):  # a NamedTuple
-        return _fixed_encoder(tuple(typing.get_type_hints(tp).values()))
+        return _fixed_encoder(tuple(hints(tp).values()))
     if origin in (tuple, list, set, frozenset):
         args = _args(tp)
         if origin is tuple and not (len(args) == 2 and args[1] is Ellipsis):
@@ -116,9 +117,38 @@ def _union_encoder(tp: Any) -> Convert:
     return encode
 
 
+def hints(cls: type) -> dict[str, Any]:
+    """The type of each annotated attribute of `cls` and its bases, as `typing.get_type_hints`
+    gives it (without `Annotated`), but each distinct annotation text is evaluated once per
+    module: a warm start compiles the decoders of every model, and that must stay cheap."""
+    out: dict[str, Any] = {}
+    for base in reversed(cls.__mro__):
+        annotations = base.__dict__.get("__annotations__", {})
+        if not annotations:
+            continue
+        namespace = sys.modules[base.__module__].__dict__
+        for name, text in annotations.items():
+            out[name] = _evaluate(text, base.__module__, namespace) if isinstance(text, str) else text
+    return out
+
+
+_EVALUATED: dict[tuple[str, str], Any] = {}
+
+
+def _evaluate(text: str, module: str, namespace: dict[str, Any]) -> Any:
+    key = (module, text)
+    tp = _EVALUATED.get(key)
+    if tp is None:
+        tp = eval(text, namespace)  # noqa: S307 - annotation text of nmx's own classes, never data
+        if typing.get_origin(tp) is typing.Annotated:
+            tp = typing.get_args(tp)[0]
+        _EVALUATED[key] = tp
+    return tp
+
+
 def _dataclass_encoder(cls: type) -> Convert:
-    hints = typing.get_type_hints(cls)
-    fields = [(f.name, _encoder(hints[f.name])) for f in dataclasses.fields(cls)]
+    types_ = hints(cls)
+    fields = [(f.name, _encoder(types_[f.name])) for f in dataclasses.fields(cls)]
     return lambda value: [enc(getattr(value, name)) for name, enc in fields]
 
 
@@ -143,7 +173,7 @@ def _decoder(tp: Any) -> Convert:
     if isinstance(tp, type) and dataclasses.is_dataclass(tp):
         return _dataclass_decoder(tp)
     if isinstance(tp, type) and issubclass(tp, tuple) and hasattr(tp, "_fields"):
-        fixed = _fixed_decoder(tuple(typing.get_type_hints(tp).values()))
+        fixed = _fixed_decoder(tuple(hints(tp).values()))
         return lambda value: tp._make(fixed(value))
     if origin in (tuple, list, set, frozenset):
         args = _args(tp)
@@ -235,11 +265,11 @@ def _union_decoder(tp: Any) -> Convert:
 
 
 def _dataclass_decoder(cls: type) -> Convert:
-    hints = typing.get_type_hints(cls)
+    types_ = hints(cls)
     names = tuple(f.name for f in dataclasses.fields(cls))
     size = len(names)
     converted = tuple((i, name, dec) for i, name in enumerate(names)
-                      if (dec := _decoder(hints[name])) is not _identity)
+                      if (dec := _decoder(types_[name])) is not _identity)
     slotted = "__slots__" in cls.__dict__
     new = object.__new__
 

@@ -17,6 +17,7 @@ from nmx.cli.app import (
     TodayOpt,
     ToOpt,
     app,
+    calendar_notice,
     command,
     require_format,
     say,
@@ -106,6 +107,9 @@ def status_cmd(
     units = _units(plan, dept)
     found = statuses(plan, records, rng.start, rng.end, day, units)
     notes = _status_notes(plan, rng, found, day)
+    from nmx.workdays import calendar_note
+
+    calendar_notice(calendar_note(range(rng.start.year, rng.end.year + 1)), output)
     if matrix:
         view = views.matrix_view(plan, found, rng.start, rng.end, day, notes)
     else:
@@ -305,8 +309,10 @@ def _status_notes(plan, rng, found, day) -> list[str]:
     from nmx.deadlines import range_notes
     from nmx.i18n import t
     from nmx.supervision.views import item_name
+    from nmx.workdays import calendar_note
 
-    notes = range_notes(plan, rng) + [t("sv_note_lead", today=day)]
+    cal = calendar_note(range(rng.start.year, rng.end.year + 1))
+    notes = range_notes(plan, rng) + ([cal] if cal else []) + [t("sv_note_lead", today=day)]
     seen: dict[str, list[str]] = {}
     for s in found:
         for group in s.item.unlisted:

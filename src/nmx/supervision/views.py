@@ -84,8 +84,14 @@ def status_view(plan: Plan, found: list[Status], start: dt.date, end: dt.date, t
     counts = {k: sum(s.state == k for s in found) for k in ("done", "pending", "overdue")}
     title = t("sv_status_title", start=start, end=end, today=today, **counts)
     payload = {"from": start.isoformat(), "to": end.isoformat(), "today": today.isoformat(),
-               "counts": counts, "items": records} if full else None
+               "calendar_note": _calendar_note(start, end), "counts": counts, "items": records} if full else None
     return View(columns, rows, payload=payload, title=title, notes=notes)
+
+
+def _calendar_note(start: dt.date, end: dt.date) -> str | None:
+    from nmx.workdays import calendar_note
+
+    return calendar_note(range(start.year, end.year + 1))
 
 
 def legend(items) -> list[str]:
