@@ -64,6 +64,8 @@ def _is_union(tp: Any) -> bool:
 @lru_cache(maxsize=None)
 def _encoder(tp: Any) -> Convert:
     origin = typing.get_origin(tp)
+    if origin is typing.Annotated:  # validation.py tags the schedule union for pydantic
+        return _encoder(typing.get_args(tp)[0])
     if tp in (str, int, float, bool, type(None), Any, object, dict) or origin is typing.Literal:
         return _identity
     if tp is dt.date:
@@ -139,10 +141,7 @@ def _evaluate(text: str, module: str, namespace: dict[str, Any]) -> Any:
     key = (module, text)
     tp = _EVALUATED.get(key)
     if tp is None:
-        tp = eval(text, namespace)  # noqa: S307 - annotation text of nmx's own classes, never data
-        if typing.get_origin(tp) is typing.Annotated:
-            tp = typing.get_args(tp)[0]
-        _EVALUATED[key] = tp
+        tp = _EVALUATED[key] = eval(text, namespace)  # noqa: S307 - nmx's own annotations, never data
     return tp
 
 
@@ -155,6 +154,8 @@ def _dataclass_encoder(cls: type) -> Convert:
 @lru_cache(maxsize=None)
 def _decoder(tp: Any) -> Convert:
     origin = typing.get_origin(tp)
+    if origin is typing.Annotated:
+        return _decoder(typing.get_args(tp)[0])
     if tp in (str, int, float, bool, Any, object):
         return _identity
     if tp is type(None):

@@ -226,7 +226,7 @@ def write_atomic(path: Path, data: bytes | str | Iterable[str], *, mode: int | N
                     fh.write(chunk.encode("utf-8"))
             fh.flush()
             os.fsync(fh.fileno())
-        os.chmod(tmp, mode if mode is not None else _mode_of(path))
+        os.chmod(tmp, mode if mode is not None else mode_of(path))
         _pause("before-replace")
         if before_replace is not None:
             before_replace()
@@ -241,7 +241,8 @@ def write_atomic(path: Path, data: bytes | str | Iterable[str], *, mode: int | N
     fsync_dir(parent)
 
 
-def _mode_of(path: Path) -> int:
+def mode_of(path: Path) -> int:
+    """The permissions a replacement of `path` gets: the old file's, or the umask's for a new one."""
     try:
         return path.stat().st_mode & 0o7777
     except OSError:

@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import NamedTuple, TypeVar
 
 from nmx.errors import UsageError
-from nmx.fileio import read_input, write_atomic
+from nmx.fileio import mode_of, read_input, write_atomic
 from nmx.i18n import t
 
 T = TypeVar("T")
@@ -166,20 +166,11 @@ def update(path: Path, change: Callable[[bytes | None], tuple[bytes, T]], wait: 
             seen = snapshot(path)
             new, result = change(seen.raw)
             try:
-                write_atomic(path, new, mode=_mode(path), before_replace=lambda: _still(path, seen))
+                write_atomic(path, new, mode=mode_of(path), before_replace=lambda: _still(path, seen))
             except _Changed:
                 continue  # a hand edit since the read: compute the change again on the new content
             return result
     raise UsageError(t("sv_keeps_changing", path=path))
-
-
-def _mode(path: Path) -> int:
-    try:
-        return path.stat().st_mode & 0o7777
-    except FileNotFoundError:
-        from nmx.fileio import umask
-
-        return 0o666 & ~umask()
 
 
 def _remove_strays(path: Path) -> None:
