@@ -38,14 +38,12 @@ def test_m2_focus_windows_and_reports(plan):
 
 def test_may_2023(plan):
     found = schedule.items(plan, D(2023, 5, 1), D(2023, 5, 31))
-    got = [(i.task, i.kind, i.start.isoformat(), i.due.isoformat(), i.count) for i in found]
+    got = [(i.task, i.kind, i.start.isoformat(), i.due.isoformat(), i.count, i.clauses) for i in found]
+    # A2's quota is M3's restated, A3's focus month is M2's: each counted once; R6 has no date
     assert got == [
-        ("M2", "window", "2023-05-01", "2023-05-31", None),
-        ("M3", "quota", "2023-05-01", "2023-05-31", 2),
-        ("A2", "quota", "2023-05-01", "2023-05-31", 2),
-        ("A3", "window", "2023-05-01", "2023-05-31", None),
-        ("A14", "window", "2023-05-01", "2023-05-31", None),
-        ("R6", "window", "2023-04-01", "2023-06-30", None),
+        ("M2", "window", "2023-05-01", "2023-05-31", None, ("M2", "A3")),
+        ("M3", "quota", "2023-05-01", "2023-05-31", 2, ("M3", "A2")),
+        ("A14", "window", "2023-05-01", "2023-05-31", None, ("A14",)),
     ]
     # the report on the May window is due 06-07: its span [06-01, 06-07] is outside May
     assert not [i for i in found if i.kind == "deadline"]
@@ -59,24 +57,26 @@ def test_june_has_the_may_report(plan):
 def test_quota_one_item_per_month(plan):
     found = schedule.items(plan, *YEAR, task="A2")
     assert len(found) == 12
+    # asked for A2: the M3 quota it restates, under M3
+    assert {(i.task, i.schedule_id, i.clauses) for i in found} == {("M3", "special_reports", ("M3", "A2"))}
+    assert found == schedule.items(plan, *YEAR, task="M3")
     assert {i.count for i in found} == {2}
     assert [i.due.isoformat() for i in found][:3] == ["2023-01-31", "2023-02-28", "2023-03-31"]
     assert found[-1].due == D(2023, 12, 31)
 
 
-def test_r6_quarters(plan):
-    found = schedule.items(plan, *YEAR, task="R6")
-    assert spans(found) == [
-        ("2023-01-01", "2023-03-31"), ("2023-04-01", "2023-06-30"),
-        ("2023-07-01", "2023-09-30"), ("2023-10-01", "2023-12-31"),
-    ]
-    assert {i.deliver_to for i in found} == {"市委"}
+def test_r6_survey_has_no_date(plan):
+    # the plan gives no date for the survey results: a standing entry, not quarterly windows
+    assert schedule.items(plan, *YEAR, task="R6") == []
+    survey = [i for i in schedule.undated(plan, task="R6") if i.schedule_id == "survey"]
+    assert [(i.kind, i.deliver_to) for i in survey] == [("standing", "市委")]
 
 
 def test_whole_year_counts_and_order(plan):
     found = schedule.items(plan, *YEAR)
-    # M2 4+4, M3 12, A2 12, A3 4, A14 4, R6 4
-    assert len(found) == 44
+    # M2 4+4, M3 12, A14 4 (A2 and A3 restate M3 and M2; R6 has no date)
+    assert len(found) == 24
+    assert {i.task for i in found} == {"M2", "M3", "A14"}
     keys = [(i.due, [t.id for t in plan.tasks].index(i.task), i.index) for i in found]
     assert keys == sorted(keys)
     assert all(D(2023, 1, 1) <= i.start <= i.due <= D(2023, 12, 31) for i in found)
@@ -84,19 +84,27 @@ def test_whole_year_counts_and_order(plan):
 
 def test_groups_expanded_and_unlisted_flagged(plan):
     m2 = schedule.items(plan, D(2023, 2, 1), D(2023, 2, 1), task="M2")[0]
-    assert len(m2.lead) == 32 and "cpc_city" not in m2.lead  # 各县区各部门: every unit but 市委
+    # 各县区各部门: county governments, 市开发区管委 and city party/government departments
+    assert len(m2.lead) == 21 and "cpc_city" not in m2.lead
+    assert not {"wxdaily", "latv", "telecom", "mobile", "unicom"} & set(m2.lead)  # media, carriers: only possibly
+    assert m2.clauses == ("M2", "A3")
+    assert m2.unlisted == ("市民生工作领导小组成员单位",)  # A3's lead, merged into M2's focus month
+    counties = ("jinan", "yuan", "yeji", "huoqiu", "shucheng", "jinzhai", "huoshan", "devzone")
+    assert set(counties) <= set(m2.lead)
     a3 = schedule.items(plan, D(2023, 2, 1), D(2023, 2, 1), task="A3")[0]
-    assert a3.unlisted == ("市民生工作领导小组成员单位",)
-    assert a3.lead == ("jinan", "yuan", "yeji", "huoqiu", "shucheng", "jinzhai", "huoshan", "devzone")
+    assert a3 == m2  # A3 restates M2's focus month
     m3 = schedule.items(plan, D(2023, 2, 1), D(2023, 2, 1), task="M3")[0]
-    assert m3.lead == ("wxdaily", "latv") and m3.unlisted == ("市（县区）属各媒体平台",)
+    # M3 and A2 merged: the media platforms lead, A2's 市委宣传部 too; the platforms owe the reports
+    assert m3.lead == ("wxdaily", "latv", "publicity") and m3.unlisted == ("市（县区）属各媒体平台",)
+    assert m3.owers == ("wxdaily", "latv") and m3.clauses == ("M3", "A2")
+    assert "jinan" in m3.support and "drc" in m3.support
 
 
 def test_units_filter(plan):
     transport = schedule.items(plan, *YEAR, units={"transport"})
     assert {i.task for i in transport} == {"M2"}  # only through 各县区各部门
     jinan = schedule.items(plan, D(2023, 5, 1), D(2023, 5, 31), units={"jinan"})
-    assert [i.task for i in jinan] == ["M2", "A2", "A3"]  # A2 as a supporting unit
+    assert [i.task for i in jinan] == ["M2", "M3"]  # M3 through A2, where jinan supports
     assert schedule.items(plan, *YEAR, units={"nobody"}) == []
 
 
@@ -104,7 +112,7 @@ def test_range_outside_period_is_empty(plan):
     assert schedule.items(plan, D(2024, 1, 1), D(2024, 12, 31)) == []
     assert schedule.items(plan, D(2022, 1, 1), D(2022, 12, 31)) == []
     # partly outside: clipped to the period
-    assert spans(schedule.items(plan, D(2022, 12, 1), D(2023, 1, 15), task="R6")) == [("2023-01-01", "2023-03-31")]
+    assert spans(schedule.items(plan, D(2022, 12, 1), D(2023, 1, 15), task="M3")) == [("2023-01-01", "2023-01-31")]
 
 
 def test_unknown_task(plan):
@@ -115,11 +123,18 @@ def test_unknown_task(plan):
 
 def test_undated(plan):
     every = schedule.undated(plan)
-    assert len(every) == 28
+    # A1, A2's column and A4 restate M5, M3 and M1; R6's survey and R7 are standing
+    assert len(every) == 27
+    assert not {"A1", "A2", "A4"} & {i.task for i in every}
+    assert [i.clauses for i in every if i.task in ("M1", "M3", "M5") and i.index == 0] == [
+        ("M1", "A4"), ("M3", "A2"), ("M5", "A1"),
+    ]
     assert {i.kind for i in every} == {"standing", "irregular", "undated"}
     m4 = schedule.undated(plan, task="M4")
-    assert [(i.kind, i.label) for i in m4] == [("irregular", "不定期"), ("standing", "常态化，发现问题即入账")]
-    assert [(i.task, i.index) for i in schedule.undated(plan, units={"transport"})] == [("R5", 0), ("A6", 0), ("A6", 1)]
+    assert [(i.kind, i.label) for i in m4] == [("irregular", "不定期"), ("standing", "建立台账，限期销号")]
+    assert [(i.task, i.index) for i in schedule.undated(plan, units={"transport"})] == [
+        ("R5", 0), ("R7", 0), ("A6", 0), ("A6", 1),
+    ]
 
 
 # --- plans built in code ----------------------------------------------------------------------

@@ -31,8 +31,11 @@ class Line(NamedTuple):  # a NamedTuple: a large plan's report makes hundreds of
     due: dt.date | None = None
     due_workday: dt.date | None = None
     holiday: str | None = None     # why `due` is not a working day (holiday name or 周末)
-    count: int | None = None       # quota: how many are required
+    count: int | None = None       # quota: how many are required (of the units that owe it)
     note: str | None = None
+    clauses: tuple[str, ...] = ()  # every clause stating the obligation, `task` first
+    owes: bool = True              # the unit owes the count or delivery (else: its role only)
+    basis: str = "stated"          # the date or label is the plan's, or assumed by the data
 
 
 @dataclass
@@ -68,15 +71,16 @@ class Binding(NamedTuple):
     note: str | None = None
 
 
-def bindings(plan: Plan, unit: Unit, duties: list | None = None) -> dict[str, Binding]:
-    """task id → how the task reaches `unit` (lead before support, direct before via a group)."""
+def bindings(plan: Plan, unit: Unit, duties: list | None = None) -> dict[tuple[str, int | None], Binding]:
+    """(task id, schedule index) → how the obligation reaches `unit` (lead before support,
+    direct before via a group)."""
     if duties is None:
         from nmx.duties import duties_for
 
         duties = duties_for(plan, unit)
-    out: dict[str, Binding] = {}
+    out: dict[tuple[str, int | None], Binding] = {}
     for duty in duties:
-        out.setdefault(duty.task, Binding(duty.role, duty.via, duty.possibly, getattr(duty, "note", None)))
+        out.setdefault((duty.task, duty.index), Binding(duty.role, duty.via, duty.possibly, duty.note))
     return out
 
 
@@ -111,27 +115,31 @@ def checklist(
     found = bindings(plan, unit, duties)
     index = index or ScheduleIndex(plan, start, end)
     order = index.order
-    dated = sorted((i for tid in found for i in index.dated.get(tid, ())),
+    tasks = dict.fromkeys(tid for tid, _ in found)
+    dated = sorted((i for tid in tasks for i in index.dated.get(tid, ()) if (i.task, i.index) in found),
                    key=lambda i: (i.due, order[i.task], i.index, i.start))
-    undated = sorted((e for tid in found for e in index.undated.get(tid, ())), key=lambda e: (order[e.task], e.index))
+    undated = sorted((e for tid in tasks for e in index.undated.get(tid, ()) if (e.task, e.index) in found),
+                     key=lambda e: (order[e.task], e.index))
     out = Checklist(plan.meta.title, plan.meta.doc_number, unit, month, start, end, today)
-    out.dated = [_dated_line(item, found[item.task], due_workday, holiday_name) for item in dated]
+    out.dated = [_dated_line(item, found[(item.task, item.index)], unit.id, due_workday, holiday_name)
+                 for item in dated]
     for entry in undated:
-        line = _undated_line(entry, found[entry.task])
+        line = _undated_line(entry, found[(entry.task, entry.index)])
         (out.standing if entry.kind == "standing" else out.irregular).append(line)
     out.notes = _notes(plan, out)
     return out
 
 
-def _dated_line(item: Any, how: Binding, due_workday: Any, holiday_name: Any) -> Line:
+def _dated_line(item: Any, how: Binding, unit: str, due_workday: Any, holiday_name: Any) -> Line:
     return Line(item.kind, item.task, item.title, item.what, item.label, how.role, how.via, how.possibly,
                 item.source, item.deliver_to, item.start, item.due, due_workday(item.due), holiday_name(item.due),
-                item.count, item.note)
+                item.count, item.note, item.clauses, unit in item.owers and not how.possibly, item.basis)
 
 
 def _undated_line(entry: Any, how: Binding) -> Line:
     return Line(entry.kind, entry.task, entry.title, entry.what, entry.label, how.role, how.via, how.possibly,
-                entry.source, entry.deliver_to, note=entry.note)
+                entry.source, entry.deliver_to, note=entry.note, clauses=entry.clauses, owes=False,
+                basis=entry.basis)
 
 
 def _notes(plan: Plan, cl: Checklist) -> list[str]:
@@ -191,7 +199,7 @@ def _line_json(line: Line) -> dict[str, Any]:
         "role": line.role, "via": line.via, "possibly": line.possibly,
         "start": _iso(line.start), "due": _iso(line.due), "due_workday": _iso(line.due_workday),
         "holiday": line.holiday, "count": line.count, "deliver_to": line.deliver_to, "source": line.source,
-        "note": line.note,
+        "note": line.note, "clauses": list(line.clauses or (line.task,)), "owes": line.owes, "basis": line.basis,
     }
 
 

@@ -280,6 +280,29 @@ def _first_occurrence(rule: str, start: dt.datetime) -> dt.datetime | None:
         raise _BadRule(" ".join(str(exc).split())) from None
 
 
+@check("same-as")
+def restatements(ctx: Context) -> Iterable[Problem]:
+    """`same_as` must name another clause's entry of the same kind, which is not itself a restatement."""
+    from nmx.obligations import parse_ref
+
+    plan = ctx.plan
+    for i, task in enumerate(plan.tasks):
+        for j, sched in enumerate(task.schedules):
+            if not sched.same_as:
+                continue
+            path = ("tasks", i, "schedules", j, "same_as")
+            target = parse_ref(plan, sched.same_as)
+            if target is None or target[0] == task.id:
+                yield ctx.tasks.problem(path, "bad-same-as", t("bad_same_as", ref=sched.same_as))
+                continue
+            other = plan.task_by_id[target[0]].schedules[target[1]]
+            if other.same_as:
+                yield ctx.tasks.problem(path, "bad-same-as", t("same_as_chain", ref=sched.same_as, other=other.same_as))
+            elif other.kind != sched.kind:
+                yield ctx.tasks.problem(path, "bad-same-as", t("same_as_kind", ref=sched.same_as, kind=other.kind,
+                                                              own=sched.kind))
+
+
 @check("related")
 def related_tasks(ctx: Context) -> Iterable[Problem]:
     for i, task in enumerate(ctx.plan.tasks):

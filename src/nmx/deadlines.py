@@ -85,15 +85,18 @@ def record(plan: Plan, item: Item) -> dict[str, Any]:
         "departments": department_names(plan, item),
         "deliver_to": item.deliver_to,
         "source": item.source,
+        "clauses": list(item.clauses or (item.task,)),
+        "basis": item.basis,
     }
 
 
-def payload(plan: Plan, items: list[Item], rng: Range, today: dt.date) -> dict[str, Any]:
+def payload(plan: Plan, items: list[Item], rng: Range, today: dt.date, period_note: str | None = None) -> dict[str, Any]:
     return {
         "from": rng.start.isoformat(),
         "to": rng.end.isoformat(),
         "today": today.isoformat(),
         "calendar_note": note_for(plan, rng),
+        "period_note": period_note,
         "items": [record(plan, i) for i in items],
     }
 
@@ -106,7 +109,8 @@ def note_for(plan: Plan, rng: Range) -> str | None:
     return calendar_note(range(lo.year, hi.year + 1)) if lo <= hi else None
 
 
-def json_chunks(plan: Plan, items: list[Item], rng: Range, today: dt.date, batch: int = 2000) -> Iterator[str]:
+def json_chunks(plan: Plan, items: list[Item], rng: Range, today: dt.date, batch: int = 2000,
+                period_note: str | None = None) -> Iterator[str]:
     """`payload` as JSON text, in pieces: the same text as `to_json(payload(...))`, but fast and lean.
 
     A whole year of a 10,000-task plan is some 200,000 items and 140 MB of JSON; the
@@ -117,7 +121,7 @@ def json_chunks(plan: Plan, items: list[Item], rng: Range, today: dt.date, batch
     checks the text is identical to json.dumps.
     """
     head = {"from": rng.start.isoformat(), "to": rng.end.isoformat(), "today": today.isoformat(),
-            "calendar_note": note_for(plan, rng)}
+            "calendar_note": note_for(plan, rng), "period_note": period_note}
     opening = "{\n" + "".join(f"  {_dumps(k)}: {_dumps(v)},\n" for k, v in head.items()) + '  "items": ['
     if not items:
         yield opening + "]\n}\n"
@@ -163,10 +167,13 @@ def _fixed_parts(plan: Plan, item: Item, names: dict[str, str]) -> tuple[str, st
             line = names[unit] = "        " + _dumps(plan.unit_by_id[unit].name)
         lines.append(line)
     departments = "[\n" + ",\n".join(lines) + "\n      ]" if lines else "[]"
+    clauses = list(item.clauses or (item.task,))
+    clause_list = "[\n" + ",\n".join(f"        {_dumps(c)}" for c in clauses) + "\n      ]"
     before = (f'    {{\n      "task": {_dumps(item.task)},\n      "title": {_dumps(item.title)},\n'
               f'      "kind": {_dumps(item.kind)},\n')
     after = (f'      "departments": {departments},\n      "deliver_to": {_dumps(item.deliver_to)},\n'
-             f'      "source": {_dumps(item.source)}\n    }}')
+             f'      "source": {_dumps(item.source)},\n      "clauses": {clause_list},\n'
+             f'      "basis": {_dumps(item.basis)}\n    }}')
     return before, after
 
 
@@ -235,12 +242,14 @@ def what_cell(item: Item) -> str:
     return t("what_cell", what=item.what, kind=kind_label(item))
 
 
-def table_view(plan: Plan, items: list[Item], rng: Range, today: dt.date, notes: list[str]) -> View:
-    """The terminal/Markdown view: dates, days left, what, units, holiday mark."""
+def table_view(plan: Plan, items: list[Item], rng: Range, today: dt.date, notes: list[str],
+               ended: bool = False) -> View:
+    """The terminal/Markdown view: dates, days left (已结束 once the plan's period is over), what, units,
+    holiday mark."""
     short = rng.start.year == rng.end.year and all(i.start.year == i.due.year == rng.start.year for i in items)
     rows = [{
         "dates": dates_cell(i, short),
-        "left": days_left(i.due, today),
+        "left": t("period_ended") if ended else days_left(i.due, today),
         "task": i.task,
         "what": what_cell(i),
         "units": units_cell(plan, i),

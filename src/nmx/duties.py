@@ -13,8 +13,10 @@ A unit is reached by a list in one of four ways, strongest first:
   the duty *possibly* applies; it is shown, flagged, with the plan's silence in `note`.
 
 A list that reaches a unit several ways gives it one duty, by the strongest way.
-Each schedule entry of a task is one duty (M2's focus month and its report due
-次月7日前 → 市发改委 are two things to do, with different receivers).
+Each obligation is one duty (M2's focus month and its report due 次月7日前 → 市发改委 are two
+things to do, with different receivers). An obligation several clauses state (四（三） and
+附件序号2) is one duty, under its primary clause, with every clause in `clauses`; a unit
+that one clause makes lead and another support has it as lead.
 """
 
 from __future__ import annotations
@@ -64,12 +66,16 @@ class Duty(NamedTuple):  # NamedTuple, not a dataclass: ~0.1 ms to define instea
     deliver_to: str | None
     source: str
     note: str | None
+    index: int | None = None       # the schedule entry, None for a task without schedules
+    clauses: tuple[str, ...] = ()  # every clause stating the obligation, `task` first
+    basis: str = "stated"          # the label is the plan's ("stated") or the data's ("assumed")
 
     def as_json(self) -> dict[str, object]:
         return {
             "task": self.task, "title": self.title, "role": self.role, "via": self.via,
             "schedule": self.schedule, "deliver_to": self.deliver_to, "source": self.source,
             "note": self.note, "possibly": self.possibly, "what": self.what,
+            "clauses": list(self.clauses or (self.task,)), "basis": self.basis,
         }
 
 
@@ -99,8 +105,8 @@ class Reacher:
             return Reach(Way.DIRECT) if ref.id == unit_id else None
         group = self.plan.group_by_id[ref.id]
         if unit_id in self.members[group.id]:
-            return Reach(Way.EVERYONE if group.everyone else Way.GROUP, group, name)
-        if self.unlisted(group):
+            return Reach(Way.EVERYONE if group.everyone or group.kinds else Way.GROUP, group, name)
+        if self.unlisted(group) or self.plan.unit_by_id[unit_id].kind in group.possibly_kinds:
             return Reach(Way.POSSIBLY, group, name)
         return None
 
@@ -120,29 +126,57 @@ class Reacher:
 def duties_for(plan: Plan, unit: Unit, reacher: Reacher | None = None) -> list[Duty]:
     """Every duty the plan gives `unit`: lead duties first, then by task and schedule order."""
     reacher = reacher or Reacher(plan)
-    out: list[Duty] = []
+    found: dict[tuple[str, int | None], Duty] = {}
     for role in ROLES:
         for task in plan.tasks:
-            reach = reacher.best(unit.id, getattr(task, role))
-            if reach is not None:
-                out.extend(task_duties(task, role, reach))
+            for entry in entries(plan, task):
+                if (task.id, entry.index) in found:
+                    continue  # lead through one clause: not support through another
+                best = None
+                for list_role, names, clause in entry.lists:
+                    reach = reacher.best(unit.id, names) if list_role == role else None
+                    if reach is not None and (best is None or reach.way < best[0].way):
+                        best = (reach, clause)
+                if best is not None:
+                    found[(task.id, entry.index)] = make_duty(plan, task, entry, role, *best)
+    return list(found.values())
+
+
+class Entry(NamedTuple):
+    """One obligation of a task as the duty views see it (a task without schedules: index None)."""
+
+    index: int | None
+    lists: tuple[tuple[str, tuple[str, ...], str], ...]  # (role, names, clause task id)
+    clauses: tuple[str, ...]
+
+
+def entries(plan: Plan, task: Task) -> list[Entry]:
+    """The obligations `task` owns (restatements of another clause's are left to that clause)."""
+    from nmx import obligations
+
+    own = (("lead", task.lead, task.id), ("support", task.support, task.id))
+    if not task.schedules:
+        return [Entry(None, own, (task.id,))]
+    found = obligations.of(plan)
+    out = []
+    for index in range(len(task.schedules)):
+        ob = found.by_entry.get((task.id, index))
+        if ob is not None:
+            out.append(Entry(index, ob.lists, ob.clauses))
     return out
 
 
-def task_duties(task: Task, role: str, reach: Reach) -> list[Duty]:
-    """One duty per schedule entry of `task` (one undated duty when it has none)."""
-    entries = task.schedules or (None,)
-    return [
-        Duty(
-            task=task.id, title=task.title, role=role, via=reach.via(task), group=reach.written,
-            possibly=reach.way is Way.POSSIBLY,
-            what=s.what if s else None, schedule=s.label if s else None,
-            deliver_to=s.deliver_to if s else None,
-            source=(s.source if s and s.source else task.source),
-            note=_note(task, s.note if s else None, reach),
-        )
-        for s in entries
-    ]
+def make_duty(plan: Plan, task: Task, entry: Entry, role: str, reach: Reach, clause: str) -> Duty:
+    s = task.schedules[entry.index] if entry.index is not None else None
+    return Duty(
+        task=task.id, title=task.title, role=role, via=reach.via(plan.task_by_id[clause]), group=reach.written,
+        possibly=reach.way is Way.POSSIBLY,
+        what=s.what if s else None, schedule=s.label if s else None,
+        deliver_to=s.deliver_to if s else None,
+        source=(s.source if s and s.source else task.source),
+        note=_note(task, s.note if s else None, reach),
+        index=entry.index, clauses=entry.clauses, basis=s.basis if s else "stated",
+    )
 
 
 def _note(task: Task, schedule_note: str | None, reach: Reach) -> str | None:
@@ -222,19 +256,28 @@ def duties_by_unit(plan: Plan, reacher: Reacher | None = None) -> dict[str, list
     """
     reacher = reacher or Reacher(plan)
     everyone = [u.id for u in plan.units]
+    taken: dict[str, set[tuple[str, int | None]]] = {uid: set() for uid in everyone}
     out: dict[str, list[Duty]] = {uid: [] for uid in everyone}
     for role in ROLES:
         for task in plan.tasks:
-            best: dict[str, Reach] = {}
-            for name in getattr(task, role):
-                for uid, reach in _reached(plan, reacher, name, everyone):
-                    if uid not in best or reach.way < best[uid].way:
-                        best[uid] = reach
-            made: dict[Reach, list[Duty]] = {}  # the members of a group share one list of duties
-            for uid, reach in best.items():
-                if reach not in made:
-                    made[reach] = task_duties(task, role, reach)
-                out[uid].extend(made[reach])
+            for entry in entries(plan, task):
+                best: dict[str, tuple[Reach, str]] = {}
+                for list_role, names, clause in entry.lists:
+                    if list_role != role:
+                        continue
+                    for name in names:
+                        for uid, reach in _reached(plan, reacher, name, everyone):
+                            if uid not in best or reach.way < best[uid][0].way:
+                                best[uid] = (reach, clause)
+                made: dict[tuple[Reach, str], Duty] = {}  # the members of a group share one duty
+                for uid, how in best.items():
+                    key = (task.id, entry.index)
+                    if key in taken[uid]:
+                        continue
+                    taken[uid].add(key)
+                    if how not in made:
+                        made[how] = make_duty(plan, task, entry, role, *how)
+                    out[uid].append(made[how])
     return out
 
 
@@ -247,9 +290,12 @@ def _reached(plan: Plan, reacher: Reacher, name: str, everyone: list[str]) -> li
         return [(ref.id, Reach(Way.DIRECT))]
     group = plan.group_by_id[ref.id]
     members = reacher.members[group.id]
-    reach = Reach(Way.EVERYONE if group.everyone else Way.GROUP, group, name)
+    reach = Reach(Way.EVERYONE if group.everyone or group.kinds else Way.GROUP, group, name)
     found = [(uid, reach) for uid in members]
+    maybe = Reach(Way.POSSIBLY, group, name)
     if reacher.unlisted(group):
-        maybe = Reach(Way.POSSIBLY, group, name)
         found += [(uid, maybe) for uid in everyone if uid not in members]
+    elif group.possibly_kinds:
+        kinds = set(group.possibly_kinds)
+        found += [(u.id, maybe) for u in plan.units if u.kind in kinds and u.id not in members]
     return found

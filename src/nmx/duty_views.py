@@ -148,7 +148,9 @@ def tasks_view(plan: Plan, compact: bool) -> View:
     if not compact:
         columns.append(Column("schedule", t("d:col_schedule")))
     payload = [_task_json(plan, tk) for tk in plan.tasks]
-    return View(columns, rows, payload=payload, title=t("d:tasks_title", n=len(plan.tasks)))
+    notes = [t("d:channels_note", channels="；".join(f"{c.name}（{c.source}）" for c in plan.meta.channels))] \
+        if plan.meta.channels else []
+    return View(columns, rows, payload=payload, title=t("d:tasks_title", n=len(plan.tasks)), notes=notes)
 
 
 def task_view(plan: Plan, task: Task) -> View:
@@ -159,11 +161,16 @@ def task_view(plan: Plan, task: Task) -> View:
         ("d:col_support_written", "、".join(task.support) or "—"),
         ("d:field_support_units", expanded_text(plan, reacher, task.support) or "—"),
     ]
+    from nmx import obligations
+
     for s in task.schedules:
-        line = f"{s.what}：{s.label}" + (f" → {s.deliver_to}" if s.deliver_to else "")
+        label = s.label if s.basis == "stated" else t("assumed_label", label=s.label)
+        line = f"{s.what}：{label}" + (f" → {s.deliver_to}" if s.deliver_to else "")
         line += f"（{s.source}）" if s.source else ""
         line += f"\n{s.note}" if s.note else ""
         pairs.append(("d:col_schedule", line))
+    for own, other, why in obligations.of(plan).restated.get(task.id, []):
+        pairs.append(("d:field_same_as", t("d:same_obligation", own=own, other=other, why=why)))
     if task.related:
         pairs.append(("d:field_related", "、".join(task.related)))
     groups = {r.id: None for r in map(reacher.ref, (*task.lead, *task.support)) if r and r.kind == "group"}
@@ -219,6 +226,10 @@ def _task_json(plan: Plan, task: Task, detail: bool = False) -> dict[str, Any]:
             {"kind": s.kind, **{k: v for k, v in asdict(s).items() if v is not None}} for s in task.schedules
         ]
         out["related"] = list(task.related)
+        from nmx import obligations
+
+        out["same_obligation"] = [{"entry": own, "same_as": other, "why": why}
+                                  for own, other, why in obligations.of(plan).restated.get(task.id, [])]
     else:
         out["schedule"] = [s.label for s in task.schedules]
     out["note"] = task.note

@@ -333,6 +333,8 @@ CATALOG: dict[str, tuple[str, str]] = {
     "cl_via": ("（经“{via}”）", " (via {via})"),
     "cl_maybe": ("，可能适用", ", may apply"),
     "cl_count": ("须完成 {n} 次", "{n} required"),
+    "cl_count_not_owed": ("实施单位须完成 {n} 次，本单位不计次数", "{n} required of the units that perform it; not counted for this unit"),
+    "assumed_label": ("{label}（推定）", "{label} (assumed)"),
     "cl_done_n": ("已完成 ___ 次", "done: ___"),
     "cl_deliver_to": ("报送{to}", "to {to}"),
     "cl_delivery": ("{due} → {to}：{task} {what}", "{due} → {to}: {task} {what}"),
@@ -491,7 +493,17 @@ CATALOG: dict[str, tuple[str, str]] = {
     "rp_year_title": ("全年有期限的事项（{n} 项）", "Dated items of the year ({n})"),
     # --- supervision -----------------------------------------------------------------------------
     "sv_state_done": ("已完成", "done"),
+    "sv_state_done_late": ("逾期完成", "done late"),
+    "sv_state_due_soon": ("即将到期", "due soon"),
     "sv_state_pending": ("未到期", "pending"),
+    "sv_light_green": ("绿灯", "green"),
+    "sv_light_yellow": ("黄灯", "yellow"),
+    "sv_light_red": ("红灯", "red"),
+    "sv_light_short_green": ("绿", "G"),
+    "sv_light_short_yellow": ("黄", "Y"),
+    "sv_light_short_red": ("红", "R"),
+    "sv_col_light": ("灯", "Light"),
+    "sv_late_days": ("（晚 {n} 天，{w} 个工作日）", " ({n} days, {w} working days late)"),
     "sv_state_overdue": ("逾期", "overdue"),
     "sv_state_open": ("未销号", "open"),
     "sv_state_closed": ("已销号", "closed"),
@@ -526,8 +538,8 @@ CATALOG: dict[str, tuple[str, str]] = {
     "sv_col_closed_on": ("销号日期", "Closed on"),
     "sv_col_close_note": ("销号说明", "Closing note"),
     "sv_status_title": (
-        "完成情况 {start} 至 {end}（截至 {today}）：已完成 {done}，未到期 {pending}，逾期 {overdue}",
-        "Status {start} to {end} (as of {today}): {done} done, {pending} pending, {overdue} overdue",
+        "完成情况 {start} 至 {end}（截至 {today}）：已完成 {done}，逾期完成 {done_late}，即将到期 {due_soon}，未到期 {pending}，逾期 {overdue}",
+        "Status {start} to {end} (as of {today}): {done} done, {done_late} done late, {due_soon} due soon, {pending} pending, {overdue} overdue",
     ),
     "sv_matrix_title": (
         "单位 × 事项 {start} 至 {end}（截至 {today}）：{units} 个单位，{items} 项",
@@ -540,8 +552,9 @@ CATALOG: dict[str, tuple[str, str]] = {
         "Inspection list (as of {today}): {n} overdue item(s) at {units} unit(s)",
     ),
     "sv_note_lead": (
-        "按牵头单位统计（配合单位协助，不单独计）；只计 {today} 及以前的完成记录。",
-        "Counted for lead units (support units assist and are not counted); only records dated {today} or earlier count.",
+        "只计实施单位（组织、配合单位不计次数，不计逾期）；只计 {today} 及以前的完成记录，同一次交付重复登记只计一次。",
+        "Counted for the units that perform each act (organisers and support units are not counted); only records "
+        "dated {today} or earlier count, and the same delivery recorded twice counts once.",
     ),
     "sv_note_unlisted": (
         "{items} 也适用于“{group}”，方案未列出其成员：只列出已登记完成的单位。",
@@ -673,6 +686,41 @@ CATALOG: dict[str, tuple[str, str]] = {
     "mapping_size": (
         "这个映射的键超过 {max} 个：nmx 的数据文件中没有这么大的映射（多个条目应写成列表）",
         "this mapping has more than {max} keys; no mapping in an nmx file is that large (many entries belong in a list)",
+    ),
+    "bad_same_as": (
+        "same_as {ref!r} 不是另一项任务的日程条目（应写作 任务/条目，如 M3/special_reports）",
+        "same_as {ref!r} is not an entry of another task (write TASK/ITEM, e.g. M3/special_reports)",
+    ),
+    "same_as_chain": ("same_as {ref!r} 本身又是 {other} 的重述：请直接指向 {other}", "same_as {ref!r} restates {other} itself: point at {other}"),
+    "same_as_kind": ("same_as {ref!r} 是 {kind}，本条目是 {own}：同一项义务的类型必须相同", "same_as {ref!r} is a {kind}, this entry a {own}: one obligation has one kind"),
+    "period_over": (
+        "今天（{today}）已在方案期间 {start} 至 {end} 之后：按期满时的最终情况回答",
+        "today ({today}) is after the plan's period {start} to {end}: answering as of its end (the final account)",
+    ),
+    "period_not_started": (
+        "今天（{today}）在方案期间 {start} 至 {end} 之前：尚无到期事项",
+        "today ({today}) is before the plan's period {start} to {end}: nothing is due yet",
+    ),
+    "period_default_outside": (
+        "默认日期 {day} 不在方案期间 {start} 至 {end} 内，不能作为{what}",
+        "the default date {day} is outside the plan's period {start} to {end}; it cannot be the {what}",
+    ),
+    "period_default_hint": (
+        "用 {what}对应的选项写明日期（--on / --found-on），或用 --today 指定“今天”",
+        "give the {what} explicitly (--on / --found-on), or set the day with --today",
+    ),
+    "period_ended": ("已结束", "ended"),
+    "info_channel": ("宣传方式", "Channels"),
+    "info_rule": ("解读规则", "Rules"),
+    "d:channels_note": ("三、工作内容的宣传方式：{channels}（nmx info 显示全文）", "The channels of 三、工作内容: {channels} (nmx info shows them in full)"),
+    "d:field_same_as": ("同一义务", "Same obligation"),
+    "d:same_obligation": ("{own} 与 {other} 是同一项义务，只计一次：{why}", "{own} and {other} are one obligation, counted once: {why}"),
+    "sv_what_done_on": ("完成日期", "date done"),
+    "sv_what_found_on": ("发现日期", "date found"),
+    "sv_what_closed_on": ("销号日期", "closing date"),
+    "sv_note_assumed": (
+        "{items} 的日期是数据推定的（方案未写明），单列、不计逾期。",
+        "The dates of {items} are assumed by the data (the plan gives none): listed apart, never overdue.",
     ),
     "more_problems": ("……另有 {n} 个问题未列出", "… and {n} more"),
     "os_error": ("无法使用 {path}：{reason}", "cannot use {path}: {reason}"),

@@ -22,6 +22,8 @@ def info_view(plan: Plan, source: DataSource) -> View:
         ("info_why", source.reason_text),
         ("info_counts", t("info_counts_value", tasks=len(plan.tasks), units=len(plan.units), groups=len(plan.groups))),
         ("info_notes", str(len(notes))),
+        *(("info_channel", f"{c.name}（{c.source}）：{c.text}") for c in meta.channels),
+        *(("info_rule", f"{r.id}：{r.text}") for r in meta.rules),
     ]
     payload = {
         "data": str(source.path),
@@ -35,13 +37,24 @@ def info_view(plan: Plan, source: DataSource) -> View:
             "period": {"start": meta.period.start.isoformat(), "end": meta.period.end.isoformat()},
             "timezone": meta.timezone,
             "note": meta.note,
+            "channels": [{"id": c.id, "name": c.name, "source": c.source, "text": c.text} for c in meta.channels],
+            "rules": [{"id": r.id, "text": r.text, "source": r.source} for r in meta.rules],
         },
         "counts": {"tasks": len(plan.tasks), "units": len(plan.units), "groups": len(plan.groups),
                    "actions": len(plan.actions), "notes": len(notes)},
     }
     return View(
         columns=[Column("key", ""), Column("value", "")],
-        rows=[{"key": t(k), "value": v} for k, v in rows],
+        rows=_rows(rows),
         payload=payload,
         show_header=False,
     )
+
+
+def _rows(pairs) -> list[dict[str, str]]:
+    """A label repeated on consecutive rows (channels, rules) is shown once."""
+    out, previous = [], None
+    for key, value in pairs:
+        out.append({"key": t(key) if key != previous else "", "value": value})
+        previous = key
+    return out

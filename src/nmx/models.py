@@ -61,6 +61,16 @@ class Channel:
 
 
 @model
+class Rule:
+    """How nmx reads a kind of clause (who owes a count, what a collective name covers …):
+    stated once in the data, shown in the output notes."""
+
+    id: str
+    text: str
+    source: str | None = None
+
+
+@model
 class PlanMeta:
     """The plan document: title, number, issuer, period, time zone."""
 
@@ -74,6 +84,7 @@ class PlanMeta:
     source_document: str
     note: str | None = None
     channels: tuple[Channel, ...] = ()
+    rules: tuple[Rule, ...] = ()
 
 
 @model
@@ -88,7 +99,15 @@ class Relative:
 
 @model
 class _ScheduleBase:
-    """What every schedule entry says: what is done, when in words, for whom."""
+    """What every schedule entry says: what is done, when in words, for whom.
+
+    `basis` says whether the plan states the date or label (`stated`) or the data assumes
+    it (`assumed`, with a `note`): assumed dates are shown marked and never made overdue
+    unless `binding`. `same_as` ("M3/special_reports") makes this entry a restatement of
+    another clause's obligation (`why` says so): it is counted once, under that entry,
+    with the units of both clauses. `owed_by` names who owes a count or a dated delivery
+    when it is not every lead unit (see the plan's rule `owed-by`).
+    """
 
     what: str
     label: str
@@ -96,6 +115,11 @@ class _ScheduleBase:
     deliver_to: str | None = None
     source: str | None = None
     note: str | None = None
+    basis: Literal["stated", "assumed"] = "stated"
+    binding: bool = False
+    same_as: str | None = None
+    why: str | None = None
+    owed_by: tuple[str, ...] | None = None
 
 
 @model
@@ -199,6 +223,7 @@ class Unit:
     short_name: str | None = None
     division_code: str | None = None
     note: str | None = None
+    part_of: str | None = None  # the unit this one sits in (市民生办 in 市发改委): it never reports to it
 
 
 @model
@@ -209,6 +234,8 @@ class Group:
     name: str
     members: tuple[str, ...] = ()
     everyone: bool = False
+    kinds: tuple[UnitKind, ...] = ()           # every unit of these kinds is a member
+    possibly_kinds: tuple[UnitKind, ...] = ()  # units of these kinds: "may apply", never owed
     excluding: tuple[str, ...] = ()
     members_listed: bool = True
     aliases: tuple[str, ...] = ()

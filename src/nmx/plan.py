@@ -59,9 +59,10 @@ class Plan:
     def members(self, group_id: str, _seen: frozenset[str] = frozenset()) -> list[str]:
         """Unit ids a group reaches, nested groups expanded, in file order."""
         group = self.group_by_id[group_id]
-        if group.everyone:
+        if group.everyone or group.kinds:
             excluded = {r.id for r in map(self.resolve, group.excluding) if r}
-            return [u.id for u in self.units if u.id not in excluded]
+            kinds = set(group.kinds)
+            return [u.id for u in self.units if u.id not in excluded and (group.everyone or u.kind in kinds)]
         out: dict[str, None] = {}
         for name in group.members:
             ref = self.resolve(name)

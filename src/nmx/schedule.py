@@ -46,11 +46,20 @@ class Item(NamedTuple):
     unlisted: tuple[str, ...] = ()  # names of bound groups whose members the plan does not list
     schedule_id: str | None = None  # schedule.id (e.g. "focus", "report")
     note: str | None = None         # schedule.note
+    clauses: tuple[str, ...] = ()   # task ids of every clause stating this obligation, `task` first
+    owers: tuple[str, ...] = ()     # unit ids that owe it (the plan's rule owed-by); others have a role only
+    basis: str = "stated"           # "stated" by the plan, or "assumed" by the data
+    binding: bool = False           # an assumed date the maintainer made binding
 
     @property
     def units(self) -> tuple[str, ...]:
         """Lead then support unit ids, without repeats."""
         return self.lead + tuple(u for u in self.support if u not in self.lead)
+
+    @property
+    def counts(self) -> bool:
+        """Whether it can be owed and overdue: its date is stated, or made binding."""
+        return self.basis == "stated" or self.binding
 
 
 class UndatedItem(NamedTuple):
@@ -69,6 +78,8 @@ class UndatedItem(NamedTuple):
     unlisted: tuple[str, ...] = ()
     schedule_id: str | None = None
     note: str | None = None
+    clauses: tuple[str, ...] = ()
+    basis: str = "stated"
 
     @property
     def units(self) -> tuple[str, ...]:
@@ -88,11 +99,12 @@ def items(
     if lo > hi:
         return []
     out: list[Item] = []
+    asked = task.partition("/")[0] if task else None
     for tk in _tasks(plan, task):
-        binding = _binding(plan, tk)
-        if units is not None and units.isdisjoint(binding[0]) and units.isdisjoint(binding[1]):
-            continue
-        out += [i for i in task_items(plan, tk, binding) if i.start <= hi and i.due >= lo]
+        found = task_items(plan, tk, asked)
+        if units is not None:
+            found = [i for i in found if not (units.isdisjoint(i.lead) and units.isdisjoint(i.support))]
+        out += [i for i in found if i.start <= hi and i.due >= lo]
     # built in (task order, index, start) order already: a stable sort by due finishes the job
     out.sort(key=attrgetter("due"))
     return out
@@ -101,35 +113,91 @@ def items(
 def undated(plan: Plan, *, units: set[str] | None = None, task: str | None = None) -> list[UndatedItem]:
     """Standing, irregular and undated entries in plan order, listed apart from dated items."""
     out: list[UndatedItem] = []
+    asked = task.partition("/")[0] if task else None
     for tk in _tasks(plan, task):
-        lead, support, unlisted = _binding(plan, tk)
-        if units is not None and units.isdisjoint(lead) and units.isdisjoint(support):
-            continue
-        for index, sched in enumerate(tk.schedules):
-            if sched.kind in ("standing", "irregular", "undated"):
-                out.append(UndatedItem(
-                    tk.id, index, sched.kind, tk.title, sched.what, sched.label, lead, support,
-                    sched.deliver_to, sched.source or tk.source, unlisted, sched.id, sched.note,
-                ))
+        for owner, index in _entries(plan, tk, asked):
+            sched = owner.schedules[index]
+            if sched.kind not in ("standing", "irregular", "undated"):
+                continue
+            lead, support, unlisted, _owers, clauses = entry_binding(plan, owner, index)
+            if units is not None and units.isdisjoint(lead) and units.isdisjoint(support):
+                continue
+            out.append(UndatedItem(
+                owner.id, index, sched.kind, owner.title, sched.what, sched.label, lead, support,
+                sched.deliver_to, sched.source or owner.source, unlisted, sched.id, sched.note, clauses, sched.basis,
+            ))
     return out
 
 
-def task_items(plan: Plan, tk: Task, binding: tuple | None = None) -> list[Item]:
-    """All dated items of one task inside the plan's period, in schedule order."""
-    lead, support, unlisted = binding or _binding(plan, tk)
+def task_items(plan: Plan, tk: Task, asked: str | None = None) -> list[Item]:
+    """All dated items of one clause inside the plan's period, in schedule order: its own
+    obligations, and (when `asked` names it) the ones it restates, under their primary task."""
     first, last = plan.meta.period.start, plan.meta.period.end
     out: list[Item] = []
-    for index, sched in enumerate(tk.schedules):
-        dated = _dates(tk, sched, first, last)
+    for owner, index in _entries(plan, tk, asked):
+        sched = owner.schedules[index]
+        dated = _dates(owner, sched, first, last)
         if not dated:
             continue
+        lead, support, unlisted, owers, clauses = entry_binding(plan, owner, index)
         count = sched.count if isinstance(sched, Quota) else None
-        source = sched.source or tk.source
+        source = sched.source or owner.source
         make = Item._make  # tuple.__new__ directly: a 200,000-item year spends its time here
-        out += [make((tk.id, index, sched.kind, tk.title, sched.what, sched.label, start, due, period, count,
-                      lead, support, sched.deliver_to, source, unlisted, sched.id, sched.note))
+        out += [make((owner.id, index, sched.kind, owner.title, sched.what, sched.label, start, due, period, count,
+                      lead, support, sched.deliver_to, source, unlisted, sched.id, sched.note, clauses, owers,
+                      sched.basis, sched.binding))
                 for start, due, period in dated]
     return out
+
+
+def _entries(plan: Plan, tk: Task, asked: str | None) -> list[tuple[Task, int]]:
+    """The obligations `tk` states, as (primary task, index): its own entries, and, only when
+    the user asked for this task by id, the entries it restates (else they would count twice)."""
+    from nmx import obligations
+
+    found = obligations.of(plan)
+    out = []
+    for index in range(len(tk.schedules)):
+        target = found.primary.get((tk.id, index), (tk.id, index))
+        if target == (tk.id, index):
+            out.append((tk, index))
+        elif asked == tk.id:
+            out.append((plan.task_by_id[target[0]], target[1]))
+    return out
+
+
+def entry_binding(plan: Plan, tk: Task, index: int):
+    """(lead ids, support ids, unlisted group names, owers, clauses) of one obligation, cached per plan."""
+    cache = _cache(plan)
+    key = ("entry", tk.id, index)
+    found = cache.get(key)
+    if found is None:
+        from nmx import obligations
+
+        ob = obligations.obligation(plan, tk.id, index)
+        lead, support, unlisted = _bind(plan, obligations.names(ob, "lead"), obligations.names(ob, "support"))
+        support = tuple(u for u in support if u not in lead)
+        found = cache[key] = (lead, support, unlisted, _owers(plan, tk.schedules[index], lead), ob.clauses)
+    return found
+
+
+def _owers(plan: Plan, sched, lead: tuple[str, ...]) -> tuple[str, ...]:
+    """Who owes a dated entry: `owed_by` or the lead units, less those it would be delivered to
+    themselves (a unit never reports to itself, nor to the unit it sits in: 市民生办 in 市发改委)."""
+    owers = tuple(plan.expand(sched.owed_by)) if sched.owed_by else lead
+    target = plan.resolve(sched.deliver_to) if sched.deliver_to else None
+    if target is None or target.kind != "unit":
+        return owers
+    host = plan.unit_by_id[target.id].part_of
+    host_ref = plan.resolve(host) if host else None
+    return tuple(u for u in owers if u != target.id and (host_ref is None or u != host_ref.id)
+                 and _host(plan, u) != target.id)
+
+
+def _host(plan: Plan, unit_id: str) -> str | None:
+    part_of = plan.unit_by_id[unit_id].part_of
+    ref = plan.resolve(part_of) if part_of else None
+    return ref.id if ref is not None else None
 
 
 def _dates(tk: Task, sched, first: dt.date, last: dt.date) -> tuple[tuple[dt.date, dt.date, str], ...]:
@@ -219,7 +287,7 @@ def _span_delta(span: Span):
 def _tasks(plan: Plan, task: str | None) -> Iterable[Task]:
     if task is None:
         return plan.tasks
-    tk = plan.task_by_id.get(task)
+    tk = plan.task_by_id.get(task.partition("/")[0])
     if tk is None:
         raise UsageError(t("unknown_task", task=task), hint=t("known_tasks", tasks=_task_ids(plan)))
     return [tk]
@@ -228,10 +296,6 @@ def _tasks(plan: Plan, task: str | None) -> Iterable[Task]:
 def _task_ids(plan: Plan) -> str:
     ids = [tk.id for tk in plan.tasks]
     return "、".join(ids[:30]) + ("…" if len(ids) > 30 else "")
-
-
-def _binding(plan: Plan, tk: Task) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
-    return _bind(plan, tk.lead, tk.support)
 
 
 def _bind(plan: Plan, lead: tuple[str, ...], support: tuple[str, ...]):

@@ -101,3 +101,14 @@ def holiday_label(name: str | None) -> str:
     if not name:
         return ""
     return t(f"holiday:{name}") if f"holiday:{name}" in CATALOG else name
+
+
+def working_days_between(start: dt.date, end: dt.date) -> int:
+    """Working days after `start` up to and including `end` (0 when `end` is not after `start`)."""
+    if end <= start:
+        return 0
+    n, day = 0, start + dt.timedelta(days=1)
+    while day <= end:
+        n += is_workday(day)
+        day += dt.timedelta(days=1)
+    return n

@@ -107,6 +107,18 @@ def calendar_notice(note: str | None, output: Path | None, always: bool = False)
         say(f"nmx: {note}")
 
 
+def as_of(plan, day, fmt=None):
+    """The day a dated command answers for, and its note about the plan's period: said once,
+    on stderr (a JSON document carries it as `period_note` instead)."""
+    from nmx.period import as_of as period_as_of
+    from nmx.render import Format
+
+    effective, note = period_as_of(plan, day)
+    if note and fmt is not Format.JSON:
+        say(f"nmx: {note}")
+    return effective, note
+
+
 def say(line: str) -> None:
     """A message for the person (written to …, notes about the range): stderr, escaped."""
     _err(line)

@@ -17,6 +17,7 @@ from nmx.cli.app import (
     TaskOpt,
     TodayOpt,
     ToOpt,
+    as_of,
     calendar_notice,
     command,
     require_format,
@@ -61,6 +62,10 @@ def _deadlines(month, start, end, upcoming, day, dept, task, fmt: Format, output
 
     plan, unit = _plan_and_unit(data, dept)
     rng = core.resolve_range(plan, month=month, start=start, end=end, upcoming=upcoming, today=day)
+    from nmx.period import is_over
+
+    _effective, period_note = as_of(plan, day, fmt)
+    ended = is_over(plan, day)
     units = {unit.id} if unit else None
     found = schedule.items(plan, rng.start, rng.end, units=units, task=task)
     calendar_notice(core.note_for(plan, rng), output, always=fmt is Format.ICS)
@@ -69,7 +74,7 @@ def _deadlines(month, start, end, upcoming, day, dept, task, fmt: Format, output
         return _emit_ics(plan, found, unit, fmt, output)
     if fmt is Format.JSON:
         _notices(core.range_notes(plan, rng))
-        return _stream(core.json_chunks(plan, found, rng, day), output)
+        return _stream(core.json_chunks(plan, found, rng, day, period_note=period_note), output)
     if fmt is Format.CSV:
         _notices(core.range_notes(plan, rng))
         view = core.csv_view(plan, found)
@@ -77,7 +82,7 @@ def _deadlines(month, start, end, upcoming, day, dept, task, fmt: Format, output
         maybe = _maybe(plan, rng, unit, task, found)
         left_out = len(schedule.undated(plan, units=units, task=task))
         notes = core.general_notes(plan, rng, found, left_out, maybe, unit.name if unit else None)
-        view = core.table_view(plan, found, rng, day, notes)
+        view = core.table_view(plan, found, rng, day, notes, ended=ended)
     show(view, fmt, output)
 
 
@@ -156,6 +161,7 @@ def _calendar(when: str | None, dept: str | None, day, fmt: Format, output: Path
     from nmx.workdays import calendar_note
 
     plan, unit = _plan_and_unit(data, dept)
+    _effective, period_note = as_of(plan, day, fmt)
     rng = core.resolve_when(plan, when)
     found = schedule.items(plan, rng.start, rng.end, units={unit.id} if unit else None)
     marks = core.month_marks(plan, found, rng)
@@ -163,7 +169,7 @@ def _calendar(when: str | None, dept: str | None, day, fmt: Format, output: Path
     calendar_notice(cal_note, output)
     if fmt is Format.JSON:
         _notices(deadlines.range_notes(plan, rng))
-        return emit(to_json(core.payload(marks, rng, unit, cal_note)), fmt, output)
+        return emit(to_json({**core.payload(marks, rng, unit, cal_note), "period_note": period_note}), fmt, output)
     from nmx.render.calendar import render_calendar
 
     notes = deadlines.range_notes(plan, rng) + _calendar_notes(cal_note)

@@ -14,6 +14,7 @@ from nmx.cli.app import (
     MonthOpt,
     OutputOpt,
     TodayOpt,
+    as_of,
     calendar_notice,
     command,
     require_format,
@@ -48,8 +49,9 @@ def checklist_cmd(
     require_format(fmt, CHECKLIST_FORMATS)
     _pin_language()
     day = today_from(today)
-    ym = _month(month, day)
     plan = load_plan(locate(data))
+    _effective, period_note = as_of(plan, day, fmt)
+    ym = _month(month, day)
     if dept is not None:
         from nmx.match import find_unit
 
@@ -59,7 +61,7 @@ def checklist_cmd(
     from nmx.workdays import calendar_note
 
     calendar_notice(calendar_note(int(ym[:4])), output)
-    emit(render_checklists(lists, fmt, _created(plan)), fmt, output)
+    emit(render_checklists(lists, fmt, _created(plan), period_note=period_note), fmt, output)
     _written(output)
 
 

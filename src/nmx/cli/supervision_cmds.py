@@ -17,12 +17,14 @@ from nmx.cli.app import (
     TodayOpt,
     ToOpt,
     app,
+    as_of,
     calendar_notice,
     command,
     require_format,
     say,
     today_from,
 )
+from nmx.i18n import t
 from nmx.render import Format
 
 OnOpt = Annotated[Optional[str], typer.Option("--on", help="完成日期 YYYY-MM-DD（默认：今天）。", show_default=False)]
@@ -73,6 +75,10 @@ def done_cmd(
     _require_writable(source)
     unit = find_unit(plan, _required(dept, "--dept"))
     day = today_from(today)
+    if on is None:
+        from nmx.period import require_inside
+
+        require_inside(plan, day, t("sv_what_done_on"))
     when = parse_date(on) if on else day
     prepared = prepare(plan, task, unit.id, item, period, when, evidence, note, day)
     _warn(prepared.warnings)
@@ -88,25 +94,29 @@ def status_cmd(
     end: ToOpt = None,
     dept: DeptOpt = None,
     matrix: Annotated[bool, typer.Option("--matrix", help="单位 × 事项总览（每个单位一行）。")] = False,
+    soon: Annotated[int, typer.Option("--soon", help="N 个工作日内到期的未完成事项标为“即将到期”（黄灯）。",
+                                      min=0, max=366, metavar="N")] = 3,
     today: TodayOpt = None,
     fmt: FormatOpt = Format.TABLE,
     output: OutputOpt = None,
     data: DataOpt = None,
 ) -> None:
-    """各项有期限的事项在各责任单位的完成情况：已完成、未到期、逾期；定额显示 完成/要求。
+    """各项有期限的事项在应完成单位的完成情况和灯色：已完成、逾期完成、即将到期、未到期、逾期。
 
-    不给范围时看“今天”所在的月份。示例：nmx status --month 2023-05 --today 2023-06-08 --matrix
+    定额显示 完成/要求；组织、配合单位不计。不给范围时看“今天”所在的月份（方案期满后看整个期间）。
+    示例：nmx status --month 2023-05 --today 2023-06-08 --matrix
     """
     from nmx.supervision import files, views
     from nmx.supervision.status import statuses
 
     require_format(fmt, LIST_FORMATS)
     plan, records, _ = files.load_records(data)
-    day = today_from(today)
+    day, period_note = as_of(plan, today_from(today), fmt)
     rng = _range(plan, month, start, end, day)
     units = _units(plan, dept)
-    found = statuses(plan, records, rng.start, rng.end, day, units)
-    notes = _status_notes(plan, rng, found, day)
+    found = statuses(plan, records, rng.start, rng.end, day, units, soon=soon)
+    assumed = statuses(plan, records, rng.start, rng.end, day, units, soon=soon, assumed=True)
+    notes = _status_notes(plan, rng, found, day) + _assumed_notes(assumed)
     from nmx.workdays import calendar_note
 
     calendar_notice(calendar_note(range(rng.start.year, rng.end.year + 1)), output)
@@ -115,6 +125,9 @@ def status_cmd(
     else:
         view = views.status_view(plan, found, rng.start, rng.end, day, notes,
                                  wide=fmt in (Format.CSV, Format.XLSX), full=fmt is not Format.TABLE)
+    if isinstance(view.payload, dict):
+        view.payload.update(period_note=period_note,
+                            assumed=[views.status_record(plan, s) for s in assumed])
     _show(plan, view, fmt, output, "sv_sheet_status")
 
 
@@ -136,10 +149,11 @@ def overdue_cmd(
 
     require_format(fmt, LIST_FORMATS)
     plan, records, _ = files.load_records(data)
-    day = today_from(today)
+    day, period_note = as_of(plan, today_from(today), fmt)
     groups = overdue(plan, records, day, _units(plan, dept))
     notes = [t("sv_note_lead", today=day), t("sv_note_ledger")]
     view = views.overdue_view(plan, groups, day, notes)
+    view.payload["period_note"] = period_note
     if fmt in (Format.CSV, Format.XLSX):
         view = views.flat_overdue_view(view)
     _show(plan, view, fmt, output, "sv_sheet_overdue")
@@ -174,6 +188,10 @@ def ledger_add_cmd(
     _require_writable(source)
     unit = find_unit(plan, _required(dept, "--dept"))
     day = today_from(today)
+    if found_on is None:
+        from nmx.period import require_inside
+
+        require_inside(plan, day, t("sv_what_found_on"))
     due_day = parse_date(_required(due, "--due"))
     found = parse_date(found_on) if found_on else day
     kind = parse_source(source_)
@@ -210,6 +228,10 @@ def ledger_close_cmd(
     source, plan, key = files.load_plan_keyed(data)
     _require_writable(source)
     day = today_from(today)
+    if on is None:
+        from nmx.period import require_inside
+
+        require_inside(plan, day, t("sv_what_closed_on"))
     closed_on = parse_date(on) if on else day
     text = _required(note, "--note")
     entry_id = entry_id.strip()
@@ -243,7 +265,7 @@ def ledger_list_cmd(
 
     require_format(fmt, LIST_FORMATS)
     _source, plan, _key, state, _path = files.load_ledger(data)
-    day = today_from(today)
+    day, _note = as_of(plan, today_from(today), fmt)
     found = states(state.ledger, day)
     if open_:
         found = [e for e in found if e.state != CLOSED]
@@ -293,6 +315,8 @@ def _range(plan, month, start, end, day):
     if month is None and start is None and end is None:
         from nmx.dates import month_end
 
+        if day > plan.meta.period.end:  # the final account: the whole period
+            return Range(plan.meta.period.start, plan.meta.period.end)
         return Range(day.replace(day=1), month_end(day))
     return resolve_range(plan, month=month, start=start, end=end, upcoming=None, today=day)
 
@@ -303,6 +327,14 @@ def _units(plan, dept: str | None) -> set[str] | None:
     from nmx.match import find_unit
 
     return {find_unit(plan, dept).id}
+
+
+def _assumed_notes(assumed) -> list[str]:
+    from nmx.i18n import t
+    from nmx.supervision.views import item_name
+
+    names = list(dict.fromkeys(item_name(s.item) for s in assumed))
+    return [t("sv_note_assumed", items="、".join(names))] if names else []
 
 
 def _status_notes(plan, rng, found, day) -> list[str]:

@@ -129,10 +129,15 @@ def _undated_table(title: str, lines: list[Line]) -> Any:
     return tab
 
 
+def label_text(label: str, basis: str) -> str:
+    """The plan's words for when; a label the data assumes is marked （推定）."""
+    return label if basis == "stated" else t("assumed_label", label=label)
+
+
 def _item_text(line: Line, with_id: bool = True) -> str:
-    extra = [line.label]
+    extra = [label_text(line.label, line.basis)]
     if line.kind == "quota":
-        extra.append(t("cl_count", n=line.count))
+        extra.append(t("cl_count", n=line.count) if line.owes else t("cl_count_not_owed", n=line.count))
     if span_words(line):
         extra.append(span_words(line))
     if line.deliver_to:
@@ -277,16 +282,18 @@ def _due_cell_html(language: str, due: dt.date, holiday: str | None, workday: dt
 
 
 def _item_html(line: Line) -> Safe:
-    return _item_cell_html(lang(), line.task, line.title, line.what, line.label, line.kind, line.count,
-                           line.start, line.due)
+    return _item_cell_html(lang(), line.task, line.title, line.what, label_text(line.label, line.basis), line.kind,
+                           line.count, line.start, line.due, line.owes)
 
 
 @lru_cache(maxsize=65536)
 def _item_cell_html(language: str, task: str, title: str, what: str, label: str, kind: str, count: int | None,
-                    start: dt.date | None, due: dt.date | None) -> Safe:
+                    start: dt.date | None, due: dt.date | None, owes: bool = True) -> Safe:
     extra = [esc(label)]
-    if kind == "quota":
+    if kind == "quota" and owes:
         extra.append(join([esc(t("cl_count", n=count)), " ", esc(t("cl_done_n"))]))
+    elif kind == "quota":
+        extra.append(esc(t("cl_count_not_owed", n=count)))
     if start is not None and start != due:
         extra.append(esc(f"{short_date(start)}—{short_date(due)}"))
     return join([el("strong", task), " ", title, BR, what, " ",
@@ -310,7 +317,8 @@ def render_xlsx(lists: list[Checklist], created: dt.datetime) -> bytes:
             for line in lines:
                 rows.append({"unit": cl.unit.name, "section": section, "due": line.due, "due_workday": line.due_workday,
                              "holiday": line.holiday, "task": line.task, "title": line.title, "what": line.what,
-                             "label": line.label, "count": line.count, "role": role_words(line),
+                             "label": label_text(line.label, line.basis), "count": line.count if line.owes else None,
+                             "role": role_words(line),
                              "deliver_to": line.deliver_to, "source": line.source})
     month = month_words(lists[0].month) if lists else ""
     title_lines = [heading(lists[0]) if lists else "", t("cl_xlsx_title", month=month)]
@@ -319,11 +327,11 @@ def render_xlsx(lists: list[Checklist], created: dt.datetime) -> bytes:
 
 
 # --- dispatch -----------------------------------------------------------------------------------
-def render_checklists(lists: list[Checklist], fmt: Format, created: dt.datetime) -> Any:
+def render_checklists(lists: list[Checklist], fmt: Format, created: dt.datetime, period_note: str | None = None) -> Any:
     from nmx.render.tabular import to_json
 
     if fmt is Format.JSON:
-        return to_json({"checklists": [as_json(cl) for cl in lists]})
+        return to_json({"checklists": [as_json(cl) for cl in lists], "period_note": period_note})
     if fmt is Format.MD:
         return render_md(lists)
     if fmt is Format.HTML:

@@ -54,9 +54,13 @@ class RecordsState:
         return [p for p in self.problems if p.level is Level.ERROR]
 
     def add(self, key: Key, day: dt.date, evidence: str | None = None) -> None:
-        self.done[key] = tuple(sorted(self.done.get(key, ()) + (day,)))
-        self.seen.add(identity(key, day, evidence))
+        """Count a record; the same delivery twice (same date and evidence) counts once."""
         self.count += 1
+        ident = identity(key, day, evidence)
+        if ident in self.seen:
+            return
+        self.seen.add(ident)
+        self.done[key] = tuple(sorted(self.done.get(key, ()) + (day,)))
 
     def has(self, key: Key, day: dt.date, evidence: str | None) -> bool:
         """Whether the same delivery (obligation, unit, period, date, evidence) is recorded."""

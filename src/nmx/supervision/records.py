@@ -70,8 +70,14 @@ class Resolver:
             out.findings.append(Finding("task", "unknown-task", t("sv_unknown_task", task=task_id),
                                         hint=t("sv_known_tasks", tasks=ids)))
             return out
-        out.unit_id = self._unit(task, dept, out)
         out.index, sched_kind = self._schedule(task, item, out)
+        if out.index is not None:  # a restatement (A2/special_reports) counts for its obligation (M3's)
+            from nmx import obligations
+
+            primary = obligations.of(self.plan).primary[(task.id, out.index)]
+            task, out.index = self.plan.task_by_id[primary[0]], primary[1]
+        out.unit_id = self._unit(task, out.index, dept, out)
+        out.findings.sort(key=lambda f: _FIELD_ORDER.get(f.field, 9))
         if period is not None and not self._period_ok(period, out):
             return out
         if out.index is not None and sched_kind in DATED_KINDS:
@@ -101,24 +107,38 @@ class Resolver:
             found = self._occurrences[(task.id, index)]
         return found
 
-    def reach(self, task: Task) -> tuple[list[str], list[str]]:
-        """(unit ids the task reaches, names of its groups whose members the plan does not name at all).
+    def reach(self, task: Task, index: int | None = None) -> tuple[list[str], list[str], dict[str, str]]:
+        """(unit ids the obligation reaches, names of its groups whose members the plan does not
+        name at all, unit ids it may apply to through a group's `possibly_kinds`).
 
         A group listed in part (市（县区）属各媒体平台: the city media are units, the county
         media are not units of this plan) reaches only its listed members.
         """
-        found = self._reach.get(task.id)
+        key = (task.id, index)
+        found = self._reach.get(key)
         if found is None:
-            names = task.lead + task.support
-            unlisted = []
+            if index is None:
+                names = task.lead + task.support
+            else:
+                from nmx import obligations
+
+                ob = obligations.obligation(self.plan, task.id, index)
+                names = obligations.names(ob, "lead") + obligations.names(ob, "support")
+            unlisted: list[str] = []
+            maybe: dict[str, str] = {}
             for name in names:
                 ref = self.plan.resolve(name)
-                if ref is not None and ref.kind == "group" and _unknown_members(self.plan, ref.id):
-                    unlisted.append(self.plan.group_by_id[ref.id].name)
-            found = self._reach[task.id] = (self.plan.expand(names), unlisted)
+                if ref is None or ref.kind != "group":
+                    continue
+                group = self.plan.group_by_id[ref.id]
+                if _unknown_members(self.plan, ref.id):
+                    unlisted.append(group.name)
+                kinds = set(group.possibly_kinds)
+                maybe.update({u.id: group.name for u in self.plan.units if u.kind in kinds and u.id not in maybe})
+            found = self._reach[key] = (self.plan.expand(names), unlisted, maybe)
         return found
 
-    def _unit(self, task: Task, dept: str, out: Resolved) -> str | None:
+    def _unit(self, task: Task, index: int | None, dept: str, out: Resolved) -> str | None:
         ref = self.plan.resolve(dept)
         if ref is None:
             out.findings.append(Finding("dept", "unknown-unit", t("unknown_unit", name=dept)))
@@ -127,12 +147,13 @@ class Resolver:
             group = self.plan.group_by_id[ref.id].name
             out.findings.append(Finding("dept", "unit-is-group", t("sv_unit_is_group", name=dept, group=group)))
             return None
-        reached, unlisted = self.reach(task)
+        reached, unlisted, maybe = self.reach(task, index)
         if ref.id not in reached:
             unit = self.plan.unit_by_id[ref.id].name
-            if unlisted:
+            if unlisted or ref.id in maybe:
                 out.findings.append(Finding("dept", "unit-maybe", t(
-                    "sv_unit_maybe", task=task.id, unit=unit, groups="、".join(unlisted)), Level.WARNING))
+                    "sv_unit_maybe", task=task.id, unit=unit, groups="、".join(unlisted or [maybe[ref.id]])),
+                    Level.WARNING))
             else:
                 names = "、".join(self.plan.unit_by_id[u].name for u in reached)
                 out.findings.append(Finding("dept", "unit-not-reached", t(
@@ -167,6 +188,9 @@ class Resolver:
                 "sv_period_outside", period=period, start=meta.start, end=meta.end)))
             return False
         return True
+
+
+_FIELD_ORDER = {"task": 0, "dept": 1, "item": 2, "period": 3}
 
 
 def _unknown_members(plan: Plan, group_id: str) -> bool:

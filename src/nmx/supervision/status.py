@@ -1,17 +1,19 @@
-"""Obligation × unit states as of a day: done, pending (not yet due), overdue.
+"""Obligation × unit states as of a day, with the lights 督查 offices colour them.
 
 An obligation is one dated item of the schedule engine (a focus month, a report
-deadline, a month's special-report quota …). It binds the task's lead units: the
-plan's 分工表 puts the delivery on the 牵头 unit, and 配合 units support it, so
-support units are not counted as owing it. Where a task is bound through a
-group the plan does not list (市民生工作领导小组成员单位), its members cannot be
-named; a unit that recorded the item is shown with it, and the item carries the
-group's name so views can say who else may owe it.
+deadline, a month's special-report quota …), counted once however many clauses state
+it. It is owed by its `owers` (the plan's rule owed-by: the units that perform the act,
+not organisers or 配合 units, not a unit reporting to itself). Where it is bound through
+a group the plan does not list (市民生工作领导小组成员单位), its members cannot be named; a
+unit that recorded the item is shown with it.
 
-Only records dated on or before `today` count, so `--today` shows the state as
-it stood that day. `done` is the number of records counted; `required` is the
-quota (1 for a single obligation). Overdue means `today` is after the due day;
-`due_workday` (the last working day on or before it) is shown beside it.
+Only records dated on or before `today` count, and the same delivery recorded twice
+counts once. States: `done` (enough records by the due day), `done_late` (enough, the
+last of them after the due day: `late_days` in calendar and working days), `due_soon`
+(not done, due within `soon` working days), `pending` (not done, due later) and
+`overdue` (not done, `today` after the due day). Lights: green for done and pending,
+yellow for done_late and due_soon, red for overdue. An item whose date the data assumes
+(`basis: assumed`, not `binding`) is never owed: `assumed` lists it apart.
 """
 
 from __future__ import annotations
@@ -23,7 +25,10 @@ from dataclasses import dataclass
 from nmx.plan import Plan
 from nmx.supervision.files import RecordsState
 
-DONE, PENDING, OVERDUE = "done", "pending", "overdue"
+DONE, DONE_LATE, DUE_SOON, PENDING, OVERDUE = "done", "done_late", "due_soon", "pending", "overdue"
+STATES = (DONE, DONE_LATE, DUE_SOON, PENDING, OVERDUE)
+LIGHTS = {DONE: "green", PENDING: "green", DONE_LATE: "yellow", DUE_SOON: "yellow", OVERDUE: "red"}
+SOON = 3  # working days
 
 
 @dataclass(frozen=True)
@@ -34,38 +39,58 @@ class Status:
     required: int
     state: str
     dates: tuple[dt.date, ...]  # the records counted, oldest first
+    late_days: tuple[int, int] | None = None  # (calendar days, working days) for done_late
+
+    @property
+    def light(self) -> str:
+        return LIGHTS[self.state]
 
 
 def statuses(plan: Plan, records: RecordsState, start: dt.date, end: dt.date, today: dt.date,
-             units: set[str] | None = None) -> list[Status]:
-    """Every (obligation, bound unit) in [start, end], in schedule order then plan unit order."""
+             units: set[str] | None = None, soon: int = SOON, assumed: bool = False) -> list[Status]:
+    """Every (obligation, owing unit) in [start, end], in schedule order then plan unit order.
+
+    With `assumed`, the items whose date the data assumes instead (listed apart, never owed).
+    """
     from nmx import schedule
 
     order = {u.id: i for i, u in enumerate(plan.units)}
     recorded = _recorders(records)
     out: list[Status] = []
     for item in schedule.items(plan, start, end):
-        bound = list(item.lead)
+        if item.counts == assumed:
+            continue
+        bound = list(item.owers)
         if any(_unnamed(plan, name) for name in item.unlisted):  # members unknown: whoever recorded it is one
-            extra = recorded.get((item.task, item.index, item.period), set()) - set(bound) - set(item.support)
+            extra = recorded.get((item.task, item.index, item.period), set()) - set(item.lead) - set(item.support)
             bound += sorted(extra, key=lambda u: order.get(u, len(order)))
         for unit in bound:
             if units is not None and unit not in units:
                 continue
-            out.append(state_of(item, unit, records, today))
+            out.append(state_of(item, unit, records, today, soon))
     return out
 
 
-def state_of(item, unit: str, records: RecordsState, today: dt.date) -> Status:
+def state_of(item, unit: str, records: RecordsState, today: dt.date, soon: int = SOON) -> Status:
+    from nmx.workdays import working_days_between
+
     dates = tuple(d for d in records.done.get((item.task, item.index, item.period, unit), ()) if d <= today)
     required = item.count or 1
+    late = None
     if len(dates) >= required:
-        state = DONE
+        finished = dates[required - 1]
+        if finished > item.due:
+            state = DONE_LATE
+            late = ((finished - item.due).days, working_days_between(item.due, finished))
+        else:
+            state = DONE
     elif today > item.due:
         state = OVERDUE
+    elif working_days_between(today, item.due) <= soon:
+        state = DUE_SOON
     else:
         state = PENDING
-    return Status(item, unit, len(dates), required, state, dates)
+    return Status(item, unit, len(dates), required, state, dates, late)
 
 
 def overdue(plan: Plan, records: RecordsState, today: dt.date, units: set[str] | None = None) -> list[tuple[str, list[Status]]]:

@@ -50,7 +50,11 @@ def status_record(plan: Plan, s: Status, workday: bool = True) -> dict[str, Any]
         "required": s.required,
         "done": s.done,
         "state": s.state,
+        "light": s.light,
+        "late_days": {"calendar": s.late_days[0], "working": s.late_days[1]} if s.late_days else None,
         "dates": [d.isoformat() for d in s.dates],
+        "clauses": list(item.clauses or (item.task,)),
+        "basis": item.basis,
     }
 
 
@@ -66,12 +70,14 @@ def status_view(plan: Plan, found: list[Status], start: dt.date, end: dt.date, t
     each item is); `wide` (CSV, xlsx) has the JSON keys' columns; `full` computes the JSON."""
     records = [status_record(plan, s, workday=full) for s in found]
     rows = [{**rec, "ratio": ratio(s), "state_label": state_label(s.state), "item": item_name(s.item),
+             "light_label": t(f"sv_light_{s.light}"),
              "state_cell": _cell(s, state_label(s.state)), "due": s.item.due,
              "due_workday": dt.date.fromisoformat(rec["due_workday"]) if full else None,
              "dates": "、".join(rec["dates"])} for s, rec in zip(found, records)]
     columns = [Column("due", t("sv_col_due"), no_wrap=True), Column("department", t("sv_col_dept"), max_width=20),
                Column("item", t("sv_col_item"), no_wrap=True), Column("period", t("sv_col_period"), no_wrap=True),
-               Column("state_cell", t("sv_col_state"), no_wrap=True)]
+               Column("state_cell", t("sv_col_state"), no_wrap=True), Column("light_label", t("sv_col_light"),
+                                                                            no_wrap=True)]
     if not wide:
         notes = legend(s.item for s in found) + notes
     if wide:
@@ -80,8 +86,11 @@ def status_view(plan: Plan, found: list[Status], start: dt.date, end: dt.date, t
                    Column("what", t("sv_col_what")), Column("period", t("sv_col_period")),
                    Column("ratio", t("sv_col_done")), Column("state_label", t("sv_col_state")),
                    Column("task", "task"), Column("title", t("sv_col_title")), Column("required", "required"),
-                   Column("done", "done"), Column("state", "state"), Column("dates", t("sv_col_dates"))]
-    counts = {k: sum(s.state == k for s in found) for k in ("done", "pending", "overdue")}
+                   Column("done", "done"), Column("state", "state"), Column("light", "light"),
+                   Column("dates", t("sv_col_dates"))]
+    from nmx.supervision.status import STATES
+
+    counts = {k: sum(s.state == k for s in found) for k in STATES}
     title = t("sv_status_title", start=start, end=end, today=today, **counts)
     payload = {"from": start.isoformat(), "to": end.isoformat(), "today": today.isoformat(),
                "calendar_note": _calendar_note(start, end), "counts": counts, "items": records} if full else None
@@ -121,7 +130,7 @@ def matrix_view(plan: Plan, found: list[Status], start: dt.date, end: dt.date, t
         row: dict[str, Any] = {"department": unit.name}
         for k in keys:
             s = cells[unit.id].get(k)
-            row[labels[k]] = "" if s is None else _cell(s)
+            row[labels[k]] = "" if s is None else f"{t(f'sv_light_short_{s.light}')} {_cell(s)}"
         rows.append(row)
     columns = [Column("department", t("sv_col_dept"), no_wrap=True)]
     columns += [Column(labels[k], labels[k]) for k in keys]
@@ -132,7 +141,7 @@ def matrix_view(plan: Plan, found: list[Status], start: dt.date, end: dt.date, t
         "columns": [{"key": labels[k], "task": items[k].task, "item": items[k].schedule_id,
                      "period": items[k].period, "due": items[k].due.isoformat(), "what": items[k].what} for k in keys],
         "rows": [{"department": u.name, "unit": u.id,
-                  "cells": {labels[k]: {"state": s.state, "done": s.done, "required": s.required}
+                  "cells": {labels[k]: {"state": s.state, "light": s.light, "done": s.done, "required": s.required}
                             for k in keys if (s := cells[u.id].get(k)) is not None}} for u in units],
         "items": [status_record(plan, s) for s in found],
     }
@@ -150,9 +159,11 @@ def _short_labels(items: dict[tuple, Any]) -> dict[tuple, str]:
 
 
 def _cell(s: Status, label: str | None = None) -> str:
-    """A state, with done/required for a quota: 逾期 1/2."""
+    """A state, with done/required for a quota and days late: 逾期 1/2; 逾期完成 2天."""
     if label is None:
         label = "✓" if s.state == "done" else state_label(s.state)
+    if s.late_days:
+        label += t("sv_late_days", n=s.late_days[0], w=s.late_days[1])
     return f"{label} {ratio(s)}" if s.required > 1 else label
 
 
