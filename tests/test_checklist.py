@@ -28,12 +28,16 @@ def _keys(lines):
 def test_transport_may(plan):
     cl = _cl(plan, "transport", "2023-05")
     assert (cl.plan_title, cl.doc_number, cl.month) == ("六安市2023年暖民心行动宣传方案", "六民生办〔2023〕3号", "2023-05")
-    assert _keys(cl.dated) == [("M2", "window", D(2023, 5, 31)), ("A3", "window", D(2023, 5, 31))]
-    m2, a3 = cl.dated
+    # A3's focus month is M2's (same_as M2/focus): one line, stated by both clauses
+    assert _keys(cl.dated) == [("M2", "window", D(2023, 5, 31))]
+    (m2,) = cl.dated
     assert (m2.role, m2.via, m2.possibly, m2.source) == ("lead", "各县区各部门（四（二））", False, "四（二）")
-    assert (a3.possibly, a3.via) == (True, "市民生工作领导小组成员单位")
+    assert (m2.clauses, m2.owes, m2.basis) == (("M2", "A3"), True, "stated")
+    a3 = next(x for x in cl.standing if x.task == "A3")
+    assert (a3.possibly, a3.via, a3.basis) == (True, "市民生工作领导小组成员单位", "assumed")
     assert [(x.task, x.what) for x in cl.standing] == [
         ("R5", "建立长效宣传工作机制，有序开展宣传活动"),
+        ("R7", "高度重视、各司其职、各负其责，把宣传工作抓实抓细抓到位；以市民的知晓率、满意度为检验工作成效的第一标准"),
         ("A3", "门户网站醒目位置设宣传标语，办公区域设宣传展板"),
         ("A6", "公交车内张贴标语，出租车车体和车载屏宣传"),
         ("A6", "督促客运东、西、北、南站在候车区醒目位置宣传"),
@@ -51,24 +55,35 @@ def test_report_after_focus_month_is_delivered_to_drc(plan):
 
 def test_quota_on_a_holiday_gives_count_and_last_working_day(plan):
     cl = _cl(plan, "wxdaily", "2023-04")
-    assert [(x.task, x.count, x.due, x.due_workday, x.holiday) for x in cl.dated] == [
-        ("M3", 2, D(2023, 4, 30), D(2023, 4, 28), "劳动节"),
-        ("A2", 2, D(2023, 4, 30), D(2023, 4, 28), "劳动节"),
+    # M3 and A2 state one quota: one line, which the media platform owes
+    assert [(x.task, x.count, x.due, x.due_workday, x.holiday, x.clauses, x.owes) for x in cl.dated] == [
+        ("M3", 2, D(2023, 4, 30), D(2023, 4, 28), "劳动节", ("M3", "A2"), True),
     ]
-    assert [x.task for x in cl.standing] == ["M3", "R5", "A2", "A3"]
+    assert [x.task for x in cl.standing] == ["M3", "R5", "R7", "A3"]
 
 
 def test_irregular_and_undated_are_listed_apart(plan):
     cl = _cl(plan, "drc", "2023-07")
-    assert [(x.task, x.kind) for x in cl.irregular] == [("M1", "undated"), ("M4", "irregular"), ("A4", "undated")]
+    # A4's collection is M1's (same_as M1/collect): listed once
+    assert [(x.task, x.kind) for x in cl.irregular] == [("M1", "undated"), ("M4", "irregular")]
+    assert cl.irregular[0].clauses == ("M1", "A4")
     assert all(x.due is None for x in cl.irregular + cl.standing)
 
 
 def test_dated_lines_are_ordered_by_due_day(plan):
-    cl = _cl(plan, "livelihood", "2023-09")
-    assert _keys(cl.dated) == [("M2", "deadline", D(2023, 9, 7)), ("R6", "window", D(2023, 9, 30))]
+    cl = _cl(plan, "publicity", "2023-09")
+    assert _keys(cl.dated) == [("M2", "deadline", D(2023, 9, 7)), ("M3", "quota", D(2023, 9, 30))]
     assert [d for d, _ in cl.by_due()] == [D(2023, 9, 7), D(2023, 9, 30)]
     assert cl.dated[1].due_workday == D(2023, 9, 28)
+    assert [x.owes for x in cl.dated] == [True, False]  # it organises the reports (owed_by the media)
+
+
+def test_office_has_no_dated_line_in_september(plan):
+    # R6's survey is standing (no date); 市民生办 is not one of 各县区各部门 and sits in 市发改委: no M2 report
+    cl = _cl(plan, "livelihood", "2023-09")
+    assert cl.dated == [] and cl.deliveries == []
+    survey = next(x for x in cl.standing if x.task == "R6")
+    assert (survey.kind, survey.due, survey.deliver_to) == ("standing", None, "市委")
 
 
 def test_month_outside_the_period_is_empty_and_says_so(plan):
@@ -103,9 +118,10 @@ def test_markdown_task_lists(run):
     assert lines[2] == "## 市交通运输局 · 2023年6月 自查清单"
     assert "**06-07**" in lines
     tasks = [x for x in lines if x.startswith("- [ ] ")]
-    assert len(tasks) == 5
+    assert len(tasks) == 6
     assert tasks[0].startswith("- [ ] M2 开展集中宣传月活动：归纳总结，形成书面报告报送市发改委")
     assert tasks[0].endswith("出处：四（二）")
+    assert "（常态化（推定））" in tasks[-1]  # A6's label is the data's, not the plan's: marked
     assert "- 06-07 → 市发改委：M2 归纳总结，形成书面报告报送市发改委" in lines
 
 
@@ -121,7 +137,10 @@ def test_json_shape(run):
         "task": "M3", "kind": "quota", "due": "2023-04-30", "due_workday": "2023-04-28", "holiday": "劳动节",
         "count": 2, "role": "lead", "schedule": "每月至少2次",
     }
-    assert [x["task"] for x in cl["standing"]] == ["M3", "R5", "A2", "A3"]
+    assert (first["clauses"], first["owes"], first["basis"]) == (["M3", "A2"], True, "stated")
+    assert [x["task"] for x in cl["standing"]] == ["M3", "R5", "R7", "A3"]
+    assert [x["basis"] for x in cl["standing"]] == ["assumed", "stated", "assumed", "assumed"]
+    assert "calendar_note" in cl
 
 
 def test_without_dept_one_list_per_unit(run):

@@ -21,51 +21,56 @@ def deadlines_json(run, *args: str) -> dict:
 
 def test_json_shape_for_june(run):
     doc = deadlines_json(run, "--month", "2023-06", "--today", "2023-06-02")
-    assert list(doc) == ["from", "to", "today", "calendar_note", "items"]
-    assert (doc["from"], doc["to"], doc["today"], doc["calendar_note"]) == ("2023-06-01", "2023-06-30", "2023-06-02", None)
+    assert list(doc) == ["from", "to", "today", "calendar_note", "period_note", "items"]
+    assert (doc["from"], doc["to"], doc["today"], doc["calendar_note"], doc["period_note"]) == (
+        "2023-06-01", "2023-06-30", "2023-06-02", None, None)  # inside the period: no period note
     report = doc["items"][0]
     assert list(report) == ["task", "title", "kind", "start", "due", "due_workday", "holiday", "count",
-                            "departments", "deliver_to", "source"]
+                            "departments", "deliver_to", "source", "clauses", "basis"]
     assert {k: report[k] for k in report if k != "departments"} == {
         "task": "M2", "title": "开展集中宣传月活动", "kind": "deadline", "start": "2023-06-01", "due": "2023-06-07",
         "due_workday": "2023-06-07", "holiday": None, "count": None, "deliver_to": "市发改委", "source": "四（二）",
+        "clauses": ["M2"], "basis": "stated",
     }
-    assert len(report["departments"]) == 32 and report["departments"][:2] == ["市委宣传部", "市发改委"]
-    assert "市委" not in report["departments"]
-    assert [(i["task"], i["kind"], i["due"]) for i in doc["items"]] == [
-        ("M2", "deadline", "2023-06-07"), ("M3", "quota", "2023-06-30"), ("R6", "window", "2023-06-30"),
-        ("A2", "quota", "2023-06-30"),
+    # 各县区各部门: county governments, 市开发区管委 and city party/government departments
+    assert len(report["departments"]) == 21 and report["departments"][:2] == ["市委宣传部", "市发改委"]
+    assert "市委" not in report["departments"] and "市民生办" not in report["departments"]
+    assert not {"皖西日报社", "市广电台", "中国电信六安分公司", "六安银保监分局", "市总工会"} & set(report["departments"])
+    # A2's quota is M3's restated (counted once); R6's survey has no date any more
+    assert [(i["task"], i["kind"], i["due"], i["clauses"]) for i in doc["items"]] == [
+        ("M2", "deadline", "2023-06-07", ["M2"]), ("M3", "quota", "2023-06-30", ["M3", "A2"]),
     ]
 
 
 def test_may_focus_month(run):
-    doc = deadlines_json(run, "--month", "2023-05")
-    got = [(i["task"], i["kind"], i["start"], i["due"], i["count"]) for i in doc["items"]]
+    doc = deadlines_json(run, "--month", "2023-05", "--today", "2023-05-10")
+    got = [(i["task"], i["kind"], i["start"], i["due"], i["count"], i["clauses"]) for i in doc["items"]]
     assert got == [
-        ("M2", "window", "2023-05-01", "2023-05-31", None),
-        ("M3", "quota", "2023-05-01", "2023-05-31", 2),
-        ("A2", "quota", "2023-05-01", "2023-05-31", 2),
-        ("A3", "window", "2023-05-01", "2023-05-31", None),
-        ("A14", "window", "2023-05-01", "2023-05-31", None),
-        ("R6", "window", "2023-04-01", "2023-06-30", None),
+        ("M2", "window", "2023-05-01", "2023-05-31", None, ["M2", "A3"]),  # A3's focus month, once
+        ("M3", "quota", "2023-05-01", "2023-05-31", 2, ["M3", "A2"]),     # A2's quota, once
+        ("A14", "window", "2023-05-01", "2023-05-31", None, ["A14"]),
     ]
     m3 = doc["items"][1]
-    assert m3["departments"] == ["皖西日报社", "市广电台"]
-    assert doc["items"][4]["departments"] == ["中国电信六安分公司", "中国移动六安分公司", "中国联通六安分公司"]
+    # the units of both clauses: M3's media platforms, A2's lead 市委宣传部 and A2's supporting units
+    assert m3["departments"][:3] == ["皖西日报社", "市广电台", "市委宣传部"]
+    assert len(m3["departments"]) == 18 and "金安区人民政府" in m3["departments"]
+    assert doc["items"][2]["departments"] == ["中国电信六安分公司", "中国移动六安分公司", "中国联通六安分公司"]
 
 
 def test_holiday_fields_september(run):
-    doc = deadlines_json(run, "--month", "2023-09")
-    a2 = next(i for i in doc["items"] if i["task"] == "A2")
-    assert (a2["due"], a2["due_workday"], a2["holiday"]) == ("2023-09-30", "2023-09-28", "国庆节")
+    doc = deadlines_json(run, "--month", "2023-09", "--today", "2023-09-01")
+    assert not [i for i in doc["items"] if i["task"] == "A2"]  # A2's quota is M3's
+    m3 = next(i for i in doc["items"] if i["task"] == "M3")
+    assert (m3["due"], m3["due_workday"], m3["holiday"]) == ("2023-09-30", "2023-09-28", "国庆节")
     m2 = next(i for i in doc["items"] if i["task"] == "M2")
     assert (m2["due"], m2["due_workday"], m2["holiday"]) == ("2023-09-07", "2023-09-07", None)
 
 
 def test_dept_filter_expands_groups(run):
-    doc = deadlines_json(run, "--dept", "金安区", "--month", "2023-05")
-    assert [(i["task"], i["kind"]) for i in doc["items"]] == [("M2", "window"), ("A2", "quota"), ("A3", "window")]
-    transport = deadlines_json(run, "--dept", "jtysj")  # pinyin initials, whole period
+    doc = deadlines_json(run, "--dept", "金安区", "--month", "2023-05", "--today", "2023-05-10")
+    # M2 (with A3's focus month merged in) and M3 (金安区 supports it through A2)
+    assert [(i["task"], i["kind"]) for i in doc["items"]] == [("M2", "window"), ("M3", "quota")]
+    transport = deadlines_json(run, "--dept", "jtysj", "--today", "2023-01-01")  # pinyin initials, whole period
     assert {i["task"] for i in transport["items"]} == {"M2"} and len(transport["items"]) == 8
 
 
@@ -93,7 +98,20 @@ def test_today_from_env(run):
 
 def test_default_range_is_the_plan_period(run):
     doc = deadlines_json(run, "--today", "2023-01-01")
-    assert (doc["from"], doc["to"], len(doc["items"])) == ("2023-01-01", "2023-12-31", 44)
+    assert (doc["from"], doc["to"], len(doc["items"])) == ("2023-01-01", "2023-12-31", 24)  # M2 4+4, M3 12, A14 4
+    assert doc["period_note"] is None
+
+
+def test_after_the_period_answers_as_of_its_end(run):
+    result = run("deadlines", "--format", "json", env={"NMX_TODAY": "2026-12-01"})
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.stdout)
+    assert (doc["from"], doc["to"], doc["today"], len(doc["items"])) == ("2023-01-01", "2023-12-31", "2026-12-01", 24)
+    assert "今天（2026-12-01）已在方案期间 2023-01-01 至 2023-12-31 之后" in doc["period_note"]
+    table = run("deadlines", "--month", "2023-09", env={"NMX_TODAY": "2026-12-01", "COLUMNS": "160"})
+    assert table.exit_code == 0, table.output
+    assert "已结束" in table.stdout and "已过" not in table.stdout  # never hundreds of days overdue
+    assert "今天（2026-12-01）已在方案期间 2023-01-01 至 2023-12-31 之后" in table.stderr
 
 
 def test_outside_the_period(run):
@@ -129,41 +147,52 @@ def test_table(run):
     result = run("deadlines", "--month", "2023-09", "--today", "2023-09-05", env={"COLUMNS": "160"})
     assert result.exit_code == 0, result.output
     out = result.stdout
-    assert "2023-09-01 至 2023-09-30 的期限（4 项）" in out
+    assert "2023-09-01 至 2023-09-30 的期限（2 项）" in out  # the M2 report and M3's quota (A2's, once)
     assert "09-01—09-07   2天" in out          # the M2 report, two days left
-    assert "各县区各部门（32个单位）" in out
+    assert "各县区各部门（21个单位）" in out
     assert "国庆节→09-28" in out
-    assert "另有 28 项常态化、不定期或未定日期的工作" in out
+    assert "另有 27 项常态化、不定期或未定日期的工作" in out
+    assert "已结束" not in out and "今天" not in result.stderr  # inside the period
 
 
 def test_table_english(run):
     result = run("deadlines", "--month", "2023-09", "--today", "2023-09-10", "--lang", "en", env={"COLUMNS": "160"})
     assert result.exit_code == 0, result.output
-    assert "Due 2023-09-01 to 2023-09-30 (4 items)" in result.stdout
+    assert "Due 2023-09-01 to 2023-09-30 (2 items)" in result.stdout
     assert "3 d ago" in result.stdout  # the report was due 09-07
     assert "National Day" in result.stdout
 
 
 def test_dept_table_mentions_unlisted_group(run):
-    result = run("deadlines", "--month", "2023-05", "--dept", "市交通运输局")
+    # A3's focus month (市民生工作领导小组成员单位) is merged into M2, which names 市交通运输局 through
+    # 各县区各部门: the unit owes it outright, so nothing "may also apply"
+    result = run("deadlines", "--month", "2023-05", "--dept", "市交通运输局", "--today", "2023-05-10")
     assert result.exit_code == 0, result.output
-    assert "A3" in result.stdout and "市民生工作领导小组成员单位" in result.stdout
-    assert "可能也适用于" in result.stdout
+    assert "M2" in result.stdout and "A3" not in result.stdout
+    assert "可能也适用于" not in result.stdout
+    # 市总工会 is a people's organisation, not a 部门: M2 only may apply, through the unlisted group
+    result = run("deadlines", "--month", "2023-05", "--dept", "市总工会", "--today", "2023-05-10", env={"COLUMNS": "160"})
+    assert result.exit_code == 0, result.output
+    assert "（0 项）" in result.stdout
+    assert "另有 1 项（M2）由方案未列成员的分组（市民生工作领导小组成员单位）承担，可能也适用于 市总工会" in result.stdout
 
 
 def test_csv_and_md(run, tmp_path):
     out = tmp_path / "d.csv"
-    result = run("deadlines", "--month", "2023-06", "--format", "csv", "--output", str(out))
+    result = run("deadlines", "--month", "2023-06", "--format", "csv", "--output", str(out), "--today", "2023-06-01")
     assert result.exit_code == 0, result.output
     text = out.read_text(encoding="utf-8")
     assert text.startswith("\ufeff")
-    rows = list(csv.DictReader(io.StringIO(text.lstrip("\ufeff"))))
+    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
+    rows = list(reader)
+    assert reader.fieldnames[-1] == "calendar_note" and {r["calendar_note"] for r in rows} == {""}
+    assert len(rows) == 2
     assert [(r["task"], r["kind"], r["due"], r["count"]) for r in rows][:2] == [("M2", "deadline", "2023-06-07", ""),
                                                                                  ("M3", "quota", "2023-06-30", "2")]
     assert rows[0]["deliver_to"] == "市发改委" and rows[0]["departments"].startswith("市委宣传部、市发改委")
     md = run("deadlines", "--month", "2023-06", "--format", "md", "--today", "2023-06-01")
     assert md.exit_code == 0
-    assert "| 06-01—06-07 | 6天 | M2 | 归纳总结，形成书面报告报送市发改委（截止） | 各县区各部门（32个单位） |  |" in md.stdout
+    assert "| 06-01—06-07 | 6天 | M2 | 归纳总结，形成书面报告报送市发改委（截止） | 各县区各部门（21个单位） |  |" in md.stdout
 
 
 @pytest.mark.parametrize("fmt", ["table", "json", "csv", "md", "ics"])
@@ -176,23 +205,25 @@ def test_every_format_of_deadlines(run, fmt, tmp_path):
 
 # --- calendar ---------------------------------------------------------------------------------
 def test_calendar_month_json(run):
-    result = run("calendar", "2023-10", "--format", "json")
+    result = run("calendar", "2023-10", "--format", "json", "--today", "2023-10-09")
     assert result.exit_code == 0, result.output
     doc = json.loads(result.stdout)
+    assert set(doc) == {"from", "to", "dept", "calendar_note", "period_note", "days"}
+    assert doc["period_note"] is None
     days = {d["date"]: d for d in doc["days"]}
     assert len(days) == 31 and (doc["from"], doc["to"]) == ("2023-10-01", "2023-10-31")
     assert days["2023-10-02"] == {"date": "2023-10-02", "weekday": 1, "workday": False, "holiday": "国庆节",
                                   "makeup_workday": False, "windows": [], "due": []}
     assert days["2023-10-07"]["workday"] and days["2023-10-07"]["makeup_workday"]
-    assert days["2023-10-31"]["due"] == ["M3", "A2"]
+    assert days["2023-10-31"]["due"] == ["M3"]  # A2's quota is M3's, once
     assert days["2023-10-14"]["holiday"] == "周末"
 
 
 def test_calendar_focus_month_json(run):
-    doc = json.loads(run("calendar", "2023-05", "--format", "json", "--dept", "金安区").stdout)
+    doc = json.loads(run("calendar", "2023-05", "--format", "json", "--dept", "金安区", "--today", "2023-05-10").stdout)
     assert doc["dept"] == "金安区人民政府"
     may = doc["days"]
-    assert all(d["windows"] == ["M2", "A3"] for d in may)  # 金安区 is in M2 and A3, not A14
+    assert all(d["windows"] == ["M2"] for d in may)  # 金安区 is in M2 (A3's focus month merged in), not A14
     assert [d["date"] for d in may if d["makeup_workday"]] == ["2023-05-06"]
     assert [d["date"] for d in may if d["holiday"] == "劳动节"] == ["2023-05-01", "2023-05-02", "2023-05-03"]
 
@@ -204,13 +235,13 @@ def test_calendar_month_table(run):
     assert "2023年10月" in out
     assert " 2休" in out and " 7班" in out and "31!" in out
     assert "图例" in out
-    assert "2023-10-01 至 2023-10-31 的期限（3 项）" in out  # the items under the grid
+    assert "2023-10-01 至 2023-10-31 的期限（1 项）" in out  # the items under the grid: M3's quota only
 
 
 def test_calendar_year(run):
-    result = run("calendar", "2023")
+    result = run("calendar", "2023", "--today", "2023-03-01")
     assert result.exit_code == 0, result.output
-    for month in ("2023年2月 ★ M2 A3 A14", "2023年5月 ★ M2 A3 A14", "2023年8月 ★ M2 A3 A14", "2023年11月 ★ M2 A3 A14"):
+    for month in ("2023年2月 ★ M2 A14", "2023年5月 ★ M2 A14", "2023年8月 ★ M2 A14", "2023年11月 ★ M2 A14"):
         assert month in result.stdout
     assert "2023年3月 ★" not in result.stdout
     assert "的期限（" not in result.stdout  # no item list under a whole year

@@ -63,7 +63,7 @@ def test_duties_table(run):
     result = run("duties", "市交通运输局")
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
-    assert lines[0] == "市交通运输局（六安市交通运输局）：牵头 3 项、配合 0 项任务，另有 1 项可能适用"
+    assert lines[0] == "市交通运输局（六安市交通运输局）：牵头 4 项、配合 0 项任务，另有 1 项可能适用"
     assert lines[2].split() == ["任务", "角色", "事项", "时间", "依据"]
     assert lines[4].split() == ["M2", "牵头", "策划开展主题宣传活动", "每季度第二个月", "四（二）"]
     assert "经各县区各部门" in lines[5]
@@ -74,9 +74,11 @@ def test_duties_table(run):
 def test_duties_role_filter(run):
     doc = json.loads(run("duties", "金安区", "--role", "lead", "--format", "json").stdout)
     assert {d["role"] for d in doc["duties"]} == {"lead"}
-    assert [d["task"] for d in doc["duties"]] == ["M2", "M2", "R4", "R4", "R5", "A3", "A3"]
+    # A3's focus month is M2's (one obligation, clauses M2 and A3); R7 is 五（一）
+    assert [d["task"] for d in doc["duties"]] == ["M2", "M2", "R4", "R4", "R5", "R7", "A3"]
+    assert doc["duties"][0]["clauses"] == ["M2", "A3"]
     doc = json.loads(run("duties", "金安区", "-r", "SUPPORT", "--format", "json").stdout)
-    assert [d["task"] for d in doc["duties"]][:3] == ["M5", "M5", "A1"]
+    assert [d["task"] for d in doc["duties"]][:4] == ["M3", "M3", "M5", "M5"]  # M3 through 附件序号2
 
 
 def test_duties_json_keys(run):
@@ -84,7 +86,7 @@ def test_duties_json_keys(run):
     assert list(doc) == ["department", "duties"]
     assert doc["department"] == {"id": "transport", "name": "市交通运输局", "full_name": "六安市交通运输局"}
     assert list(doc["duties"][0]) == ["task", "title", "role", "via", "schedule", "deliver_to", "source", "note",
-                                      "possibly", "what"]
+                                      "possibly", "what", "clauses", "basis"]
 
 
 def test_duties_csv_columns(run):
@@ -92,13 +94,14 @@ def test_duties_csv_columns(run):
     assert rows[0] == ["任务", "标题", "角色", "可能适用", "途径", "事项", "时间", "报送", "依据", "说明"]
     assert rows[2][:9] == ["M2", "开展集中宣传月活动", "牵头", "", "各县区各部门（四（二））",
                            "归纳总结，形成书面报告报送市发改委", "次月7日前", "市发改委", "四（二）"]
-    assert rows[4][2:5] == ["牵头", "✓", "市民生工作领导小组成员单位"]
+    assert rows[5][2:5] == ["牵头", "✓", "市民生工作领导小组成员单位"]
+    assert rows[5][6] == "常态化（推定）"  # the annex gives no time: the label is the data's
 
 
 def test_duties_in_english(run):
     result = run("duties", "市交通运输局", "--lang", "en")
     assert result.exit_code == 0, result.output
-    assert result.stdout.splitlines()[0] == "市交通运输局 (六安市交通运输局): leads 3 task(s), supports 0; 1 more possibly"
+    assert result.stdout.splitlines()[0] == "市交通运输局 (六安市交通运输局): leads 4 task(s), supports 0; 1 more possibly"
 
 
 def test_departments(run):
@@ -106,13 +109,14 @@ def test_departments(run):
     assert len(doc) == 33
     nfra = next(u for u in doc if u["id"] == "nfra")
     assert nfra["former_names"] == ["中国银行保险监督管理委员会六安监管分局"]
-    assert (nfra["leads"], nfra["supports"], nfra["possibly"]) == (3, 0, 1)
+    # A12 only; M2, R5 and R7 (各县区各部门) and A3 (成员单位) may apply: a regulator is not a 部门
+    assert (nfra["leads"], nfra["supports"], nfra["possibly"]) == (1, 0, 4)
     jinan = next(u for u in doc if u["id"] == "jinan")
     assert [g["id"] for g in jinan["groups"]] == ["counties", "county_level"]
     rows = list(csv.reader(io.StringIO(run("departments", "--kind", "县区", "--format", "csv").stdout)))
     assert rows[0] == ["id", "名称", "全称", "类别", "别名", "所属分组", "牵头", "配合", "可能适用"]
     assert [r[0] for r in rows[1:]] == ["jinan", "yuan", "yeji", "huoqiu", "shucheng", "jinzhai", "huoshan", "devzone"]
-    assert rows[1][1:] == ["金安区人民政府", "六安市金安区人民政府", "县区", "金安区", "各县区人民政府、各县区政府（管委）", "4", "9", "0"]
+    assert rows[1][1:] == ["金安区人民政府", "六安市金安区人民政府", "县区", "金安区", "各县区人民政府、各县区政府（管委）", "5", "9", "0"]  # + R7 (五（一）)
 
 
 def test_departments_group_filters(run):
@@ -125,7 +129,7 @@ def test_departments_group_filters(run):
 
 def test_tasks_list_and_detail(run):
     doc = json.loads(run("tasks", "--format", "json").stdout)
-    assert [t["id"] for t in doc][:6] == ["M1", "M2", "M3", "M4", "M5", "R1"] and len(doc) == 25
+    assert [t["id"] for t in doc][:6] == ["M1", "M2", "M3", "M4", "M5", "R1"] and len(doc) == 26
     a9 = json.loads(run("tasks", "a9", "--format", "json").stdout)
     assert a9["lead"] == ["市教育局"] and a9["lead_units"] == [{"id": "edu", "name": "市教体局", "via": None}]
     assert [u["id"] for u in a9["support_units"]] == ["jinan", "yuan", "yeji", "huoqiu", "shucheng", "jinzhai",
@@ -134,7 +138,7 @@ def test_tasks_list_and_detail(run):
     assert a3["lead_unlisted"] == ["市民生工作领导小组成员单位"]
     assert [s["label"] for s in a3["schedules"]] == ["常态化", "每季度第二个月"]
     table = run("tasks", "M2").stdout
-    assert "各县区各部门：全部 32 个单位（市委除外）" in table
+    assert "各县区各部门：21个单位" in "".join(table.split())
     assert "次月7日前 → 市发改委" in table
 
 
@@ -224,6 +228,6 @@ def test_role_filter_keeps_the_title_and_says_when_empty(run):
     result = run("duties", "市交通运输局", "--role", "support")
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
-    assert lines[0] == "市交通运输局（六安市交通运输局）：牵头 3 项、配合 0 项任务，另有 1 项可能适用"
+    assert lines[0] == "市交通运输局（六安市交通运输局）：牵头 4 项、配合 0 项任务，另有 1 项可能适用"
     assert lines[-1] == "该单位没有配合任务"
     assert json.loads(run("duties", "市交通运输局", "-r", "support", "-f", "json").stdout)["duties"] == []

@@ -41,14 +41,15 @@ def test_matrix_is_laid_out_like_the_annex(book):
     ws = book["任务分工表"]
     header, *rows = _rows(ws)
     assert header[:4] == ["序号", "主要任务", "牵头责任部门", "配合责任部门"]
-    assert [r[0] for r in rows] == list(range(1, 26))
+    assert [r[0] for r in rows] == list(range(1, 27))  # 14 annex rows + M1–M5 + R1–R7
     assert [r[4] for r in rows[:14]] == [f"A{n}" for n in range(1, 15)]
     assert rows[5][1].startswith("城市公交车在中心城区运营的所有车辆")
     assert (rows[5][2], rows[5][3]) == ("市交通运输局", None)  # the annex leaves row 6's 配合 column empty
     assert rows[13][2] == "中国电信六安分公司、中国移动六安分公司、中国联通六安分公司"
     assert rows[0][3] == "市教体局、市人社局、市卫健委、市民政局、市商务局、市城管局、各县区人民政府、市开发区管委"
     assert rows[14][4] == "M1"
-    assert (ws.freeze_panes, ws.auto_filter.ref) == ("A4", "A3:H28")
+    assert (rows[25][4], rows[25][2]) == ("R7", "各县区各单位")  # the new task 五（一）
+    assert (ws.freeze_panes, ws.auto_filter.ref) == ("A4", "A3:H29")
 
 
 def test_duties_sheet(book):
@@ -56,10 +57,12 @@ def test_duties_sheet(book):
     header, *rows = _rows(ws)
     assert header[:7] == ["单位", "全称", "编号", "任务", "职责", "途径", "适用情况"]
     transport = [r for r in rows if r[0] == "市交通运输局"]
-    assert [(r[2], r[4]) for r in transport] == [("M2", "牵头"), ("M2", "牵头"), ("R5", "牵头"), ("A3", "牵头"),
+    # A3's focus month is M2's (counted once, under M2): A3 keeps only its own signs and boards; R7 is new
+    assert [(r[2], r[4]) for r in transport] == [("M2", "牵头"), ("M2", "牵头"), ("R5", "牵头"), ("R7", "牵头"),
                                                   ("A3", "牵头"), ("A6", "牵头"), ("A6", "牵头")]
-    a3 = transport[3]
+    a3 = transport[4]
     assert (a3[5], a3[6]) == ("市民生工作领导小组成员单位", "可能适用")
+    assert a3[7] == "门户网站醒目位置设宣传标语，办公区域设宣传展板"
     assert ws.freeze_panes == "A4"
 
 
@@ -67,10 +70,12 @@ def test_deadlines_sheet_has_working_day_columns(book):
     ws = book["全年期限"]
     header, *rows = _rows(ws)
     assert header[5:9] == ["开始", "截止日", "最后工作日", "节假日"]
-    assert len(rows) == 44
+    assert len(rows) == 24  # M2 4+4, M3 12, A14 4: A2 and A3 restate M3 and M2, R6 has no date
+    assert {r[0] for r in rows} == {"M2", "M3", "A14"}
     by_key = {(r[0], r[6]): r for r in rows}
-    r6 = by_key[("R6", dt.datetime(2023, 9, 30))]
-    assert (r6[7], r6[8], r6[12]) == (dt.datetime(2023, 9, 28), "国庆节", "市委")
+    m3 = by_key[("M3", dt.datetime(2023, 9, 30))]
+    assert (m3[7], m3[8], m3[9], m3[12]) == (dt.datetime(2023, 9, 28), "国庆节", 2, None)
+    assert m3[10].startswith("皖西日报社、市广电台、市委宣传部")  # M3's platforms and A2's lead, merged
     report = by_key[("M2", dt.datetime(2023, 6, 7))]
     assert (report[7], report[8], report[12]) == (dt.datetime(2023, 6, 7), None, "市发改委")
     assert ws.cell(row=4, column=7).number_format == "yyyy-mm-dd"

@@ -81,7 +81,7 @@ def test_calendar_marks_focus_months_and_due_days(site):
 
 def test_matrix_page(site):
     text = (site / "matrix.html").read_text(encoding="utf-8")
-    assert text.count("<tr>") == 26
+    assert text.count("<tr>") == 27  # 14 annex rows, M1–M5, R1–R7, the header
     assert "（附件此栏为空）" in text
 
 
@@ -229,7 +229,7 @@ def test_annex_rows(plan):
 
     rows = annex_rows(plan)
     assert [(r.number, r.task) for r in rows[:3]] == [(1, "A1"), (2, "A2"), (3, "A3")]
-    assert [r.task for r in rows[14:]] == ["M1", "M2", "M3", "M4", "M5", "R1", "R2", "R3", "R4", "R5", "R6"]
+    assert [r.task for r in rows[14:]] == ["M1", "M2", "M3", "M4", "M5", "R1", "R2", "R3", "R4", "R5", "R6", "R7"]
     assert (annex_number("附件 序号12"), annex_number("四（二）")) == (12, None)
 
 
@@ -254,12 +254,14 @@ def test_duties_by_unit_matches_duties_for(plan):
     for unit in plan.units:
         assert everyone[unit.id] == duties_for(plan, unit, reacher), unit.id
     assert [(d.task, d.role, d.possibly) for d in everyone["transport"]][:4] == [
-        ("M2", "lead", False), ("M2", "lead", False), ("R5", "lead", False), ("A3", "lead", True)]
+        ("M2", "lead", False), ("M2", "lead", False), ("R5", "lead", False), ("R7", "lead", False)]
+    assert ("A3", "lead", True) in [(d.task, d.role, d.possibly) for d in everyone["transport"]]
 
 
 def test_unit_page_year_and_notes(site):
     text = (site / "units/transport.html").read_text(encoding="utf-8")
-    assert "全年有期限的事项（12 项）" in text
+    assert "全年有期限的事项（8 项）" in text  # M2's focus months and reports (A3's focus month is M2's)
     # the long note of 各县区各部门 appears once, as a footnote the rows point to
-    assert text.count("nmx 理解为本文件中除市委以外的全部单位") == 1
+    # once alone (M2's two duties and R5 point to it), once with R7's own note after it
+    assert text.count("按公文用法理解为各县区人民政府") == 2
     assert text.count('href="#note1"') == 3 and 'id="note1"' in text

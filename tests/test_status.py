@@ -46,7 +46,8 @@ def test_m2_report_for_may_is_overdue_without_a_record_and_done_with_one(run, da
         "task": "M2", "item": "report", "kind": "deadline", "title": "开展集中宣传月活动",
         "what": "归纳总结，形成书面报告报送市发改委", "department": "金安区人民政府", "unit": "jinan",
         "period": "2023-05", "start": "2023-06-01", "due": "2023-06-07", "due_workday": "2023-06-07",
-        "required": 1, "done": 1, "state": "done", "dates": ["2023-06-05"],
+        "required": 1, "done": 1, "state": "done", "light": "green", "late_days": None, "dates": ["2023-06-05"],
+        "clauses": ["M2"], "basis": "stated",
     }
     assert find(items, "M2", "report", "叶集区人民政府", "2023-05")["state"] == "overdue"
     late = find(items, "M2", "report", "裕安区人民政府", "2023-05")
@@ -55,7 +56,8 @@ def test_m2_report_for_may_is_overdue_without_a_record_and_done_with_one(run, da
 
 def test_late_record_counts_once_its_day_has_come(run, data):
     items = status(run, data, "--month", "2023-06", "--today", "2023-06-09")["items"]
-    assert find(items, "M2", "report", "裕安区人民政府", "2023-05")["state"] == "done"
+    late = find(items, "M2", "report", "裕安区人民政府", "2023-05")
+    assert (late["state"], late["light"], late["late_days"]) == ("done_late", "yellow", {"calendar": 2, "working": 2})
 
 
 def test_quotas_count_done_over_required(run, data):
@@ -70,25 +72,23 @@ def test_quotas_count_done_over_required(run, data):
 
 def test_may_counts_and_binding(run, data):
     payload = status(run, data, "--month", "2023-05", "--today", "2023-06-08")
-    assert payload["counts"] == {"done": 2, "pending": 1, "overdue": 47}
+    assert payload["counts"] == {"done": 2, "done_late": 0, "due_soon": 0, "pending": 0, "overdue": 24}
     by_item: dict[tuple, int] = {}
     for i in payload["items"]:
         by_item[(i["task"], i["item"])] = by_item.get((i["task"], i["item"]), 0) + 1
-    # M2 binds every unit but 市委; A3 the 7 county governments and the development zone, plus
-    # 市交通运输局, which recorded it as a member of 市民生工作领导小组成员单位 (members not listed)
-    assert by_item == {("M2", "focus"): 32, ("M3", "special_reports"): 2, ("A2", "special_reports"): 3,
-                       ("A3", "focus"): 9, ("A14", "focus"): 3, ("R6", "survey"): 1}
-    assert find(payload["items"], "A3", "focus", "市交通运输局", "2023-05")["state"] == "done"
-    assert find(payload["items"], "R6", "survey", "市民生办", "2023-04")["state"] == "pending"
+    # M2's focus month (A3 restates it) is owed by the 21 departments of 各县区各部门; the special
+    # reports (A2 restates M3) by the two media; A14 by the three carriers; R6 has no date
+    assert by_item == {("M2", "focus"): 21, ("M3", "special_reports"): 2, ("A14", "focus"): 3}
+    focus = find(payload["items"], "M2", "focus", "市交通运输局", "2023-05")  # recorded under A3
+    assert (focus["state"], focus["clauses"]) == ("done", ["M2", "A3"])
 
 
 def test_dept_filter_and_table(run, data):
     result = run("status", "--month", "2023-05", "--today", "2023-06-08", "--dept", "霍山县", "--data", str(data))
     assert result.exit_code == 0, result.output
     lines = [ln for ln in result.output.splitlines() if ln.strip().startswith("2023-05-31")]
-    assert len(lines) == 2 and "M2/focus" in lines[0] and "已完成" in lines[0]
-    assert "A3/focus" in lines[1] and "逾期" in lines[1]
-    assert "已完成 1，未到期 0，逾期 1" in result.output
+    assert len(lines) == 1 and "M2/focus" in lines[0] and "已完成" in lines[0] and "绿灯" in lines[0]
+    assert "已完成1，逾期完成0，即将到期0，未到期0，逾期0" in "".join(result.output.split())
 
 
 def test_default_range_is_the_month_of_today(run, data):
@@ -109,14 +109,14 @@ def test_from_to_and_bad_ranges(run, data):
 def test_matrix(run, data):
     result = run("status", "--month", "2023-05", "--today", "2023-06-08", "--matrix", "--data", str(data), "-f", "json")
     matrix = json.loads(result.output)
-    assert [c["key"] for c in matrix["columns"]] == ["M2", "M3", "A2", "A3", "A14", "R6"]
+    assert [c["key"] for c in matrix["columns"]] == ["M2", "M3", "A14"]
     row = next(r for r in matrix["rows"] if r["department"] == "霍山县人民政府")
-    assert row["cells"] == {"M2": {"state": "done", "done": 1, "required": 1},
-                            "A3": {"state": "overdue", "done": 0, "required": 1}}
+    assert row["cells"] == {"M2": {"state": "done", "light": "green", "done": 1, "required": 1}}
     table = run("status", "--month", "2023-05", "--today", "2023-06-08", "--matrix", "--data", str(data), "-f", "csv")
     rows = list(csv.reader(io.StringIO(table.output)))
-    assert rows[0] == ["单位", "M2", "M3", "A2", "A3", "A14", "R6"]
-    assert ["皖西日报社", "逾期", "逾期 0/2", "逾期 0/2", "", "", ""] in rows
+    assert rows[0] == ["单位", "M2", "M3", "A14"]
+    assert ["皖西日报社", "", "红 逾期 0/2", ""] in rows  # media: 各县区各部门 only "may apply"
+    assert ["霍山县人民政府", "绿 ✓", "", ""] in rows
 
 
 def test_csv_md_and_xlsx(run, data, tmp_path):
@@ -140,7 +140,7 @@ def test_csv_md_and_xlsx(run, data, tmp_path):
 def test_english(run, data):
     result = run("status", "--month", "2023-06", "--today", "2023-06-08", "--dept", "金安区", "--lang", "en",
                  "--data", str(data))
-    assert "1 done, 0 pending, 0 overdue" in result.output, result.output
+    assert "1 done, 0 done late, 0 due soon, 0 pending, 0 overdue" in result.output.replace("\n", " "), result.output
 
 
 def test_invalid_records_stop_status_with_exit_1(run, plan_copy):
@@ -155,15 +155,18 @@ def test_invalid_records_stop_status_with_exit_1(run, plan_copy):
 def test_overdue_groups_by_unit_oldest_first(run, plan_copy):
     result = run("overdue", "--today", "2023-03-08", "--data", str(plan_copy), "-f", "json")
     payload = json.loads(result.output)
-    assert payload["count"] == 85
-    assert [u["department"] for u in payload["units"][:4]] == ["市委宣传部", "皖西日报社", "市广电台", "市发改委"]
-    first = payload["units"][0]["items"]
-    assert [(i["task"], i["item"], i["period"], i["due"], i["days_overdue"]) for i in first] == [
-        ("A2", "special_reports", "2023-01", "2023-01-31", 36),
-        ("M2", "focus", "2023-02", "2023-02-28", 8),
-        ("A2", "special_reports", "2023-02", "2023-02-28", 8),
-        ("M2", "report", "2023-02", "2023-03-07", 1),
+    # M3 Jan and Feb × 2 media, the Feb focus month × 21 departments, its report × 20 (not
+    # 市发改委, which receives it), A14 in Feb × 3 carriers
+    assert payload["count"] == 4 + 21 + 20 + 3 == 48
+    assert [u["department"] for u in payload["units"][:4]] == ["皖西日报社", "市广电台", "市委宣传部", "市发改委"]
+    assert [(i["task"], i["item"], i["period"], i["due"], i["days_overdue"]) for i in payload["units"][0]["items"]] == [
+        ("M3", "special_reports", "2023-01", "2023-01-31", 36),
+        ("M3", "special_reports", "2023-02", "2023-02-28", 8),
     ]
+    assert [(i["task"], i["item"], i["days_overdue"]) for i in payload["units"][2]["items"]] == [
+        ("M2", "focus", 8), ("M2", "report", 1),
+    ]
+    assert [(i["task"], i["item"]) for i in payload["units"][3]["items"]] == [("M2", "focus")]  # no report to itself
 
 
 def test_overdue_leaves_out_what_was_done(run, data):
@@ -177,4 +180,4 @@ def test_overdue_leaves_out_what_was_done(run, data):
 
 def test_overdue_on_the_first_day_is_empty(run, plan_copy):
     payload = json.loads(run("overdue", "--today", "2023-01-01", "--data", str(plan_copy), "-f", "json").output)
-    assert payload == {"today": "2023-01-01", "count": 0, "units": []}
+    assert payload == {"today": "2023-01-01", "count": 0, "units": [], "period_note": None}

@@ -214,8 +214,10 @@ def tallies(plan: Plan) -> dict[str, Tally]:
     supports = dict(leads)
     maybe_tasks = 0
     reached_anyway = dict(leads)  # per unit: tasks with an unlisted group that reach it definitely
+    maybe_by_kind = dict(leads)   # per unit: tasks that "may apply" to its kind (a group's possibly_kinds)
     for task in plan.tasks:
         sure: dict[str, set[str]] = {}
+        kinds: set = set()
         unlisted = False
         for role in ROLES:
             sure[role] = set()
@@ -229,6 +231,11 @@ def tallies(plan: Plan) -> dict[str, Tally]:
                 group = plan.group_by_id[ref.id]
                 sure[role] |= reacher.members[group.id]
                 unlisted = unlisted or reacher.unlisted(group)
+                kinds |= set(group.possibly_kinds)
+        if kinds and not unlisted:
+            for unit in plan.units:
+                if unit.kind in kinds and unit.id not in sure["lead"] | sure["support"]:
+                    maybe_by_kind[unit.id] += 1
         for uid in sure["lead"]:
             leads[uid] += 1
         for uid in sure["support"]:
@@ -238,14 +245,15 @@ def tallies(plan: Plan) -> dict[str, Tally]:
             for uid in sure["lead"] | sure["support"]:
                 reached_anyway[uid] += 1
     return {
-        uid: Tally(leads[uid], supports[uid], maybe_tasks - reached_anyway[uid]) for uid in plan.unit_by_id
+        uid: Tally(leads[uid], supports[uid], maybe_tasks - reached_anyway[uid] + maybe_by_kind[uid])
+        for uid in plan.unit_by_id
     }
 
 
 def unit_groups(plan: Plan, unit: Unit, reacher: Reacher | None = None) -> list[Group]:
     """The groups that list `unit` as a member (groups that stand for every unit left out)."""
     reacher = reacher or Reacher(plan)
-    return [g for g in plan.groups if not g.everyone and unit.id in reacher.members[g.id]]
+    return [g for g in plan.groups if not g.everyone and not g.kinds and unit.id in reacher.members[g.id]]
 
 
 def duties_by_unit(plan: Plan, reacher: Reacher | None = None) -> dict[str, list[Duty]]:

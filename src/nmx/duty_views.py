@@ -55,14 +55,15 @@ def duties_view(unit: Unit, every: list[Duty], compact: bool, role: str | None =
 
 
 def _duty_row(d: Duty) -> dict[str, Any]:
-    when = d.schedule or "—"
+    label = d.schedule if d.schedule is None or d.basis == "stated" else t("assumed_label", label=d.schedule)
+    when = label or "—"
     if d.deliver_to:
         when += " → " + d.deliver_to
     basis = d.source + ("\n" + t("d:duty_via", via=d.group) if d.group else "")
     return {
         "task": d.task, "title": d.title, "role": t(f"d:role_{d.role}"), "marked_role": role_text(d.role, d.possibly),
         "possibly": d.possibly,
-        "via": d.via, "what": d.what or d.title, "schedule": d.schedule, "deliver_to": d.deliver_to,
+        "via": d.via, "what": d.what or d.title, "schedule": label, "deliver_to": d.deliver_to,
         "source": d.source, "note": d.note, "when": when, "basis": basis,
     }
 
@@ -195,7 +196,7 @@ def expanded_text(plan: Plan, reacher: Reacher, names: tuple[str, ...], sep: str
             parts.append(plan.unit_by_id[ref.id].name if ref else name)
             continue
         group = plan.group_by_id[ref.id]
-        if group.everyone:
+        if group.everyone or group.kinds:
             parts.append(_everyone_text(group, len(reacher.members[group.id])))
         elif reacher.unlisted(group):
             parts.append(t("d:unlisted_members", group=name))
@@ -207,6 +208,10 @@ def expanded_text(plan: Plan, reacher: Reacher, names: tuple[str, ...], sep: str
 
 
 def _everyone_text(group: Group, n: int) -> str:
+    if group.kinds:
+        return t("d:kinds_members", group=group.name, n=n, kinds="、".join(t(f"d:kind_{k.value}") for k in group.kinds),
+                 excluding="、".join(group.excluding) or "—",
+                 maybe="、".join(t(f"d:kind_{k.value}") for k in group.possibly_kinds) or "—")
     return t("d:everyone_members", group=group.name, n=n, excluding="、".join(group.excluding) or "—")
 
 

@@ -210,6 +210,10 @@ CATALOG: dict[str, tuple[str, str]] = {
     "d:task_not_found": ("没有编号为 {task!r} 的任务", "there is no task {task!r}"),
     "d:task_ids": ("已有任务：{ids}", "existing tasks: {ids}"),
     "d:unlisted_members": ("{group}（方案未列出成员）", "{group} (members not listed in the plan)"),
+    "d:kinds_members": (
+        "{group}：{n} 个单位（类别 {kinds}；{excluding}除外；{maybe}可能适用）",
+        "{group}: {n} units (kinds {kinds}; except {excluding}; may apply to {maybe})",
+    ),
     "d:everyone_members": ("{group}：全部 {n} 个单位（{excluding}除外）", "{group}: all {n} units (except {excluding})"),
     "d:matrix_title": ("责任矩阵（分组按原文）", "Responsibility matrix (groups as written)"),
     "d:matrix_title_expanded": ("责任矩阵（分组已展开）", "Responsibility matrix (groups expanded)"),
