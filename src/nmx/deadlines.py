@@ -196,9 +196,11 @@ def kind_label(item: Item) -> str:
 
 
 def units_cell(plan: Plan, item: Item) -> str:
-    """Lead units as the plan writes them, a whole group by its name and size; support as a count."""
-    task = plan.task_by_id[item.task]
-    lead = "、".join(_name_with_size(plan, name) for name in task.lead)
+    """Lead units as the clauses write them, a whole group by its name and size; support as a count."""
+    from nmx import obligations
+
+    names = obligations.names(obligations.obligation(plan, item.task, item.index), "lead")
+    lead = "、".join(_name_with_size(plan, name) for name in names)
     extra = [u for u in item.support if u not in item.lead]
     return lead + (t("support_count", n=len(extra)) if extra else "")
 
