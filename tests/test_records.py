@@ -156,11 +156,24 @@ def test_done_standing_task_has_no_period(run, plan_copy):
 
 
 def test_done_unlisted_group_member_is_a_warning(run, plan_copy):
-    result = done(run, plan_copy, "A3", "--item", "focus", "--dept", "市交通运输局", "--on", "2023-05-20", TODAY, "2023-06-01")
+    # A3's own entry (signs): only 市民生工作领导小组成员单位, whose members the plan does not list, names 市交通运输局
+    result = done(run, plan_copy, "A3", "--item", "signs", "--dept", "市交通运输局", "--on", "2023-05-20", TODAY, "2023-06-01")
     assert result.exit_code == 0, result.output
     assert "市民生工作领导小组成员单位" in result.output  # the warning (stderr is mixed in by CliRunner)
     valid = run("validate", str(plan_copy))
     assert valid.exit_code == 0 and "[unit-maybe]" in valid.output, valid.output
+
+
+def test_done_on_a_restatement_counts_for_its_obligation(run, plan_copy):
+    # A3/focus is M2/focus (same_as): M2's 各县区各部门 reaches 市交通运输局 definitely, so no warning,
+    # and the record stays on the focus month (not on A3's other entry)
+    result = done(run, plan_copy, "A3", "--item", "focus", "--dept", "市交通运输局", "--on", "2023-05-20", TODAY, "2023-06-01")
+    assert result.exit_code == 0, result.output
+    assert "市民生工作领导小组成员单位" not in result.output and "2023-05-31（按期）" in result.output
+    (record,) = records_of(plan_copy)
+    assert (record["task"], record["item"], record["period"]) in {("A3", "focus", "2023-05"), ("M2", "focus", "2023-05")}
+    valid = run("validate", str(plan_copy))
+    assert valid.exit_code == 0 and "[unit-maybe]" not in valid.output, valid.output
 
 
 REFUSALS = {
@@ -168,7 +181,7 @@ REFUSALS = {
     "unknown unit": (["M2", "--item", "report", "--dept", "市火星局"], "市火星局"),
     "a group": (["M2", "--item", "report", "--dept", "各县区人民政府"], "分组"),
     "unit not reached": (["A6", "--dept", "金安区"], "不涉及"),
-    "partly listed group": (["M3", "--dept", "金安区"], "不涉及"),
+    "partly listed group": (["M3", "--dept", "市交通运输局"], "不涉及"),  # in neither M3's nor A2's lists
     "ambiguous item": (["M2", "--dept", "金安区"], "--item"),
     "unknown item": (["M2", "--item", "summary", "--dept", "金安区"], "summary"),
     "period outside plan": (["M2", "--item", "report", "--dept", "金安区", "--period", "2024-02"], "不在方案期间"),
@@ -290,7 +303,7 @@ def test_validate_sees_each_new_version_of_the_records(run, plan_copy):
     path = plan_copy / "records.yaml"
     path.write_text("records:\n  - {task: M3, dept: 皖西日报社, date: 2023-05-09}\n", encoding="utf-8")
     assert run("validate", str(plan_copy)).exit_code == 0
-    path.write_text("records:\n  - {task: M3, dept: 金安区, date: 2023-05-09}\n", encoding="utf-8")
+    path.write_text("records:\n  - {task: M3, dept: 市交通运输局, date: 2023-05-09}\n", encoding="utf-8")
     result = run("validate", str(plan_copy))
     assert result.exit_code == 1 and "[unit-not-reached]" in result.output, result.output
 

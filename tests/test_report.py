@@ -210,7 +210,7 @@ def test_progress_only_on_a_terminal(run, tmp_path, monkeypatch):
     monkeypatch.setattr(handouts, "_stderr_is_terminal", lambda: True)
     r = run("report", "-o", str(tmp_path / "s"), "--today", TODAY)
     assert r.exit_code == 0
-    assert "生成网站" in r.stderr and "69/69" in r.stderr
+    assert "生成网站" in r.stderr and "70/70" in r.stderr  # 4 pages + 33 units × (page, checklist)
     assert r.stdout == ""
 
 
@@ -265,3 +265,16 @@ def test_unit_page_year_and_notes(site):
     # once alone (M2's two duties and R5 point to it), once with R7's own note after it
     assert text.count("按公文用法理解为各县区人民政府") == 2
     assert text.count('href="#note1"') == 3 and 'id="note1"' in text
+
+
+def test_status_page_shows_the_lights(run, plan_copy, tmp_path):
+    (plan_copy / "records.yaml").write_text(
+        "records:\n  - {task: M2, item: report, period: 2023-05, dept: 金安区, date: 2023-06-05}\n"
+        "  - {task: M2, item: report, period: 2023-05, dept: 裕安区, date: 2023-06-09}\n", encoding="utf-8")
+    out = tmp_path / "site"
+    assert run("report", "-o", str(out), "--today", "2023-06-20", "--data", str(plan_copy)).exit_code == 0
+    text = (out / "status.html").read_text(encoding="utf-8")
+    assert text.count('class="light green"') == 3  # 金安区's report; the two media's June quota, not yet due
+    assert text.count('class="light yellow"') == 1  # 裕安区 reported two days late
+    assert text.count('class="light red"') == 18  # the other departments' reports
+    assert 'href="status.html"' in (out / "index.html").read_text(encoding="utf-8")

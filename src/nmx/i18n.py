@@ -428,6 +428,12 @@ CATALOG: dict[str, tuple[str, str]] = {
     "rp_nav_calendar": ("全年日历", "Calendar"),
     "rp_nav_matrix": ("任务分工表", "Responsibilities"),
     "rp_nav_units": ("各单位", "Units"),
+    "rp_nav_status": ("完成情况", "Status"),
+    "rp_status_title": ("本月完成情况（红黄绿灯）", "This month's status (lights)"),
+    "rp_status_intro": (
+        "{month}，截至 {today}：已完成 {done}，逾期完成 {done_late}，即将到期 {due_soon}，未到期 {pending}，逾期 {overdue}。绿灯：已完成或未到期；黄灯：逾期完成或即将到期；红灯：逾期未完成。",
+        "{month}, as of {today}: {done} done, {done_late} done late, {due_soon} due soon, {pending} pending, {overdue} overdue. Green: done or not yet due; yellow: done late or due soon; red: overdue.",
+    ),
     "rp_footer": ("《{title}》（{doc}）· 由 nmx 生成 · 基准日 {today}", "{title} ({doc}) · made by nmx · as of {today}"),
     "rp_month": ("{year}年{month}月", "{year}-{month:02d}"),
     "rp_none": ("无", "none"),

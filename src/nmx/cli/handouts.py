@@ -124,16 +124,16 @@ def report_cmd(
     纯 HTML 和 CSS，可直接从磁盘打开，也可发布到内网；手机可读，可打印。
     示例：nmx report --output 报告 --today 2023-05-10
     """
-    from nmx.load import load_plan
     from nmx.publish import check_destination, write_folder
     from nmx.render.site import site_files
     from nmx.source import locate
+    from nmx.supervision.files import load_records
 
     source = locate(data)
     check_destination(output, force, keep=[source.path])
     _pin_language()
-    plan = load_plan(source)
-    count, files = site_files(plan, today_from(today))
+    plan, records, _ = load_records(data)
+    count, files = site_files(plan, today_from(today), records)
     calendar_notice(_period_note(plan), output, always=True)
     if _stderr_is_terminal():
         _write_with_progress(output, files, count, force, source.path)

@@ -183,6 +183,8 @@ footer.site{color:var(--muted);font-size:.85rem;border-top:1px solid var(--line)
 .tag.focus{background:var(--focus);border-color:#d59a2b}
 .tag.holiday{color:var(--due);border-color:var(--due)}
 .tag.due{background:var(--due);border-color:var(--due);color:#fff}
+.light{display:inline-block;padding:0 .35rem;border-radius:.25rem;white-space:nowrap}
+.light.green{background:#d7f0dc}.light.yellow{background:#fff1c2}.light.red{background:#f8d0d0}
 table{border-collapse:collapse;width:100%;margin:.4rem 0 1rem}
 th,td{border:1px solid var(--line);padding:.3rem .45rem;text-align:left;vertical-align:top}
 thead th{background:var(--soft)}

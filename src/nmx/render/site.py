@@ -27,11 +27,12 @@ DAY_LIMIT = 6
 class Site:
     """Everything the pages share, computed once."""
 
-    def __init__(self, plan: Plan, today: dt.date) -> None:
+    def __init__(self, plan: Plan, today: dt.date, records=None) -> None:
         from nmx import schedule
 
         self.plan = plan
         self.today = today
+        self.records = records
         self.month = report_month(plan, today)
         self.items = schedule.items(plan, plan.meta.period.start, plan.meta.period.end)
         self.files = unit_files(plan)
@@ -62,6 +63,7 @@ class Site:
             el("a", t("rp_nav_index"), href=f"{up}index.html"),
             el("a", t("rp_nav_calendar"), href=f"{up}calendar.html"),
             el("a", t("rp_nav_matrix"), href=f"{up}matrix.html"),
+            el("a", t("rp_nav_status"), href=f"{up}status.html"),
             el("a", t("rp_nav_units"), href=f"{up}index.html#units"),
         ])
 
@@ -267,6 +269,43 @@ def matrix_page(site: Site) -> str:
     return site.doc(t("rp_nav_matrix"), *body)
 
 
+def status_page(site: Site) -> str:
+    """The month's obligations × owing units, each cell in the light 督查 offices use."""
+    from nmx.dates import parse_month
+    from nmx.period import as_of
+    from nmx.supervision.files import RecordsState
+    from nmx.supervision.status import STATES, statuses
+    from nmx.supervision.views import matrix_view, state_label
+
+    body: list = [el("h1", t("rp_status_title"))]
+    if not site.month:
+        return site.doc(t("rp_nav_status"), *body, el("p", t("rp_due_title_none"), class_="note"))
+    start, end = parse_month(site.month)
+    day, note = as_of(site.plan, site.today)
+    found = statuses(site.plan, site.records or RecordsState(), start, end, day)
+    payload = matrix_view(site.plan, found, start, end, day, []).payload
+    counts = {k: sum(x.state == k for x in found) for k in STATES}
+    body.append(el("p", t("rp_status_intro", month=site.month_label(site.month), today=day.isoformat(),
+                          **{k: counts[k] for k in STATES}), class_="note"))
+    if note:
+        body.append(el("p", note, class_="note"))
+    keys = [c["key"] for c in payload["columns"]]
+    rows = []
+    for row in payload["rows"]:
+        cells = [row["department"]]
+        for key in keys:
+            cell = row["cells"].get(key)
+            cells.append(el("span", f"{t('sv_light_' + cell['light'])} {state_label(cell['state'])}"
+                            + (f" {cell['done']}/{cell['required']}" if cell["required"] > 1 else ""),
+                            class_=f"light {cell['light']}") if cell else "")
+        rows.append(cells)
+    body.append(table([t("sv_col_dept"), *keys], rows) if rows else el("p", t("rp_none"), class_="note"))
+    legend = [el("li", f"{c['key']}：{c['task']}/{c['item'] or ''} {c['what']}（{c['period']}，{c['due']}）")
+              for c in payload["columns"]]
+    body += [el("ul", *legend, class_="note"), el("p", t("sv_note_lead", today=day), class_="note")]
+    return site.doc(t("rp_nav_status"), *body)
+
+
 def names_cell(site: Site, names: tuple[str, ...], up: str = "") -> Safe:
     """Units and groups as the plan writes them; units link to their pages."""
     parts = []
@@ -356,11 +395,12 @@ def _duty_cells(d) -> tuple:
     )
 
 
-def site_files(plan: Plan, today: dt.date) -> tuple[int, Iterator[tuple[str, str]]]:
-    """(number of files, the files as (relative path, HTML)) of the whole site."""
-    site = Site(plan, today)
+def site_files(plan: Plan, today: dt.date, records=None) -> tuple[int, Iterator[tuple[str, str]]]:
+    """(number of files, the files as (relative path, HTML)) of the whole site; `records` (a
+    RecordsState) colours the status page."""
+    site = Site(plan, today, records)
     per_unit = 2 if site.month else 1
-    return 3 + per_unit * len(plan.units), _files(site)
+    return 4 + per_unit * len(plan.units), _files(site)
 
 
 def _files(site: Site) -> Iterator[tuple[str, str]]:
@@ -374,6 +414,7 @@ def _files(site: Site) -> Iterator[tuple[str, str]]:
     yield "index.html", index_page(site, counts)
     yield "calendar.html", calendar_page(site)
     yield "matrix.html", matrix_page(site)
+    yield "status.html", status_page(site)
     all_duties = duties_by_unit(plan)
     month = ScheduleIndex(plan, *parse_month(site.month), items=site.items) if site.month else None
     for unit in plan.units:
