@@ -116,6 +116,8 @@ CASES = [
     ("schedule", "t", "end: 2023-12-31}", "end: 9999-12-31}", "date-range", "error", "t.yaml", 7, "plan.period.end"),
     ("schedule", "t", "end: 2023-12-31}", "end: 2022-12-31}", "period-order", "error", "t.yaml", 7, "plan.period"),
     ("related", "t", "related: [T2]", "related: [T3]", "bad-related", "error", "t.yaml", 17, "tasks[0].related[0]"),
+    ("same-as", "t", "date: 2023-06-01}", "date: 2023-06-01, same_as: T2/w}", "bad-same-as", "error", "t.yaml", 22,
+     "tasks[0].schedules[3].same_as"),  # T2 has no entry w: a restatement of nothing
     ("timezone", "t", "timezone: Asia/Shanghai", "timezone: Mars/Olympus", "bad-timezone", "error", "t.yaml", 8,
      "plan.timezone"),
     ("timezone", "t", "timezone: Asia/Shanghai", "timezone: Asia", "bad-timezone", "error", "t.yaml", 8,
@@ -195,4 +197,4 @@ def test_shipped_plan_has_no_problem_at_all(plan) -> None:
     files = {name: (DATA / name).read_bytes() for name in FILES}
     built, problems = validate_files(files, {name: name for name in FILES})
     assert problems == []
-    assert built is not None and len(built.tasks) == len(plan.tasks) == 25
+    assert built is not None and len(built.tasks) == len(plan.tasks) == 26

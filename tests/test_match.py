@@ -126,7 +126,13 @@ def test_everyone_group(plan):
     with pytest.raises(UsageError) as err:
         find_unit(plan, "各地各单位")  # an alias of 各县区各部门
     assert "各县区各部门" in err.value.message
-    assert err.value.hint == "该分组统称方案中的全部单位（市委除外），请指定其中一个单位"
+    # 各县区各部门: county governments, 市开发区管委 and the city party/government departments (not 市委,
+    # not the office 市民生办, not media, carriers, banks or people's organisations)
+    assert err.value.hint == (
+        "成员：市委宣传部、市发改委、市教体局、市人社局、市卫健委、市民政局、市商务局、市城管局、市交通运输局、"
+        "市文旅局、市住建局、市自然资源局、市数管局、金安区人民政府、裕安区人民政府、叶集区人民政府、霍邱县人民政府、"
+        "舒城县人民政府、金寨县人民政府、霍山县人民政府、市开发区管委"
+    )
 
 
 def test_messages_in_english(plan):
@@ -189,7 +195,7 @@ def test_unknown_task_suggests_ids(plan):
     assert err.value.hint == "是否指：A5、A1、A14"
     with pytest.raises(UsageError) as err:
         find_task(plan, "Z")
-    assert err.value.hint == "已有任务：M1–M5、R1–R6、A1–A14"
+    assert err.value.hint == "已有任务：M1–M5、R1–R7、A1–A14"  # R7 is 五（一）
 
 
 def test_id_ranges():

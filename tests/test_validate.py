@@ -131,7 +131,7 @@ def test_strict_fails_on_a_warning(run, plan_copy: Path) -> None:
 def test_shipped_plan_strict_has_no_problem(run) -> None:
     result = run("validate", str(DATA), "--strict", "--no-cache", "--lang", "en")
     assert result.exit_code == 0, result.output
-    assert result.stdout == f"{DATA}: valid (25 tasks, 33 units, 7 groups)\n"
+    assert result.stdout == f"{DATA}: valid (26 tasks, 33 units, 7 groups)\n"  # R7 (五（一）) is new
 
 
 # --- exit 2: usage errors -----------------------------------------------------------
@@ -179,7 +179,7 @@ def test_cache_hit_then_an_edit_is_seen(plan_copy: Path) -> None:
     source = DataSource(plan_copy, "argument")
     first, second = load(source), load(source)
     assert (first.cached, second.cached) == (False, True)
-    assert second.plan is not None and len(second.plan.tasks) == 25
+    assert second.plan is not None and len(second.plan.tasks) == 26
     path = plan_copy / "departments.yaml"
     stat = path.stat()
     data = path.read_bytes()

@@ -204,50 +204,16 @@ class Tally(NamedTuple):
 
 
 def tallies(plan: Plan) -> dict[str, Tally]:
-    """Task counts per unit id, counting a task once per role.
-
-    One pass over the tasks (not units × tasks): each list is expanded once; a task that
-    reaches units only possibly counts for every unit it does not reach definitely.
-    """
-    reacher = Reacher(plan)
-    leads: dict[str, int] = dict.fromkeys(plan.unit_by_id, 0)
-    supports = dict(leads)
-    maybe_tasks = 0
-    reached_anyway = dict(leads)  # per unit: tasks with an unlisted group that reach it definitely
-    maybe_by_kind = dict(leads)   # per unit: tasks that "may apply" to its kind (a group's possibly_kinds)
-    for task in plan.tasks:
-        sure: dict[str, set[str]] = {}
-        kinds: set = set()
-        unlisted = False
-        for role in ROLES:
-            sure[role] = set()
-            for name in getattr(task, role):
-                ref = reacher.ref(name)
-                if ref is None:
-                    continue
-                if ref.kind == "unit":
-                    sure[role].add(ref.id)
-                    continue
-                group = plan.group_by_id[ref.id]
-                sure[role] |= reacher.members[group.id]
-                unlisted = unlisted or reacher.unlisted(group)
-                kinds |= set(group.possibly_kinds)
-        if kinds and not unlisted:
-            for unit in plan.units:
-                if unit.kind in kinds and unit.id not in sure["lead"] | sure["support"]:
-                    maybe_by_kind[unit.id] += 1
-        for uid in sure["lead"]:
-            leads[uid] += 1
-        for uid in sure["support"]:
-            supports[uid] += 1
-        if unlisted:
-            maybe_tasks += 1
-            for uid in sure["lead"] | sure["support"]:
-                reached_anyway[uid] += 1
-    return {
-        uid: Tally(leads[uid], supports[uid], maybe_tasks - reached_anyway[uid] + maybe_by_kind[uid])
-        for uid in plan.unit_by_id
-    }
+    """Task counts per unit id, as `nmx duties` counts them: the distinct tasks of the unit's
+    duties per role (an obligation two clauses state is one duty, under its primary task), and
+    the tasks that only possibly apply. One pass over the plan (`duties_by_unit`)."""
+    out = {}
+    for uid, duties in duties_by_unit(plan).items():
+        sure = [d for d in duties if not d.possibly]
+        out[uid] = Tally(len({d.task for d in sure if d.role == "lead"}),
+                         len({d.task for d in sure if d.role == "support"}),
+                         len({d.task for d in duties if d.possibly}))
+    return out
 
 
 def unit_groups(plan: Plan, unit: Unit, reacher: Reacher | None = None) -> list[Group]:

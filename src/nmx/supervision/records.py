@@ -258,7 +258,7 @@ def prepare(plan: Plan, task_id: str, unit_id: str, item: str | None, period: st
         first = found.errors[0]
         hint = t("sv_item_hint") if first.rule == "item-ambiguous" else first.hint
         raise UsageError(first.message, hint=hint)
-    task = plan.task_by_id[task_id]
+    task = plan.task_by_id[found.key[0]]  # a restatement (A3/focus) is written as its obligation (M2/focus)
     sched = task.schedules[found.index] if found.index is not None else None
     fields = [("task", task.id), ("item", sched.id if sched is not None else None), ("period", found.key[2]),
               ("dept", unit.name), ("date", day), ("evidence", _clean(evidence)), ("note", _clean(note))]
