@@ -153,9 +153,20 @@ def _notes(plan: Plan, cl: Checklist) -> list[str]:
     note = calendar_note(cl.start.year)
     if note:
         notes.append(note)
-    maybe = sorted({line.via for line in (*cl.dated, *cl.standing, *cl.irregular) if line.possibly and line.via})
-    if maybe:
-        notes.append(t("cl_possibly", groups="、".join(maybe)))
+    lines = (*cl.dated, *cl.standing, *cl.irregular)
+    unlisted, by_kind = [], []
+    for via in sorted({line.via for line in lines if line.possibly and line.via}):
+        ref = plan.resolve(via.split("（")[0])
+        group = plan.group_by_id.get(ref.id) if ref is not None and ref.kind == "group" else None
+        (by_kind if group is not None and cl.unit.kind in group.possibly_kinds else unlisted).append(via)
+    if unlisted:
+        notes.append(t("cl_possibly", groups="、".join(unlisted)))
+    if by_kind:
+        notes.append(t("cl_possibly_kind", groups="、".join(by_kind), kind=t(f"d:kind_{cl.unit.kind.value}")))
+    if any(line.kind == "quota" and not line.owes for line in cl.dated):
+        rule = next((r.text for r in plan.meta.rules if r.id == "owed-by"), None)
+        if rule:
+            notes.append(rule)
     return notes
 
 

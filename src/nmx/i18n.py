@@ -337,6 +337,10 @@ CATALOG: dict[str, tuple[str, str]] = {
     "cl_via": ("（经“{via}”）", " (via {via})"),
     "cl_maybe": ("，可能适用", ", may apply"),
     "cl_count": ("须完成 {n} 次", "{n} required"),
+    "cl_possibly_kind": (
+        "标“可能适用”的事项经由 {groups} 落到本单位：方案用语指县区政府和市直党政部门，本单位（{kind}）不是“部门”，是否适用请自行确认，不计逾期。",
+        "Items marked as possibly applying reach this unit through {groups}: the plan's words mean county governments and city departments; this unit ({kind}) is not a department — check whether it applies; never counted overdue.",
+    ),
     "cl_count_not_owed": ("实施单位须完成 {n} 次，本单位不计次数", "{n} required of the units that perform it; not counted for this unit"),
     "assumed_label": ("{label}（推定）", "{label} (assumed)"),
     "cl_done_n": ("已完成 ___ 次", "done: ___"),

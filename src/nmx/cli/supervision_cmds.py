@@ -344,7 +344,8 @@ def _status_notes(plan, rng, found, day) -> list[str]:
     from nmx.workdays import calendar_note
 
     cal = calendar_note(range(rng.start.year, rng.end.year + 1))
-    notes = range_notes(plan, rng) + ([cal] if cal else []) + [t("sv_note_lead", today=day)]
+    rules = [r.text for r in plan.meta.rules if r.id in ("owed-by", "stated-dates")]
+    notes = range_notes(plan, rng) + ([cal] if cal else []) + [t("sv_note_lead", today=day), *rules]
     seen: dict[str, list[str]] = {}
     for s in found:
         for group in s.item.unlisted:
