@@ -11,8 +11,10 @@ N runs each:
 With `--against PYTHON` (the interpreter of another installation, e.g. a venv with nmx
 0.1.0), the same commands of that installation run in the same interleaving, and the
 table shows both and their ratio: before and after in one run, on one machine load.
+`--against-data DIR` gives that installation its own plan folder (an older nmx may not
+read today's data format); its 5,000 records are generated from that plan.
 
-Usage: python benchmarks/bench_cache.py [--runs N] [--against PATH/TO/python] [--skip-synth]
+Usage: python benchmarks/bench_cache.py [--runs N] [--against PATH/TO/python [--against-data DIR]] [--skip-synth]
 """
 
 from __future__ import annotations
@@ -42,10 +44,10 @@ def cases(data: Path, full: Path, synth: Path | None) -> list[tuple[str, list[st
     return out
 
 
-def measure(binaries: list[str], argv: list[str], extra: dict[str, str], runs: int, env: dict[str, str]) -> list[float]:
-    """Medians for each binary and the baseline, run alternately after one warm-up each."""
+def measure(sides: list[list[str]], extra: dict[str, str], runs: int, env: dict[str, str]) -> list[float]:
+    """Medians for each command and the baseline, run alternately after one warm-up each."""
     run_env = {**env, **extra}
-    sides = [[b, *argv] for b in binaries] + [BASELINE]
+    sides = sides + [BASELINE]
     for cmd in sides:
         timed(cmd, env=run_env)  # warm-up: fills each installation's cache and the OS file cache
     times: list[list[float]] = [[] for _ in sides]
@@ -59,6 +61,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=15)
     parser.add_argument("--against", help="python of another installation to time beside this one")
+    parser.add_argument("--against-data", type=Path, help="the plan folder for the other installation")
     parser.add_argument("--skip-synth", action="store_true")
     args = parser.parse_args()
     if args.runs < 10:
@@ -70,6 +73,10 @@ def main() -> None:
         full = Path(tmp) / "full"
         shutil.copytree(DATA, full)
         (full / "records.yaml").write_text(year_of_records(5000), encoding="utf-8")
+        other_data = args.against_data or DATA
+        other_full = Path(tmp) / "other-full"
+        shutil.copytree(other_data, other_full)
+        (other_full / "records.yaml").write_text(year_of_records(5000, data=other_data), encoding="utf-8")
         synth_dir = None
         if not args.skip_synth:
             import synth
@@ -81,8 +88,10 @@ def main() -> None:
         print(f"floor: python -c 'import typer, pydantic, yaml, rich.console'; median of {args.runs} interleaved runs")
         print(head)
         print("|" + "---|" * (head.count("|") - 1))
-        for label, argv, extra in cases(DATA, full, synth_dir):
-            medians = measure(binaries, argv, extra, args.runs, env)
+        other_cases = cases(other_data, other_full, synth_dir)
+        for (label, argv, extra), (_, other_argv, _) in zip(cases(DATA, full, synth_dir), other_cases):
+            sides = [[binaries[0], *argv]] + ([[binaries[1], *other_argv]] if args.against else [])
+            medians = measure(sides, extra, args.runs, env)
             floor = medians[-1]
             row = f"| {label} | {medians[0] * 1000:.0f} ms | {medians[0] / floor:.2f}x |"
             if args.against:

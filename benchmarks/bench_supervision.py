@@ -23,7 +23,7 @@ from pathlib import Path
 from _bench import BASELINE, DATA, NMX, bench_env, ratio_line, side_by_side
 
 
-def year_of_records(n: int, seed: int = 2023) -> str:
+def year_of_records(n: int, seed: int = 2023, data: Path = DATA) -> str:
     """`n` valid records for the bundled plan: every obligation of the year for some units,
     several special reports a month for the media, evidence of standing work for the rest."""
     from nmx import schedule
@@ -32,7 +32,7 @@ def year_of_records(n: int, seed: int = 2023) -> str:
     from nmx.supervision.yamltext import render_item
 
     rng = random.Random(seed)
-    plan = load_plan(DataSource(DATA, "argument"))
+    plan = load_plan(DataSource(data, "argument"))
     period = plan.meta.period
     dated = [(i, u) for i in schedule.items(plan, period.start, period.end) for u in i.lead]
     standing = [(tk, u, s.id) for tk in plan.tasks for s in tk.schedules if s.kind in ("standing", "irregular", "undated")

@@ -140,6 +140,10 @@ _EVALUATED: dict[tuple[str, str], Any] = {}
 def _evaluate(text: str, module: str, namespace: dict[str, Any]) -> Any:
     key = (module, text)
     tp = _EVALUATED.get(key)
+    if tp is None and text.startswith("Literal["):
+        # a Literal is decoded as it comes (a union member is chosen by its index, not by its
+        # tag), and building typing.Literal objects costs milliseconds at every start
+        tp = _EVALUATED[key] = Any
     if tp is None:
         tp = _EVALUATED[key] = eval(text, namespace)  # noqa: S307 - nmx's own annotations, never data
     return tp

@@ -125,21 +125,37 @@ class Reacher:
 
 def duties_for(plan: Plan, unit: Unit, reacher: Reacher | None = None) -> list[Duty]:
     """Every duty the plan gives `unit`: lead duties first, then by task and schedule order."""
+    from nmx import obligations
+
     reacher = reacher or Reacher(plan)
-    found: dict[tuple[str, int | None], Duty] = {}
+    restated = obligations.of(plan).restated
+    leads: list[Duty] = []
+    supports: list[Duty] = []
+    for task in plan.tasks:
+        if task.id not in restated:  # the common case: the task's own lists alone, checked once
+            if reacher.best(unit.id, task.lead) is None and reacher.best(unit.id, task.support) is None:
+                continue
+        reach: dict[tuple, tuple[str, Reach, str] | None] = {}  # a task's entries share their lists
+        for entry in entries(plan, task):
+            how = reach.get(entry.lists, ...)
+            if how is ...:
+                how = reach[entry.lists] = _best(reacher, unit.id, entry.lists)
+            if how is not None:
+                (leads if how[0] == "lead" else supports).append(make_duty(plan, task, entry, *how))
+    return leads + supports
+
+
+def _best(reacher: Reacher, unit_id: str, lists) -> tuple[str, Reach, str] | None:
+    """(role, reach, clause) by which the lists reach the unit: lead before support, then the strongest."""
     for role in ROLES:
-        for task in plan.tasks:
-            for entry in entries(plan, task):
-                if (task.id, entry.index) in found:
-                    continue  # lead through one clause: not support through another
-                best = None
-                for list_role, names, clause in entry.lists:
-                    reach = reacher.best(unit.id, names) if list_role == role else None
-                    if reach is not None and (best is None or reach.way < best[0].way):
-                        best = (reach, clause)
-                if best is not None:
-                    found[(task.id, entry.index)] = make_duty(plan, task, entry, role, *best)
-    return list(found.values())
+        best = None
+        for list_role, names, clause in lists:
+            reach = reacher.best(unit_id, names) if list_role == role and names else None
+            if reach is not None and (best is None or reach.way < best[1].way):
+                best = (role, reach, clause)
+        if best is not None:
+            return best
+    return None
 
 
 class Entry(NamedTuple):
@@ -154,15 +170,19 @@ def entries(plan: Plan, task: Task) -> list[Entry]:
     """The obligations `task` owns (restatements of another clause's are left to that clause)."""
     from nmx import obligations
 
+    found = obligations.of(plan)
     own = (("lead", task.lead, task.id), ("support", task.support, task.id))
     if not task.schedules:
         return [Entry(None, own, (task.id,))]
-    found = obligations.of(plan)
+    clauses = (task.id,)
     out = []
     for index in range(len(task.schedules)):
-        ob = found.by_entry.get((task.id, index))
-        if ob is not None:
+        key = (task.id, index)
+        if key in found.extra:
+            ob = found.get(key)
             out.append(Entry(index, ob.lists, ob.clauses))
+        elif found.owns(key):
+            out.append(Entry(index, own, clauses))
     return out
 
 

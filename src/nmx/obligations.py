@@ -33,14 +33,40 @@ class Obligation(NamedTuple):
     why: tuple[str, ...]                   # each restatement's reason
 
 
-class Index(NamedTuple):
-    by_entry: dict[Entry, Obligation]      # every primary entry
-    primary: dict[Entry, Entry]            # every entry (secondary ones too) → its obligation's entry
-    restated: dict[str, list[tuple[str, str, str]]]  # task id → [(its entry, the obligation's entry, why)]
+class Index:
+    """The plan's restatements, and each obligation built when first asked for."""
+
+    def __init__(self, plan: Plan) -> None:
+        self.plan = plan
+        self.restatement: dict[Entry, Entry] = {}   # a restating entry → the obligation's entry
+        self.extra: dict[Entry, list[tuple[Task, str]]] = {}  # the obligation's entry → (restating task, why)
+        self.restated: dict[str, list[tuple[str, str, str]]] = {}  # task id → [(its entry, the other, why)]
+        self._built: dict[Entry, Obligation] = {}
+
+    def target(self, entry: Entry) -> Entry:
+        """The entry of the obligation `entry` stands for (itself unless it restates another's)."""
+        return self.restatement.get(entry, entry)
+
+    def owns(self, entry: Entry) -> bool:
+        return entry not in self.restatement
+
+    def get(self, entry: Entry) -> Obligation:
+        """The obligation whose entry is `entry` (a primary entry)."""
+        found = self._built.get(entry)
+        if found is None:
+            task = self.plan.task_by_id[entry[0]]
+            others = self.extra.get(entry, [])
+            clauses = (task.id, *dict.fromkeys(t.id for t, _ in others if t.id != task.id))
+            lists = [("lead", task.lead, task.id), ("support", task.support, task.id)]
+            for other, _ in others:
+                lists += [("lead", other.lead, other.id), ("support", other.support, other.id)]
+            found = self._built[entry] = Obligation(task.id, entry[1], clauses, tuple(lists),
+                                                    tuple(w for _, w in others if w))
+        return found
 
 
 def of(plan: Plan) -> Index:
-    """The plan's obligations, built once per plan object."""
+    """The plan's obligations, indexed once per plan object."""
     found = _INDEXES.get(id(plan))
     if found is None or found[0] is not plan:
         if len(_INDEXES) >= 8:
@@ -71,9 +97,7 @@ def parse_ref(plan: Plan, ref: str) -> Entry | None:
 
 
 def _build(plan: Plan) -> Index:
-    primary: dict[Entry, Entry] = {}
-    extra: dict[Entry, list[tuple[Task, str]]] = {}
-    restated: dict[str, list[tuple[str, str, str]]] = {}
+    index = Index(plan)
     for task in plan.tasks:
         for i, sched in enumerate(task.schedules):
             if not sched.same_as:
@@ -81,34 +105,21 @@ def _build(plan: Plan) -> Index:
             target = parse_ref(plan, sched.same_as)
             if target is None or target == (task.id, i) or plan.task_by_id[target[0]].schedules[target[1]].same_as:
                 continue  # validation reports a dangling or chained same_as; the entry stays its own
-            primary[(task.id, i)] = target
-            extra.setdefault(target, []).append((task, sched.why or ""))
-            restated.setdefault(task.id, []).append((entry_ref(task, i), sched.same_as, sched.why or ""))
-            restated.setdefault(target[0], []).append((sched.same_as, entry_ref(task, i), sched.why or ""))
-    by_entry: dict[Entry, Obligation] = {}
-    for task in plan.tasks:
-        for i, _sched in enumerate(task.schedules):
-            key = (task.id, i)
-            if key in primary:
-                continue
-            primary[key] = key
-            others = extra.get(key, [])
-            clauses = (task.id, *dict.fromkeys(t.id for t, _ in others if t.id != task.id))
-            lists = [("lead", task.lead, task.id), ("support", task.support, task.id)]
-            for other, _ in others:
-                lists += [("lead", other.lead, other.id), ("support", other.support, other.id)]
-            by_entry[key] = Obligation(task.id, i, clauses, tuple(lists), tuple(w for _, w in others if w))
-    return Index(by_entry, primary, restated)
+            index.restatement[(task.id, i)] = target
+            index.extra.setdefault(target, []).append((task, sched.why or ""))
+            index.restated.setdefault(task.id, []).append((entry_ref(task, i), sched.same_as, sched.why or ""))
+            index.restated.setdefault(target[0], []).append((sched.same_as, entry_ref(task, i), sched.why or ""))
+    return index
 
 
 def obligation(plan: Plan, task_id: str, index: int) -> Obligation:
     """The obligation the entry (primary or a restatement) stands for."""
     found = of(plan)
-    return found.by_entry[found.primary[(task_id, index)]]
+    return found.get(found.target((task_id, index)))
 
 
 def is_restatement(plan: Plan, task_id: str, index: int) -> bool:
-    return of(plan).primary.get((task_id, index), (task_id, index)) != (task_id, index)
+    return not of(plan).owns((task_id, index))
 
 
 def names(ob: Obligation, role: str) -> tuple[str, ...]:

@@ -158,7 +158,7 @@ def _entries(plan: Plan, tk: Task, asked: str | None) -> list[tuple[Task, int]]:
     found = obligations.of(plan)
     out = []
     for index in range(len(tk.schedules)):
-        target = found.primary.get((tk.id, index), (tk.id, index))
+        target = found.target((tk.id, index))
         if target == (tk.id, index):
             out.append((tk, index))
         elif asked == tk.id:

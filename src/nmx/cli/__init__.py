@@ -14,4 +14,7 @@ from nmx.cli.app import app
 
 
 def main() -> None:
+    import nmx.load
+
+    nmx.load.FREEZE_LOADED = True
     app()

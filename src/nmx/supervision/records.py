@@ -74,7 +74,7 @@ class Resolver:
         if out.index is not None:  # a restatement (A2/special_reports) counts for its obligation (M3's)
             from nmx import obligations
 
-            primary = obligations.of(self.plan).primary[(task.id, out.index)]
+            primary = obligations.of(self.plan).target((task.id, out.index))
             task, out.index = self.plan.task_by_id[primary[0]], primary[1]
         out.unit_id = self._unit(task, out.index, dept, out)
         out.findings.sort(key=lambda f: _FIELD_ORDER.get(f.field, 9))
