@@ -113,6 +113,8 @@ CASES = [
      "tasks[0].schedules[3].date"),
     ("schedule", "t", "date: 2023-06-01}", "date: 2023-06-01, start: 2024-01-01}", "date-outside", "error", "t.yaml",
      22, "tasks[0].schedules[3].start"),
+    ("schedule", "t", "{kind: once, what: 一次,", "{kind: once, basis: assumed, what: 一次,", "assumed-without-note",
+     "warning", "t.yaml", 22, "tasks[0].schedules[3].basis"),
     ("schedule", "t", "end: 2023-12-31}", "end: 9999-12-31}", "date-range", "error", "t.yaml", 7, "plan.period.end"),
     ("schedule", "t", "end: 2023-12-31}", "end: 2022-12-31}", "period-order", "error", "t.yaml", 7, "plan.period"),
     ("related", "t", "related: [T2]", "related: [T3]", "bad-related", "error", "t.yaml", 17, "tasks[0].related[0]"),

@@ -212,6 +212,9 @@ def schedules(ctx: Context) -> Iterable[Problem]:
         windows = {s.id: s for s in task.schedules if isinstance(s, (Window, Quota)) and s.id}
         for j, sched in enumerate(task.schedules):
             path = ("tasks", i, "schedules", j)
+            if sched.basis == "assumed" and not sched.note:  # every assumption is data with a note
+                yield ctx.tasks.problem(path + ("basis",), "assumed-without-note", t("assumed_without_note"),
+                                        Level.WARNING)
             if isinstance(sched, (Window, Quota)):
                 yield from _recurring(ctx, sched, path, start, end)
             elif isinstance(sched, Deadline):

@@ -736,6 +736,10 @@ CATALOG: dict[str, tuple[str, str]] = {
         "{items} 的日期是数据推定的（方案未写明），单列、不计逾期。",
         "The dates of {items} are assumed by the data (the plan gives none): listed apart, never overdue.",
     ),
+    "assumed_without_note": (
+        "basis: assumed 的条目要用 note 说明推定的依据",
+        "an entry with basis: assumed needs a note saying what is assumed and why",
+    ),
     "more_problems": ("……另有 {n} 个问题未列出", "… and {n} more"),
     "os_error": ("无法使用 {path}：{reason}", "cannot use {path}: {reason}"),
     "out_of_range": ("日期或数值超出可计算的范围：{error}", "a date or number is out of the range nmx can compute: {error}"),
