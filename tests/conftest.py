@@ -13,12 +13,29 @@ DATA = ROOT / "data"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 
+#: Variables of the person's shell that change what nmx does: none of them reaches a test.
+_SHELL_VARS = ("NMX_DATA", "NMX_LANG", "NMX_TODAY", "NMX_NO_CACHE", "NMX_DEBUG", "NMX_CACHE_DIR", "NMX_MAX_FILE_MB",
+               "NMX_CACHE_MAX_MB", "NO_COLOR", "FORCE_COLOR", "SOURCE_DATE_EPOCH", "XDG_CACHE_HOME", "LINES")
+
+
+def _clean_env(mp: pytest.MonkeyPatch, cache: Path) -> None:
+    for var in _SHELL_VARS:
+        mp.delenv(var, raising=False)
+    mp.setenv("NMX_CACHE_DIR", str(cache))  # never the user's own cache
+    mp.setenv("COLUMNS", "80")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _session_env(tmp_path_factory: pytest.TempPathFactory):
+    """The environment for the whole session, set before any session-scoped fixture runs."""
+    with pytest.MonkeyPatch.context() as mp:
+        _clean_env(mp, tmp_path_factory.getbasetemp() / "nmx-cache")
+        yield
+
+
 @pytest.fixture(autouse=True)
 def _isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> None:
-    for var in ("NMX_DATA", "NMX_LANG", "NMX_TODAY", "NMX_NO_CACHE", "NMX_DEBUG", "NO_COLOR"):
-        monkeypatch.delenv(var, raising=False)
-    monkeypatch.setenv("NMX_CACHE_DIR", str(tmp_path_factory.getbasetemp() / "nmx-cache"))
-    monkeypatch.setenv("COLUMNS", "80")
+    _clean_env(monkeypatch, tmp_path_factory.getbasetemp() / "nmx-cache")
     from nmx import cache, fileio, i18n
 
     i18n.set_lang(None)
