@@ -16,6 +16,8 @@ import pytest
 
 from tests.conftest import DATA, FIXTURES
 
+pytestmark = pytest.mark.browser
+
 CHROMIUM = Path(os.environ.get("NMX_CHROMIUM", "/usr/bin/chromium"))
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
          "--disable-background-networking", "--disable-component-update", "--disable-sync"]

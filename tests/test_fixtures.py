@@ -18,6 +18,8 @@ import pytest
 
 from tests.conftest import DATA, FIXTURES
 
+pytestmark = pytest.mark.slow
+
 # fixture → (rule, line of the fault)
 EXPECTED: dict[str, tuple[str, int]] = {
     "departments--alias-clash.yaml": ("alias-clash", 186),

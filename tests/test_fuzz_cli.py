@@ -15,6 +15,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.main import get_command
 
+pytestmark = pytest.mark.slow
+
 from tests.conftest import DATA
 
 

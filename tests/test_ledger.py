@@ -167,6 +167,7 @@ def test_invalid_ledger_files(run, plan_copy, fixture):
     assert listing.exit_code == 1 and "请先修正" in listing.output and "未做任何改动" not in listing.output
 
 
+@pytest.mark.slow
 def test_concurrent_adds_get_distinct_ids(plan_copy, tmp_path):
     env = {k: v for k, v in os.environ.items() if not k.startswith("NMX_")}
     env.update(NMX_CACHE_DIR=str(tmp_path / "cache"))

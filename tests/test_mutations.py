@@ -18,6 +18,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+pytestmark = pytest.mark.slow
+
 from nmx.load import validate_files
 from nmx.problems import Level
 from nmx.source import FILES

@@ -331,6 +331,7 @@ def _done_cmd(folder: Path, i: int) -> list[str]:
             "--data", str(folder)]
 
 
+@pytest.mark.slow
 def test_twenty_concurrent_writers_leave_twenty_records(plan_copy, tmp_path):
     env = _env(tmp_path)
     procs = [subprocess.Popen(_done_cmd(plan_copy, i), env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
@@ -350,6 +351,7 @@ SLOW_NMX = [sys.executable, "-c", "import sys, time; import nmx.fileio as f; f.P
             "from nmx.cli import app; sys.argv[0] = 'nmx'; app()"]
 
 
+@pytest.mark.slow
 def test_writer_killed_at_any_moment_leaves_old_or_new_file(plan_copy, tmp_path):
     """50 SIGKILLs: half at a random delay after start, half at a random moment after the
     temporary file appears (mid-write, by the pauses of `fileio.PAUSE`)."""
