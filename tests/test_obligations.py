@@ -279,3 +279,19 @@ def test_a_restatement_must_point_at_a_real_entry(run, plan_copy):
     result = run("validate", str(plan_copy))
     assert result.exit_code == 1 and "[bad-same-as]" in result.stdout
     shutil.rmtree(plan_copy)
+
+
+def test_task_slash_item_is_valid_wherever_a_user_types_it(run, plan_copy):
+    doc = json.loads(run("deadlines", "--task", "A2/special_reports", "--month", "2023-05", *IN_PERIOD, "-f", "json").stdout)
+    assert [(i["task"], i["kind"], i["clauses"]) for i in doc["items"]] == [("M3", "quota", ["M3", "A2"])]
+    report = json.loads(run("deadlines", "--task", "M2/report", "--month", "2023-06", *IN_PERIOD, "-f", "json").stdout)
+    assert [(i["task"], i["kind"]) for i in report["items"]] == [("M2", "deadline")]
+    bad = run("deadlines", "--task", "A2/xyz", *IN_PERIOD)
+    assert bad.exit_code == 2 and "special_reports" in bad.stderr
+    done = run("done", "A2/special_reports", "--dept", "皖西日报社", "--on", "2023-05-09", *IN_PERIOD, "--data", str(plan_copy))
+    assert done.exit_code == 0, done.output
+    text = (plan_copy / "records.yaml").read_text(encoding="utf-8")
+    assert "task: M3" in text and "item: special_reports" in text
+    clash = run("done", "M2/report", "--item", "focus", "--dept", "金安区", "--on", "2023-05-09", *IN_PERIOD,
+                "--data", str(plan_copy))
+    assert clash.exit_code == 2 and "不一致" in clash.stderr

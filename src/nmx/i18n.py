@@ -724,6 +724,7 @@ CATALOG: dict[str, tuple[str, str]] = {
         "give the {what} explicitly (--on / --found-on), or set the day with --today",
     ),
     "period_ended": ("已结束", "ended"),
+    "sv_item_twice": ("{task}/{named} 与 --item {item} 不一致", "{task}/{named} and --item {item} disagree"),
     "info_channel": ("宣传方式", "Channels"),
     "info_rule": ("解读规则", "Rules"),
     "d:channels_note": ("三、工作内容的宣传方式：{channels}（nmx info 显示全文）", "The channels of 三、工作内容: {channels} (nmx info shows them in full)"),

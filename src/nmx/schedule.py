@@ -100,8 +100,11 @@ def items(
         return []
     out: list[Item] = []
     asked = task.partition("/")[0] if task else None
+    entry = _entry_filter(plan, task)
     for tk in _tasks(plan, task):
         found = task_items(plan, tk, asked)
+        if entry is not None:
+            found = [i for i in found if (i.task, i.index) == entry]
         if units is not None:
             found = [i for i in found if not (units.isdisjoint(i.lead) and units.isdisjoint(i.support))]
         out += [i for i in found if i.start <= hi and i.due >= lo]
@@ -114,8 +117,11 @@ def undated(plan: Plan, *, units: set[str] | None = None, task: str | None = Non
     """Standing, irregular and undated entries in plan order, listed apart from dated items."""
     out: list[UndatedItem] = []
     asked = task.partition("/")[0] if task else None
+    entry = _entry_filter(plan, task)
     for tk in _tasks(plan, task):
         for owner, index in _entries(plan, tk, asked):
+            if entry is not None and (owner.id, index) != entry:
+                continue
             sched = owner.schedules[index]
             if sched.kind not in ("standing", "irregular", "undated"):
                 continue
@@ -291,6 +297,23 @@ def _tasks(plan: Plan, task: str | None) -> Iterable[Task]:
     if tk is None:
         raise UsageError(t("unknown_task", task=task), hint=t("known_tasks", tasks=_task_ids(plan)))
     return [tk]
+
+
+def _entry_filter(plan: Plan, task: str | None) -> tuple[str, int] | None:
+    """For `--task TASK/ITEM`: the obligation's entry (a restatement's is its primary's); None for `TASK`."""
+    if not task or "/" not in task:
+        return None
+    from nmx import obligations
+
+    tid, _, item = task.partition("/")
+    tk = plan.task_by_id.get(tid)
+    if tk is None:
+        return None  # _tasks reports the unknown task
+    found = obligations.parse_ref(plan, task)
+    if found is None:
+        ids = "、".join(s.id for s in tk.schedules if s.id) or "—"
+        raise UsageError(t("sv_unknown_item", task=tid, item=item), hint=ids)
+    return obligations.of(plan).target(found)
 
 
 def _task_ids(plan: Plan) -> str:

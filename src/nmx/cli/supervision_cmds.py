@@ -71,6 +71,13 @@ def done_cmd(
     from nmx.supervision.records import prepare
 
     require_format(fmt, WRITE_FORMATS)
+    if "/" in task:  # M2/report: the task and its item in one id
+        task, _, named = task.partition("/")
+        if item is not None and item != named:
+            from nmx.errors import UsageError
+
+            raise UsageError(t("sv_item_twice", task=task, named=named, item=item))
+        item = named or item
     source, plan, key = files.load_plan_keyed(data)
     _require_writable(source)
     unit = find_unit(plan, _required(dept, "--dept"))
