@@ -291,7 +291,7 @@ def test_task_slash_item_is_valid_wherever_a_user_types_it(run, plan_copy):
     done = run("done", "A2/special_reports", "--dept", "皖西日报社", "--on", "2023-05-09", *IN_PERIOD, "--data", str(plan_copy))
     assert done.exit_code == 0, done.output
     text = (plan_copy / "records.yaml").read_text(encoding="utf-8")
-    assert "task: M3" in text and "item: special_reports" in text
+    assert 'task: "M3"' in text and 'item: "special_reports"' in text
     clash = run("done", "M2/report", "--item", "focus", "--dept", "金安区", "--on", "2023-05-09", *IN_PERIOD,
                 "--data", str(plan_copy))
     assert clash.exit_code == 2 and "不一致" in clash.stderr
