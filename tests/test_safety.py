@@ -587,3 +587,64 @@ def test_json_and_files_say_weekends_only(run, plan_2031, tmp_path):
         assert result.exit_code == 0 and result.stderr.count("2031 年的节假日") == 1
     xlsx = run("export", "xlsx", "--data", str(plan_2031), "-o", str(tmp_path / "p.xlsx"))
     assert "2031 年的节假日" in xlsx.stderr
+
+
+# --- found by a second pair of eyes -----------------------------------------------------------------
+def test_wait_must_be_a_finite_number(run, plan_copy):
+    for value in ("nan", "inf"):
+        result = run(*DONE, "--wait", value, "--data", str(plan_copy))
+        assert result.exit_code == 2, (value, result.output)
+
+
+def test_a_hard_linked_lock_file_is_refused_and_its_other_name_kept(run, plan_copy, tmp_path):
+    precious = tmp_path / "precious.txt"
+    precious.write_text("precious", encoding="utf-8")
+    os.link(precious, plan_copy / ".records.yaml.lock")
+    result = run(*DONE, "--data", str(plan_copy))
+    assert result.exit_code == 2 and "硬链接" in result.stderr
+    assert precious.read_text(encoding="utf-8") == "precious"
+
+
+@pytest.mark.parametrize("char", ["\u3164", "\uffa0", "\u115f", "\u17b4", "\u034f", "\ufe0f", "\u2800", "\ue000"])
+def test_blank_letters_and_private_use_are_invisible_too(run, plan_copy, char):
+    path = plan_copy / "departments.yaml"
+    text = path.read_text(encoding="utf-8")
+    fake = f'  - {{id: fake, name: "市交通运输局\\u{ord(char):04x}", full_name: 假, kind: government}}\n'
+    path.write_text(text.replace("units:\n", "units:\n" + fake, 1), encoding="utf-8")
+    result = run("validate", str(plan_copy))
+    assert result.exit_code == 1 and "[invisible-char]" in result.stdout and "[name-clash]" in result.stdout
+
+
+def test_overdue_says_weekends_only(run, plan_2031):
+    doc = json.loads(run("overdue", "--today", "2031-09-10", "--data", str(plan_2031), "-f", "json").stdout)
+    assert "2031" in doc["calendar_note"]
+    assert "2031 年的节假日" in run("overdue", "--today", "2031-09-10", "--data", str(plan_2031)).stderr
+
+
+def test_report_refuses_stdout_and_keeps_a_link(run, home):
+    assert run("report", "-o", "-", "--today", "2023-05-10").exit_code == 2 and not Path("-").exists()
+    real = home / "work" / "site"
+    assert run("report", "-o", str(real), "--today", "2023-05-10").exit_code == 0
+    link = home / "work" / "linksite"
+    os.symlink(real, link)
+    assert run("report", "-o", str(link), "--today", "2023-05-10").exit_code == 0
+    assert link.is_symlink() and (real / "index.html").is_file()
+    assert sorted(p.name for p in (home / "work").iterdir()) == ["linksite", "site"]
+
+
+def test_an_input_that_does_not_exist_yet_is_still_an_input(run, plan_copy):
+    result = run("status", "--today", "2023-06-08", "--data", str(plan_copy), "-o", str(plan_copy / "records.yaml"))
+    assert result.exit_code == 2 and not (plan_copy / "records.yaml").exists()
+
+
+def test_a_record_dated_before_the_plan_is_refused(run, plan_copy):
+    result = run("done", "M2", "--item", "report", "--dept", "金安区", "--on", "2022-12-05", "--today", "2023-06-01",
+                 "--data", str(plan_copy))
+    assert result.exit_code == 2 and "早于方案期间" in result.stderr
+
+
+def test_a_file_of_too_many_nodes_is_refused_early(run, plan_copy, monkeypatch):
+    monkeypatch.setenv("NMX_MAX_NODES", "1000")
+    result = run("validate", str(plan_copy), "-f", "json")
+    assert result.exit_code == 1
+    assert "node-budget" in {p["rule"] for p in json.loads(result.stdout)["problems"]}

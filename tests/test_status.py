@@ -180,4 +180,4 @@ def test_overdue_leaves_out_what_was_done(run, data):
 
 def test_overdue_on_the_first_day_is_empty(run, plan_copy):
     payload = json.loads(run("overdue", "--today", "2023-01-01", "--data", str(plan_copy), "-f", "json").output)
-    assert payload == {"today": "2023-01-01", "count": 0, "units": [], "period_note": None}
+    assert payload == {"today": "2023-01-01", "count": 0, "units": [], "period_note": None, "calendar_note": None}

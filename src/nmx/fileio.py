@@ -122,6 +122,10 @@ def check_output(path: Path, inputs: Iterable[Path] = ()) -> None:
         parent = path.parent if str(path.parent) else Path(".")
         if not parent.is_dir():
             raise UsageError(t("output_dir_missing", path=parent))
+        real = os.path.realpath(path)
+        for candidate in inputs:  # an input that does not exist yet (records.yaml) is still the input
+            if os.path.realpath(candidate) == real:
+                raise UsageError(t("output_is_input", path=path, input=display(candidate)))
         return
     same = _same_as_input(info, inputs)
     if same is not None:

@@ -697,6 +697,10 @@ CATALOG: dict[str, tuple[str, str]] = {
         "环境变量 SOURCE_DATE_EPOCH={value} 超出 nmx 可计算的范围（{earliest} 至 {latest}）",
         "SOURCE_DATE_EPOCH={value} is outside the dates nmx computes with ({earliest} to {latest})",
     ),
+    "node_budget": (
+        "文件的 YAML 节点超过 {max} 个，已停止读取（确需更大的方案时设置 NMX_MAX_NODES）",
+        "the file has more than {max} YAML nodes; reading stopped (set NMX_MAX_NODES for a larger plan)",
+    ),
     "mapping_size": (
         "这个映射的键超过 {max} 个：nmx 的数据文件中没有这么大的映射（多个条目应写成列表）",
         "this mapping has more than {max} keys; no mapping in an nmx file is that large (many entries belong in a list)",
@@ -720,8 +724,8 @@ CATALOG: dict[str, tuple[str, str]] = {
         "the default date {day} is outside the plan's period {start} to {end}; it cannot be the {what}",
     ),
     "period_default_hint": (
-        "用 {what}对应的选项写明日期（--on / --found-on），或用 --today 指定“今天”",
-        "give the {what} explicitly (--on / --found-on), or set the day with --today",
+        "用 {option} 写明{what}，或用 --today 指定方案期间内的“今天”",
+        "give the {what} with {option}, or set a day inside the plan's period with --today",
     ),
     "period_ended": ("已结束", "ended"),
     "sv_item_twice": ("{task}/{named} 与 --item {item} 不一致", "{task}/{named} and --item {item} disagree"),
@@ -753,6 +757,11 @@ CATALOG: dict[str, tuple[str, str]] = {
         "稍后重试，或用 --wait 等待更久；确认没有 nmx 在运行时可删除锁文件 {lock}",
         "try again later, or wait longer with --wait; if no nmx is running, the lock file {lock} may be removed",
     ),
+    "sv_bad_wait": ("--wait {value} 无效：应为 0 至 {max} 秒", "--wait {value} is invalid: 0 to {max} seconds"),
+    "sv_lock_is_link": ("它是一个符号链接（nmx 不跟随锁文件的链接）", "it is a symbolic link (nmx never follows a lock file's link)"),
+    "sv_lock_hardlink": ("它与另一个文件硬链接（写入会改动那个文件）", "it is hard-linked to another file (writing it would change that file)"),
+    "report_stdout": ("网站是一个目录，不能写到标准输出：请用 -o DIR", "a site is a folder and cannot go to standard output: use -o DIR"),
+    "sv_date_before_period": ("完成日期 {day} 早于方案期间开始 {start}", "the date {day} is before the plan's period starts ({start})"),
     "sv_holder": ("进程 {pid}，主机 {host}", "process {pid} on {host}"),
     "sv_holder_unknown": ("持有者未知", "holder unknown"),
     "sv_read_only": ("{path} 是只读文件，nmx 不会替换它（请先改为可写）", "{path} is read-only; nmx will not replace it (make it writable first)"),

@@ -38,6 +38,8 @@ class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
         super().__init__(stream)
         self._plain_tags: dict[str, str] = {}
         self._keys: dict[int, int] = {}  # id(mapping node) → keys composed so far
+        self._nodes = 0
+        self._max_nodes = max_nodes()
 
     def resolve(self, kind, value, implicit):  # type: ignore[no-untyped-def]
         if kind is yaml.ScalarNode:
@@ -53,6 +55,9 @@ class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
         # The composer calls this before every child; a key of a mapping has no index. A
         # mapping far larger than any nmx file has is refused here, before a million of
         # its keys become nodes (and a million problems).
+        self._nodes += 1
+        if self._nodes > self._max_nodes and current_node is not None:
+            raise _GraphError(current_node, "node-budget", t("node_budget", max=self._max_nodes))
         if current_index is None and current_node is not None:
             n = self._keys.get(id(current_node), 0) + 1
             self._keys[id(current_node)] = n
@@ -76,6 +81,20 @@ ALIAS_BUDGET = 100_000
 #: once per level, so this also keeps it far from Python's recursion limit (and
 #: below libyaml's own limit of 1,000, whose error message is less clear).
 MAX_DEPTH = 64
+#: Maximum nodes in one file (NMX_MAX_NODES overrides): what composing may hold in memory
+#: (some 500 bytes a node) whatever the file's size. The 10,000-task plan has 550,000.
+MAX_NODES = 2_000_000
+
+
+def max_nodes() -> int:
+    import os
+
+    try:
+        return max(1, int(os.environ.get("NMX_MAX_NODES", MAX_NODES)))
+    except ValueError:
+        return MAX_NODES
+
+
 #: Maximum keys in one mapping. Every mapping of an nmx file is one model's fields (a
 #: dozen at most); lists hold the many things (tasks, units, records).
 MAX_KEYS = 1_000

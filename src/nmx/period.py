@@ -29,11 +29,11 @@ def is_over(plan: Plan, today: dt.date) -> bool:
     return today > plan.meta.period.end
 
 
-def require_inside(plan: Plan, day: dt.date, what: str) -> None:
+def require_inside(plan: Plan, day: dt.date, what: str, option: str) -> None:
     """A date nmx would take for granted (no --on, no --found-on) must lie in the plan's period."""
     from nmx.errors import UsageError
 
     period = plan.meta.period
     if not period.start <= day <= period.end:
         raise UsageError(t("period_default_outside", day=day, start=period.start, end=period.end, what=what),
-                         hint=t("period_default_hint", what=what))
+                         hint=t("period_default_hint", what=what, option=option))

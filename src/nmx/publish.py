@@ -90,10 +90,12 @@ def _listed(marker: Path) -> set[str]:
 
 def check_destination(dest: Path, force: bool, keep: Iterable[Path] = ()) -> None:
     """Fail before any work when `dest` cannot take a new site."""
+    if str(dest) == "-":
+        raise UsageError(t("report_stdout"))
     guarded = protected(dest, keep)
     if guarded is not None:
         raise UsageError(t("report_protected", path=dest, guarded=guarded))
-    dest = Path(os.path.abspath(dest))
+    dest = Path(os.path.realpath(dest))
     parent = dest.parent if str(dest.parent) else Path(".")
     if dest.exists() and not dest.is_dir():
         raise UsageError(t("report_not_dir", path=dest))
@@ -114,8 +116,8 @@ def write_folder(dest: Path, files: Iterable[tuple[str, bytes | str]], *, force:
     temporary folder is removed and `dest` is left as it was.
     """
     keep = tuple(keep)
-    dest = Path(os.path.abspath(dest))
     check_destination(dest, force, keep)
+    dest = Path(os.path.realpath(dest))  # a link to the site folder stays a link; its target is replaced
     parent = dest.parent
     try:
         tmp = Path(tempfile.mkdtemp(prefix=f".{dest.name}.", suffix=".tmp", dir=parent))

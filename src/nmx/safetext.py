@@ -43,8 +43,12 @@ def json_safe(text: str) -> str:
 
 #: Characters that take no space or reorder text: zero-width spaces and joiners, bidi
 #: embeddings, overrides and isolates, the BOM, tag characters (Unicode category Cf).
-INVISIBLE = re.compile("[\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff"
-                       "\ufff9-\ufffb\U000e0000-\U000e007f]")
+#: Also what renders as nothing though it is a letter or a mark: Hangul fillers, the Khmer
+#: inherent vowels, the combining grapheme joiner, variation selectors, the braille blank,
+#: and private-use characters (no font shows them the same way).
+INVISIBLE = re.compile("[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u202a-\u202e"
+                       "\u2060-\u2064\u2066-\u206f\u2800\u3164\ue000-\uf8ff\ufe00-\ufe0f\ufeff\uffa0"
+                       "\ufff9-\ufffb\U000e0000-\U000e0fff\U000f0000-\U0010ffff]")
 
 
 def first_invisible(text: str) -> int | None:

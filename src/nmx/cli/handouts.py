@@ -50,8 +50,8 @@ def checklist_cmd(
     _pin_language()
     day = today_from(today)
     plan = load_plan(locate(data))
-    _effective, period_note = as_of(plan, day, fmt)
-    ym = _month(month, day)
+    effective, period_note = as_of(plan, day, fmt)
+    ym = _month(month, min(effective, plan.meta.period.end))
     if dept is not None:
         from nmx.match import find_unit
 

@@ -85,8 +85,12 @@ def done_cmd(
     if on is None:
         from nmx.period import require_inside
 
-        require_inside(plan, day, t("sv_what_done_on"))
+        require_inside(plan, day, t("sv_what_done_on"), "--on")
     when = parse_date(on) if on else day
+    if when < plan.meta.period.start:
+        from nmx.errors import UsageError
+
+        raise UsageError(t("sv_date_before_period", day=when, start=plan.meta.period.start))
     prepared = prepare(plan, task, unit.id, item, period, when, evidence, note, day)
     _warn(prepared.warnings)
     path = source.path / RECORDS
@@ -159,8 +163,12 @@ def overdue_cmd(
     day, period_note = as_of(plan, today_from(today), fmt)
     groups = overdue(plan, records, day, _units(plan, dept))
     notes = [t("sv_note_lead", today=day), t("sv_note_ledger")]
-    view = views.overdue_view(plan, groups, day, notes)
-    view.payload["period_note"] = period_note
+    from nmx.workdays import calendar_note
+
+    cal = calendar_note(range(plan.meta.period.start.year, plan.meta.period.end.year + 1))
+    calendar_notice(cal, output)
+    view = views.overdue_view(plan, groups, day, notes + ([cal] if cal else []))
+    view.payload.update(period_note=period_note, calendar_note=cal)
     if fmt in (Format.CSV, Format.XLSX):
         view = views.flat_overdue_view(view)
     _show(plan, view, fmt, output, "sv_sheet_overdue")
@@ -198,7 +206,7 @@ def ledger_add_cmd(
     if found_on is None:
         from nmx.period import require_inside
 
-        require_inside(plan, day, t("sv_what_found_on"))
+        require_inside(plan, day, t("sv_what_found_on"), "--found-on")
     due_day = parse_date(_required(due, "--due"))
     found = parse_date(found_on) if found_on else day
     kind = parse_source(source_)
@@ -238,7 +246,7 @@ def ledger_close_cmd(
     if on is None:
         from nmx.period import require_inside
 
-        require_inside(plan, day, t("sv_what_closed_on"))
+        require_inside(plan, day, t("sv_what_closed_on"), "--on")
     closed_on = parse_date(on) if on else day
     text = _required(note, "--note")
     entry_id = entry_id.strip()

@@ -54,15 +54,24 @@ def lock_path(path: Path) -> Path:
 @contextmanager
 def locked(path: Path, wait: float = DEFAULT_WAIT) -> Iterator[None]:
     """Hold the exclusive lock for `path`, waiting at most `wait` seconds for it."""
+    import errno
+    import math
+
+    if not math.isfinite(wait) or not 0 <= wait <= MAX_WAIT:
+        raise UsageError(t("sv_bad_wait", value=wait, max=f"{MAX_WAIT:g}"))
     lock = lock_path(path)
     flags = os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
     try:
         fd = os.open(lock, flags, 0o600)
     except OSError as exc:
-        raise UsageError(t("sv_lock_unusable", path=lock, reason=exc.strerror or exc)) from None
+        reason = t("sv_lock_is_link") if exc.errno == errno.ELOOP else (exc.strerror or exc)
+        raise UsageError(t("sv_lock_unusable", path=lock, reason=reason)) from None
     try:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
             raise UsageError(t("sv_lock_unusable", path=lock, reason=t("kind_other")))
+        if info.st_nlink != 1:  # a hard link to someone's file: writing the holder in would destroy it
+            raise UsageError(t("sv_lock_unusable", path=lock, reason=t("sv_lock_hardlink")))
         _acquire(fd, path, lock, wait)
         _note_holder(fd)
         yield
