@@ -648,3 +648,12 @@ def test_a_file_of_too_many_nodes_is_refused_early(run, plan_copy, monkeypatch):
     result = run("validate", str(plan_copy), "-f", "json")
     assert result.exit_code == 1
     assert "node-budget" in {p["rule"] for p in json.loads(result.stdout)["problems"]}
+
+
+def test_status_csv_says_weekends_only(run, plan_2031):
+    import csv
+    import io
+
+    text = run("status", "--data", str(plan_2031), "-m", "2031-05", "--today", "2031-06-09", "-f", "csv").stdout
+    rows = list(csv.DictReader(io.StringIO(text)))
+    assert rows and all("2031" in r["calendar_note"] for r in rows)

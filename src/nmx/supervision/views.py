@@ -87,7 +87,10 @@ def status_view(plan: Plan, found: list[Status], start: dt.date, end: dt.date, t
                    Column("ratio", t("sv_col_done")), Column("state_label", t("sv_col_state")),
                    Column("task", "task"), Column("title", t("sv_col_title")), Column("required", "required"),
                    Column("done", "done"), Column("state", "state"), Column("light", "light"),
-                   Column("dates", t("sv_col_dates"))]
+                   Column("dates", t("sv_col_dates")), Column("calendar_note", "calendar_note")]
+        note = _calendar_note(start, end) or ""
+        for row in rows:
+            row["calendar_note"] = note
     from nmx.supervision.status import STATES
 
     counts = {k: sum(s.state == k for s in found) for k in STATES}
