@@ -182,7 +182,7 @@ def unit_checklists(plan: Plan, month: str, today: dt.date) -> list[Checklist]:
 
 
 def as_json(cl: Checklist) -> dict[str, Any]:
-    """The JSON shape (README: `nmx checklist --format json`)."""
+    """The JSON shape (docs/commands.md: `nmx checklist --format json`)."""
     return {
         "plan": {"title": cl.plan_title, "doc_number": cl.doc_number},
         "department": {"id": cl.unit.id, "name": cl.unit.name, "full_name": cl.unit.full_name},

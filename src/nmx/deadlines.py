@@ -70,7 +70,7 @@ def department_names(plan: Plan, item: Item) -> list[str]:
 
 
 def record(plan: Plan, item: Item) -> dict[str, Any]:
-    """One item in the JSON shape scripts rely on (README: `nmx deadlines --format json`)."""
+    """One item in the JSON shape scripts rely on (docs/commands.md: `nmx deadlines --format json`)."""
     from nmx.workdays import due_workday, holiday_name
 
     return {

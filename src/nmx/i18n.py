@@ -650,7 +650,7 @@ CATALOG: dict[str, tuple[str, str]] = {
         "按 {today} 的情况：此后发现的事项、此后的销号不计。",
         "As it stood on {today}: entries found and closures dated later are left out.",
     ),
-    # --- safety: cache, inputs, outputs, locks (see README「安全」) ----------------------
+    # --- safety: cache, inputs, outputs, locks (see docs/security.md) ----------------------
     "cache_untrusted": (
         "缓存 {path} 不属于当前用户，或其他用户可写：本次不使用缓存，重新校验（请删除它或改为仅本人可写，如 chmod 700）",
         "the cache {path} belongs to another user or others may write it: not using it, validating afresh "

@@ -4,7 +4,7 @@ One resolver serves `nmx validate` (findings become problems at file:line:col)
 and `nmx done` (the first error becomes a usage error), so both refuse the same
 records for the same reasons.
 
-Mapping rules (documented in the README):
+Mapping rules (documented in docs/supervision.md):
 - `item` names a schedule entry of the task by its id. It may be left out when the
   task has at most one dated entry (window, deadline, quota, once); M2 has two
   (`focus`, the focus month, and `report`, the written report due by the 7th of the
