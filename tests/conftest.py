@@ -72,3 +72,22 @@ def plan():
     from nmx.source import DataSource
 
     return load_plan(DataSource(DATA, "argument"))
+
+
+def commands() -> list[tuple[tuple[str, ...], object]]:
+    """Every command as (its words, its click command); typer's click is read by duck typing."""
+    from nmx.cli import app
+
+    out = []
+
+    def walk(cmd, path: tuple[str, ...]) -> None:
+        if getattr(cmd, "commands", None):
+            for name, sub in sorted(cmd.commands.items()):
+                walk(sub, path + (name,))
+        else:
+            out.append((path, cmd))
+
+    from typer.main import get_command
+
+    walk(get_command(app), ())
+    return out

@@ -12,7 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.test_fuzz_cli import COMMANDS
+from tests.conftest import commands
+
+COMMANDS = commands()
 
 ROOT = Path(__file__).resolve().parent.parent
 README = (ROOT / "README.md").read_text(encoding="utf-8")

@@ -13,31 +13,12 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from typer.main import get_command
+
+from tests.conftest import DATA, commands
 
 pytestmark = pytest.mark.slow
 
-from tests.conftest import DATA
-
-
-def _commands() -> list[tuple[tuple[str, ...], object]]:
-    """Every command as (its words, its click command); typer's click is read by duck typing."""
-    from nmx.cli import app
-
-    out = []
-
-    def walk(cmd, path: tuple[str, ...]) -> None:
-        if getattr(cmd, "commands", None):
-            for name, sub in sorted(cmd.commands.items()):
-                walk(sub, path + (name,))
-        else:
-            out.append((path, cmd))
-
-    walk(get_command(app), ())
-    return out
-
-
-COMMANDS = _commands()
+COMMANDS = commands()
 
 TEXT = st.one_of(
     st.sampled_from(["", " ", "-", "0", "-1", "2147483648", "1e309", "nan", "inf", "9999-12-31", "0001-01-01",

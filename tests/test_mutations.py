@@ -18,12 +18,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-pytestmark = pytest.mark.slow
-
 from nmx.load import validate_files
 from nmx.problems import Level
 from nmx.source import FILES
 from tests.conftest import DATA
+
+pytestmark = pytest.mark.slow
 
 SHIPPED = {name: (DATA / name).read_bytes() for name in FILES}
 NAMES = {name: f"data/{name}" for name in FILES}
