@@ -9,8 +9,6 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import DATA
-
 GOLDEN = Path(__file__).resolve().parent / "golden"
 IN_PERIOD = ("--today", "2023-06-08")
 
@@ -105,10 +103,11 @@ def test_a_supporter_owes_no_quota_in_checklist_or_status(run):
 
 
 def test_checklist_and_status_agree_on_every_quota_of_2023(plan):
+    import datetime as dt
+
     from nmx.checklist import unit_checklists
     from nmx.supervision.files import RecordsState
     from nmx.supervision.status import statuses
-    import datetime as dt
 
     for month in range(1, 13):
         ym = f"2023-{month:02d}"
