@@ -649,3 +649,36 @@ def test_status_csv_says_weekends_only(run, plan_2031):
     text = run("status", "--data", str(plan_2031), "-m", "2031-05", "--today", "2031-06-09", "-f", "csv").stdout
     rows = list(csv.DictReader(io.StringIO(text)))
     assert rows and all("2031" in r["calendar_note"] for r in rows)
+
+
+def test_schema_output_does_not_write_through_a_planted_link(run, tmp_path):
+    out = tmp_path / "schemas"
+    out.mkdir()
+    victim = tmp_path / "victim"
+    victim.write_text("keep me", encoding="utf-8")
+    os.symlink(victim, out / "records.schema.json")
+    result = run("schema", "--output", str(out))
+    assert result.exit_code == 2 and "符号链接" in result.stderr
+    assert victim.read_text(encoding="utf-8") == "keep me"
+
+
+def test_bidi_controls_are_shown_escaped_on_a_terminal(capsys):
+    from nmx.cli.output import write_text
+
+    write_text("市交通\u202e局\u2066x\n")
+    assert capsys.readouterr().out == "市交通\\u202e局\\u2066x\n"
+
+
+@pytest.mark.parametrize("value", ["abc", "nan", "1e3", "0", "-1", "99999999999999999999"])
+def test_a_bad_size_limit_is_a_usage_error(run, monkeypatch, value):
+    monkeypatch.setenv("NMX_MAX_FILE_MB", value)
+    result = run("validate", str(DATA))
+    assert result.exit_code == 2 and "NMX_MAX_FILE_MB" in result.stderr
+
+
+def test_a_cache_location_that_is_a_file_is_said_to_be_one(run, tmp_path, monkeypatch):
+    where = tmp_path / "cache-file"
+    where.write_text("", encoding="utf-8")
+    monkeypatch.setenv("NMX_CACHE_DIR", str(where))
+    result = run("validate", str(DATA))
+    assert result.exit_code == 0 and "不是目录" in result.stderr

@@ -179,7 +179,7 @@ def _trusted_folder(create: bool) -> Path | None:
         return None
     if not stat.S_ISDIR(info.st_mode) or not _private(info):
         _state[str(where)] = False
-        _refuse(where)
+        _refuse(where, folder=stat.S_ISDIR(info.st_mode))
         return None
     _state[str(where)] = True
     return where
@@ -192,11 +192,11 @@ def _private(info: os.stat_result) -> bool:
     return info.st_uid == os.getuid() and not info.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
 
 
-def _refuse(path: Path) -> None:
+def _refuse(path: Path, folder: bool = True) -> None:
     if _state.get("warned"):
         return
     _state["warned"] = True
-    _warn(t("cache_untrusted", path=path))
+    _warn(t("cache_untrusted", path=path) if folder else t("cache_not_folder", path=path))
 
 
 def reset() -> None:

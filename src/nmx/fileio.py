@@ -44,10 +44,13 @@ def display(path: Path) -> str:
 
 # --- inputs --------------------------------------------------------------------------------
 def max_input_bytes() -> int:
-    try:
-        return max(1, int(os.environ.get("NMX_MAX_FILE_MB", DEFAULT_MAX_FILE_MB))) * 1024 * 1024
-    except ValueError:
+    """NMX_MAX_FILE_MB in bytes: a whole number of megabytes, 1 … 1,000,000 (else a usage error)."""
+    value = os.environ.get("NMX_MAX_FILE_MB", "").strip()
+    if not value:
         return DEFAULT_MAX_FILE_MB * 1024 * 1024
+    if not value.isdigit() or not 1 <= int(value) <= 1_000_000:
+        raise UsageError(t("bad_max_file_mb", value=value[:40]))
+    return int(value) * 1024 * 1024
 
 
 def read_input(path: Path, missing_ok: bool = False) -> bytes | None:

@@ -656,6 +656,12 @@ CATALOG: dict[str, tuple[str, str]] = {
         "the cache {path} belongs to another user or others may write it: not using it, validating afresh "
         "(remove it or make it private, e.g. chmod 700)",
     ),
+    "cache_not_folder": ("缓存位置 {path} 不是目录：本次不使用缓存", "the cache location {path} is not a folder: not using the cache"),
+    "output_is_link": ("{path} 是符号链接，nmx 不会通过它写入", "{path} is a symbolic link; nmx will not write through it"),
+    "bad_max_file_mb": (
+        "环境变量 NMX_MAX_FILE_MB={value} 无效：应为 1 至 1000000 的整数（兆字节）",
+        "NMX_MAX_FILE_MB={value} is invalid: a whole number of megabytes, 1 to 1000000",
+    ),
     "input_not_regular": ("{path} 不是普通文件（是{kind}），不能作为输入读取", "{path} is not a regular file ({kind}); nmx reads only regular files"),
     "input_too_large": ("{path} 太大（约 {size} MB，上限 {limit} MB）", "{path} is too large (about {size} MB; the limit is {limit} MB)"),
     "input_too_large_hint": ("确需读取更大的文件时设置环境变量 NMX_MAX_FILE_MB", "set NMX_MAX_FILE_MB to read larger files"),

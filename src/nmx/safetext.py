@@ -13,8 +13,9 @@ import re
 
 #: C0 except tab and newline, DEL, C1.
 CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-# The same, but a CR directly before LF is a line end (CSV's) and stays.
-_CONTROL_KEEP_CRLF = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]|\r(?!\n)")
+# The same, but a CR directly before LF is a line end (CSV's) and stays; and the bidi
+# embeddings, overrides and isolates, which reorder what a terminal shows ("Trojan source").
+_CONTROL_KEEP_CRLF = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]|\r(?!\n)")
 
 
 def first_control(text: str) -> int | None:
@@ -24,7 +25,8 @@ def first_control(text: str) -> int | None:
 
 
 def visible(char: str) -> str:
-    return f"\\x{ord(char):02x}"
+    code = ord(char)
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 
 def for_terminal(text: str) -> str:

@@ -28,6 +28,8 @@ def write_schemas(folder: Path) -> list[Path]:
     written = []
     for name, schema in schemas().items():
         path = folder / schema_file_name(name)
+        if path.is_symlink():  # the folder is the named output, a link inside it is not
+            raise UsageError(t("output_is_link", path=path))
         write_output(path, json.dumps(schema, ensure_ascii=False, indent=2) + "\n")
         written.append(path)
     return written
