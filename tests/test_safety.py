@@ -682,3 +682,11 @@ def test_a_cache_location_that_is_a_file_is_said_to_be_one(run, tmp_path, monkey
     monkeypatch.setenv("NMX_CACHE_DIR", str(where))
     result = run("validate", str(DATA))
     assert result.exit_code == 0 and "不是目录" in result.stderr
+
+
+@pytest.mark.parametrize("args", [("status", "--soon", "-1"), ("status", "--soon", "x"), ("status", "--soon", "367"),
+                                  ("validate", "--max-problems", "-1"), ("validate", "--max-problems", "many")])
+def test_new_number_options_refuse_bad_values(run, args):
+    result = run(*args)
+    assert result.exit_code == 2, result.output
+    assert "Traceback" not in result.output and args[1] in result.output

@@ -36,6 +36,7 @@ class Line(NamedTuple):  # a NamedTuple: a large plan's report makes hundreds of
     clauses: tuple[str, ...] = ()  # every clause stating the obligation, `task` first
     owes: bool = True              # the unit owes the count or delivery (else: its role only)
     basis: str = "stated"          # the date or label is the plan's, or assumed by the data
+    group: str | None = None       # the group `via` names, as the plan writes it
 
 
 @dataclass
@@ -69,6 +70,7 @@ class Binding(NamedTuple):
     via: str | None
     possibly: bool
     note: str | None = None
+    group: str | None = None  # the group's name as the plan writes it (None: named directly)
 
 
 def bindings(plan: Plan, unit: Unit, duties: list | None = None) -> dict[tuple[str, int | None], Binding]:
@@ -80,7 +82,7 @@ def bindings(plan: Plan, unit: Unit, duties: list | None = None) -> dict[tuple[s
         duties = duties_for(plan, unit)
     out: dict[tuple[str, int | None], Binding] = {}
     for duty in duties:
-        out.setdefault((duty.task, duty.index), Binding(duty.role, duty.via, duty.possibly, duty.note))
+        out.setdefault((duty.task, duty.index), Binding(duty.role, duty.via, duty.possibly, duty.note, duty.group))
     return out
 
 
@@ -133,13 +135,14 @@ def checklist(
 def _dated_line(item: Any, how: Binding, unit: str, due_workday: Any, holiday_name: Any) -> Line:
     return Line(item.kind, item.task, item.title, item.what, item.label, how.role, how.via, how.possibly,
                 item.source, item.deliver_to, item.start, item.due, due_workday(item.due), holiday_name(item.due),
-                item.count, item.note, item.clauses, unit in item.owers and not how.possibly, item.basis)
+                item.count, item.note, item.clauses, unit in item.owers and not how.possibly, item.basis,
+                how.group)
 
 
 def _undated_line(entry: Any, how: Binding) -> Line:
     return Line(entry.kind, entry.task, entry.title, entry.what, entry.label, how.role, how.via, how.possibly,
                 entry.source, entry.deliver_to, note=entry.note, clauses=entry.clauses, owes=False,
-                basis=entry.basis)
+                basis=entry.basis, group=how.group)
 
 
 def _notes(plan: Plan, cl: Checklist) -> list[str]:
@@ -155,8 +158,8 @@ def _notes(plan: Plan, cl: Checklist) -> list[str]:
         notes.append(note)
     lines = (*cl.dated, *cl.standing, *cl.irregular)
     unlisted, by_kind = [], []
-    for via in sorted({line.via for line in lines if line.possibly and line.via}):
-        ref = plan.resolve(via.split("（")[0])
+    for via, name in sorted({(line.via, line.group) for line in lines if line.possibly and line.via}):
+        ref = plan.resolve(name) if name else None
         group = plan.group_by_id.get(ref.id) if ref is not None and ref.kind == "group" else None
         (by_kind if group is not None and cl.unit.kind in group.possibly_kinds else unlisted).append(via)
     if unlisted:

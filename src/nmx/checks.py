@@ -193,9 +193,8 @@ def empty_groups(ctx: Context) -> Iterable[Problem]:
 
 @check("schedule")
 def schedules(ctx: Context) -> Iterable[Problem]:
-    from nmx.schedule_rules import period_bounds
-
     from nmx.dates import EARLIEST, LATEST
+    from nmx.schedule_rules import period_bounds
 
     meta = ctx.plan.meta
     for key in ("start", "end"):

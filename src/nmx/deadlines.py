@@ -271,9 +271,7 @@ def table_view(plan: Plan, items: list[Item], rng: Range, today: dt.date, notes:
 
 def csv_view(plan: Plan, items: list[Item]) -> View:
     """Flat columns named like the JSON keys (plus what and label), one row per item, for spreadsheets."""
-    from nmx.workdays import due_workday, holiday_name
-
-    from nmx.workdays import calendar_note
+    from nmx.workdays import calendar_note, due_workday, holiday_name
 
     names: dict[tuple[str, int], str] = {}
     notes: dict[int, str] = {}

@@ -160,30 +160,28 @@ def write_output(path: Path, data: bytes | str | Iterable[str]) -> None:
         info = os.stat(path)
     except OSError:
         info = None
-    if info is not None and (not stat.S_ISREG(info.st_mode) or _is_std_stream(path, info)):
-        return _write_direct(path, info, data)
+    stream = _open_stream(info) if info is not None else None
+    if stream is not None:  # /dev/stdout, /dev/fd/1 …: write where the stream already goes
+        stream.flush()
+        return _write_stream(stream.buffer, data)
+    if info is not None and not stat.S_ISREG(info.st_mode):
+        return _write_direct(path, data)
     write_atomic(Path(os.path.realpath(path)), data)
 
 
-def _is_std_stream(path: Path, info: os.stat_result) -> bool:
-    """`/dev/stdout`, `/dev/fd/1` …: a name for a stream this process already has open."""
+def _open_stream(info: os.stat_result):
+    """stdout or stderr when `info` is the file it writes to, else None."""
     for stream in (sys.stdout, sys.stderr):
         try:
             if os.path.samestat(info, os.fstat(stream.fileno())):
-                return True
+                return stream
         except (OSError, ValueError, AttributeError):
             continue
-    return False
+    return None
 
 
-def _write_direct(path: Path, info: os.stat_result, data: bytes | str | Iterable[str]) -> None:
-    for stream in (sys.stdout, sys.stderr):
-        try:
-            if os.path.samestat(info, os.fstat(stream.fileno())):
-                stream.flush()
-                return _write_stream(stream.buffer, data)
-        except (OSError, ValueError, AttributeError):
-            continue
+def _write_direct(path: Path, data: bytes | str | Iterable[str]) -> None:
+    """Into a device or FIFO: opened for writing as it is, never created or truncated."""
     try:
         fd = os.open(path, os.O_WRONLY | getattr(os, "O_BINARY", 0))  # no O_CREAT, no O_TRUNC: it is not a file
     except OSError as exc:

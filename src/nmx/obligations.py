@@ -30,7 +30,6 @@ class Obligation(NamedTuple):
     index: int                             # its schedule index
     clauses: tuple[str, ...]               # task ids of every clause stating it, primary first
     lists: tuple[tuple[str, tuple[str, ...], str], ...]  # (role, names as written, clause task id)
-    why: tuple[str, ...]                   # each restatement's reason
 
 
 class Index:
@@ -60,8 +59,7 @@ class Index:
             lists = [("lead", task.lead, task.id), ("support", task.support, task.id)]
             for other, _ in others:
                 lists += [("lead", other.lead, other.id), ("support", other.support, other.id)]
-            found = self._built[entry] = Obligation(task.id, entry[1], clauses, tuple(lists),
-                                                    tuple(w for _, w in others if w))
+            found = self._built[entry] = Obligation(task.id, entry[1], clauses, tuple(lists))
         return found
 
 
@@ -116,10 +114,6 @@ def obligation(plan: Plan, task_id: str, index: int) -> Obligation:
     """The obligation the entry (primary or a restatement) stands for."""
     found = of(plan)
     return found.get(found.target((task_id, index)))
-
-
-def is_restatement(plan: Plan, task_id: str, index: int) -> bool:
-    return not of(plan).owns((task_id, index))
 
 
 def names(ob: Obligation, role: str) -> tuple[str, ...]:

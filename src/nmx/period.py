@@ -25,10 +25,6 @@ def as_of(plan: Plan, today: dt.date) -> tuple[dt.date, str | None]:
     return today, None
 
 
-def is_over(plan: Plan, today: dt.date) -> bool:
-    return today > plan.meta.period.end
-
-
 def require_inside(plan: Plan, day: dt.date, what: str, option: str) -> None:
     """A date nmx would take for granted (no --on, no --found-on) must lie in the plan's period."""
     from nmx.errors import UsageError

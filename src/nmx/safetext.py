@@ -51,8 +51,3 @@ def json_safe(text: str) -> str:
 INVISIBLE = re.compile("[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u202a-\u202e"
                        "\u2060-\u2064\u2066-\u206f\u2800\u3164\ue000-\uf8ff\ufe00-\ufe0f\ufeff\uffa0"
                        "\ufff9-\ufffb\U000e0000-\U000e0fff\U000f0000-\U0010ffff]")
-
-
-def first_invisible(text: str) -> int | None:
-    found = INVISIBLE.search(text)
-    return found.start() if found else None

@@ -194,10 +194,8 @@ def _owers(plan: Plan, sched, lead: tuple[str, ...]) -> tuple[str, ...]:
     target = plan.resolve(sched.deliver_to) if sched.deliver_to else None
     if target is None or target.kind != "unit":
         return owers
-    host = plan.unit_by_id[target.id].part_of
-    host_ref = plan.resolve(host) if host else None
-    return tuple(u for u in owers if u != target.id and (host_ref is None or u != host_ref.id)
-                 and _host(plan, u) != target.id)
+    host = _host(plan, target.id)
+    return tuple(u for u in owers if u not in (target.id, host) and _host(plan, u) != target.id)
 
 
 def _host(plan: Plan, unit_id: str) -> str | None:

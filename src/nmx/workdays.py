@@ -94,6 +94,11 @@ def years_between(start: dt.date, end: dt.date) -> range:
     return range(start.year, end.year + 1)
 
 
+def range_note(start: dt.date, end: dt.date) -> str | None:
+    """`calendar_note` for every year from `start` to `end`."""
+    return calendar_note(years_between(start, end))
+
+
 def holiday_label(name: str | None) -> str:
     """`holiday_name`'s result in the current language (the Chinese name when not catalogued)."""
     from nmx.i18n import CATALOG

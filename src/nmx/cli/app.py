@@ -83,14 +83,14 @@ def report_error(exc: NmxError) -> None:
 
     if isinstance(exc, DataError):
         for line in shown(exc.problems, MAX_PROBLEMS_SHOWN):
-            _err(line)
-    _err(f"nmx: {t('error')}: {exc.message}")
+            say(line)
+    say(f"nmx: {t('error')}: {exc.message}")
     if exc.hint:
-        _err(f"nmx: {t('hint')}: {exc.hint}")
+        say(f"nmx: {t('hint')}: {exc.hint}")
 
 
 def warn(message: str) -> None:
-    _err(f"nmx: {t('warning')}: {message}")
+    say(f"nmx: {t('warning')}: {message}")
 
 
 def off_terminal(output: Path | None) -> bool:
@@ -120,19 +120,11 @@ def as_of(plan, day, fmt=None):
 
 
 def say(line: str) -> None:
-    """A message for the person (written to …, notes about the range): stderr, escaped."""
-    _err(line)
-
-
-def _err(line: str) -> None:
-    """One line on stderr, control characters shown escaped (a message may quote data or a path)."""
+    """One line for the person on stderr, control characters shown escaped (a message may
+    quote data or a path)."""
     from nmx.safetext import for_terminal
 
     sys.stderr.write(for_terminal(line) + "\n")
-
-
-def _stderr():
-    return sys.stderr
 
 
 def command(target: typer.Typer = app, name: str | None = None, *, output: str = "file", **kwargs: Any) -> Callable:
@@ -188,7 +180,7 @@ def command(target: typer.Typer = app, name: str | None = None, *, output: str =
 def _internal(exc: BaseException) -> None:
     if os.environ.get("NMX_DEBUG"):
         raise exc
-    _err(f"nmx: {t('internal_error', error=f'{type(exc).__name__}: {exc}')}")
+    say(f"nmx: {t('internal_error', error=f'{type(exc).__name__}: {exc}')}")
     raise typer.Exit(EXIT_INTERNAL) from None
 
 

@@ -62,10 +62,8 @@ def _deadlines(month, start, end, upcoming, day, dept, task, fmt: Format, output
 
     plan, unit = _plan_and_unit(data, dept)
     rng = core.resolve_range(plan, month=month, start=start, end=end, upcoming=upcoming, today=day)
-    from nmx.period import is_over
-
-    _effective, period_note = as_of(plan, day, fmt)
-    ended = is_over(plan, day)
+    effective, period_note = as_of(plan, day, fmt)
+    ended = effective > plan.meta.period.end
     units = {unit.id} if unit else None
     found = schedule.items(plan, rng.start, rng.end, units=units, task=task)
     calendar_notice(core.note_for(plan, rng), output, always=fmt is Format.ICS)
@@ -158,14 +156,14 @@ def _calendar(when: str | None, dept: str | None, day, fmt: Format, output: Path
     from nmx.cli.output import emit
     from nmx.render import render
     from nmx.render.tabular import to_json
-    from nmx.workdays import calendar_note
+    from nmx.workdays import range_note
 
     plan, unit = _plan_and_unit(data, dept)
     _effective, period_note = as_of(plan, day, fmt)
     rng = core.resolve_when(plan, when)
     found = schedule.items(plan, rng.start, rng.end, units={unit.id} if unit else None)
     marks = core.month_marks(plan, found, rng)
-    cal_note = calendar_note(range(rng.start.year, rng.end.year + 1))
+    cal_note = range_note(rng.start, rng.end)
     calendar_notice(cal_note, output)
     if fmt is Format.JSON:
         _notices(deadlines.range_notes(plan, rng))

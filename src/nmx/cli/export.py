@@ -33,7 +33,7 @@ def export_ics_cmd(output: IcsOutputOpt, dept: DeptOpt = None, data: DataOpt = N
     from nmx.load import load_plan, paused_gc
     from nmx.match import find_unit
     from nmx.render import Format
-    from nmx.render.ics import calendar_bytes
+    from nmx.render.ics import calendar_bytes, items_note
     from nmx.source import locate
 
     with paused_gc():
@@ -41,8 +41,6 @@ def export_ics_cmd(output: IcsOutputOpt, dept: DeptOpt = None, data: DataOpt = N
         unit = find_unit(plan, dept) if dept is not None else None
         period = plan.meta.period
         found = schedule.items(plan, period.start, period.end, units={unit.id} if unit else None)
-        from nmx.render.ics import items_note
-
         calendar_notice(items_note(found), output, always=True)
         emit(calendar_bytes(plan, found, unit=unit), Format.ICS, output)
     if not is_stdout(output):

@@ -89,10 +89,10 @@ def _created(plan):
     return dt.datetime.combine(plan.meta.period.start, dt.time())
 
 
-def _period_note(plan) -> str | None:
-    from nmx.workdays import calendar_note
+def _plan_calendar_note(plan) -> str | None:
+    from nmx.workdays import range_note
 
-    return calendar_note(range(plan.meta.period.start.year, plan.meta.period.end.year + 1))
+    return range_note(plan.meta.period.start, plan.meta.period.end)
 
 
 def _written(output: Path | None) -> None:
@@ -134,7 +134,7 @@ def report_cmd(
     _pin_language()
     plan, records, _ = load_records(data)
     count, files = site_files(plan, today_from(today), records)
-    calendar_notice(_period_note(plan), output, always=True)
+    calendar_notice(_plan_calendar_note(plan), output, always=True)
     if _stderr_is_terminal():
         _write_with_progress(output, files, count, force, source.path)
     else:
@@ -178,7 +178,7 @@ def export_xlsx(
 
     _pin_language()
     plan = load_plan(locate(data))
-    calendar_notice(_period_note(plan), output, always=True)
+    calendar_notice(_plan_calendar_note(plan), output, always=True)
     emit(plan_workbook(plan, _created(plan)), Format.XLSX, output)
     _written(output)
 

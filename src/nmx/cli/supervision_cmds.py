@@ -24,6 +24,7 @@ from nmx.cli.app import (
     say,
     today_from,
 )
+from nmx.errors import UsageError
 from nmx.i18n import t
 from nmx.render import Format
 
@@ -74,8 +75,6 @@ def done_cmd(
     if "/" in task:  # M2/report: the task and its item in one id
         task, _, named = task.partition("/")
         if item is not None and item != named:
-            from nmx.errors import UsageError
-
             raise UsageError(t("sv_item_twice", task=task, named=named, item=item))
         item = named or item
     source, plan, key = files.load_plan_keyed(data)
@@ -88,8 +87,6 @@ def done_cmd(
         require_inside(plan, day, t("sv_what_done_on"), "--on")
     when = parse_date(on) if on else day
     if when < plan.meta.period.start:
-        from nmx.errors import UsageError
-
         raise UsageError(t("sv_date_before_period", day=when, start=plan.meta.period.start))
     prepared = prepare(plan, task, unit.id, item, period, when, evidence, note, day)
     _warn(prepared.warnings)
@@ -127,10 +124,11 @@ def status_cmd(
     units = _units(plan, dept)
     found = statuses(plan, records, rng.start, rng.end, day, units, soon=soon)
     assumed = statuses(plan, records, rng.start, rng.end, day, units, soon=soon, assumed=True)
-    notes = _status_notes(plan, rng, found, day) + _assumed_notes(assumed)
-    from nmx.workdays import calendar_note
+    from nmx.workdays import range_note
 
-    calendar_notice(calendar_note(range(rng.start.year, rng.end.year + 1)), output)
+    cal = range_note(rng.start, rng.end)
+    calendar_notice(cal, output)
+    notes = _status_notes(plan, rng, found, day, cal) + _assumed_notes(assumed)
     if matrix:
         view = views.matrix_view(plan, found, rng.start, rng.end, day, notes)
     else:
@@ -163,9 +161,9 @@ def overdue_cmd(
     day, period_note = as_of(plan, today_from(today), fmt)
     groups = overdue(plan, records, day, _units(plan, dept))
     notes = [t("sv_note_lead", today=day), t("sv_note_ledger")]
-    from nmx.workdays import calendar_note
+    from nmx.workdays import range_note
 
-    cal = calendar_note(range(plan.meta.period.start.year, plan.meta.period.end.year + 1))
+    cal = range_note(plan.meta.period.start, plan.meta.period.end)
     calendar_notice(cal, output)
     view = views.overdue_view(plan, groups, day, notes + ([cal] if cal else []))
     view.payload.update(period_note=period_note, calendar_note=cal)
@@ -352,13 +350,11 @@ def _assumed_notes(assumed) -> list[str]:
     return [t("sv_note_assumed", items="、".join(names))] if names else []
 
 
-def _status_notes(plan, rng, found, day) -> list[str]:
+def _status_notes(plan, rng, found, day, cal: str | None) -> list[str]:
     from nmx.deadlines import range_notes
     from nmx.i18n import t
     from nmx.supervision.views import item_name
-    from nmx.workdays import calendar_note
 
-    cal = calendar_note(range(rng.start.year, rng.end.year + 1))
     rules = [r.text for r in plan.meta.rules if r.id in ("owed-by", "stated-dates")]
     notes = range_notes(plan, rng) + ([cal] if cal else []) + [t("sv_note_lead", today=day), *rules]
     seen: dict[str, list[str]] = {}

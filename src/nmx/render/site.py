@@ -198,9 +198,9 @@ def units_list(site: Site, counts: dict[str, tuple[int, int, int]]) -> Safe:
 
 def calendar_page(site: Site) -> str:
     months = year_calendar(site.plan, site.items)
-    from nmx.workdays import calendar_note
+    from nmx.workdays import range_note
 
-    note = calendar_note(range(site.plan.meta.period.start.year, site.plan.meta.period.end.year + 1))
+    note = range_note(site.plan.meta.period.start, site.plan.meta.period.end)
     body = [
         el("h1", t("rp_calendar_title", title=site.plan.meta.title)),
         el("p", el("span", t("rp_legend_focus"), class_="tag focus"), " ",

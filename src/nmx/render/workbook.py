@@ -55,7 +55,7 @@ def deadlines_sheet(plan: Plan, head: list[str]) -> Sheet:
     """Every dated item of the plan's period with its last working day and holiday."""
     from nmx import schedule
     from nmx.deadlines import kind_label
-    from nmx.workdays import calendar_note, due_workday, holiday_name
+    from nmx.workdays import due_workday, holiday_name, range_note
 
     period = plan.meta.period
     rows = []
@@ -73,5 +73,5 @@ def deadlines_sheet(plan: Plan, head: list[str]) -> Sheet:
             XCol("holiday", t("xl_holiday"), 8), XCol("count", t("cl_col_count"), 6),
             XCol("units", t("xl_units"), 60), XCol("unlisted", t("xl_unlisted"), 24),
             XCol("deliver_to", t("cl_col_deliver"), 12), XCol("source", t("xl_source"), 14)]
-    note = calendar_note(range(period.start.year, period.end.year + 1))
+    note = range_note(period.start, period.end)
     return Sheet(t("xl_sheet_deadlines"), cols, rows, head + [t("xl_deadlines_caption")] + ([note] if note else []))

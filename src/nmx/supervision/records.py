@@ -26,8 +26,7 @@ from nmx.i18n import t
 from nmx.models import DATED_KINDS, Task
 from nmx.plan import Plan
 from nmx.problems import Level
-
-from nmx.supervision import Key  # noqa: E402  (what a record counts towards)
+from nmx.supervision import Key
 
 _PERIOD = re.compile(r"^(\d{4})-(\d{2})$")
 

@@ -88,7 +88,7 @@ def status_view(plan: Plan, found: list[Status], start: dt.date, end: dt.date, t
                    Column("task", "task"), Column("title", t("sv_col_title")), Column("required", "required"),
                    Column("done", "done"), Column("state", "state"), Column("light", "light"),
                    Column("dates", t("sv_col_dates")), Column("calendar_note", "calendar_note")]
-        note = _calendar_note(start, end) or ""
+        note = _range_note(start, end) or ""
         for row in rows:
             row["calendar_note"] = note
     from nmx.supervision.status import STATES
@@ -96,14 +96,9 @@ def status_view(plan: Plan, found: list[Status], start: dt.date, end: dt.date, t
     counts = {k: sum(s.state == k for s in found) for k in STATES}
     title = t("sv_status_title", start=start, end=end, today=today, **counts)
     payload = {"from": start.isoformat(), "to": end.isoformat(), "today": today.isoformat(),
-               "calendar_note": _calendar_note(start, end), "counts": counts, "items": records} if full else None
+               "calendar_note": _range_note(start, end), "counts": counts, "items": records} if full else None
     return View(columns, rows, payload=payload, title=title, notes=notes)
 
-
-def _calendar_note(start: dt.date, end: dt.date) -> str | None:
-    from nmx.workdays import calendar_note
-
-    return calendar_note(range(start.year, end.year + 1))
 
 
 def legend(items) -> list[str]:
@@ -263,3 +258,10 @@ def facts_text(view: View) -> str:
         lines.append(" " + label + " " * (pad - width(label)) + first)
         lines += [" " * (pad + 1) + more for more in rest]
     return "\n".join(lines) + "\n"
+
+
+def _range_note(start: dt.date, end: dt.date) -> str | None:
+    # the official calendar is loaded only when dates are shown
+    from nmx.workdays import range_note
+
+    return range_note(start, end)
