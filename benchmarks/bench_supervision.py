@@ -26,15 +26,15 @@ from _bench import BASELINE, DATA, NMX, bench_env, ratio_line, side_by_side
 def year_of_records(n: int, seed: int = 2023, data: Path = DATA) -> str:
     """`n` valid records for the bundled plan: every obligation of the year for some units,
     several special reports a month for the media, evidence of standing work for the rest."""
-    from nmx import schedule
-    from nmx.load import load_plan
-    from nmx.source import DataSource
+    from nmx.schedule import engine
+    from nmx.plan.pipeline import load_plan
+    from nmx.plan.source import DataSource
     from nmx.supervision.yamltext import render_item
 
     rng = random.Random(seed)
     plan = load_plan(DataSource(data, "argument"))
     period = plan.meta.period
-    dated = [(i, u) for i in schedule.items(plan, period.start, period.end) for u in i.lead]
+    dated = [(i, u) for i in engine.items(plan, period.start, period.end) for u in i.lead]
     standing = [(tk, u, s.id) for tk in plan.tasks for s in tk.schedules if s.kind in ("standing", "irregular", "undated")
                 for u in plan.expand(tk.lead) if not any(x.kind in ("window", "deadline", "quota", "once")
                                                          for x in tk.schedules)]

@@ -36,7 +36,8 @@ def _session_env(tmp_path_factory: pytest.TempPathFactory):
 @pytest.fixture(autouse=True)
 def _isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> None:
     _clean_env(monkeypatch, tmp_path_factory.getbasetemp() / "nmx-cache")
-    from nmx import cache, fileio, i18n
+    from nmx import fileio, i18n
+    from nmx.plan import cache
 
     i18n.set_lang(None)
     cache.reset()
@@ -68,8 +69,8 @@ def plan_copy(tmp_path: Path) -> Path:
 @pytest.fixture(scope="session")
 def plan():
     """The shipped plan, validated."""
-    from nmx.load import load_plan
-    from nmx.source import DataSource
+    from nmx.plan.pipeline import load_plan
+    from nmx.plan.source import DataSource
 
     return load_plan(DataSource(DATA, "argument"))
 

@@ -15,7 +15,7 @@ HOSTILE = FIXTURES / "hostile"
 
 
 def _cl(plan, unit_id: str, month: str, today: str = "2023-05-10"):
-    from nmx.checklist import checklist
+    from nmx.views.checklist import checklist
 
     return checklist(plan, plan.unit_by_id[unit_id], month, D.fromisoformat(today))
 
@@ -93,7 +93,7 @@ def test_month_outside_the_period_is_empty_and_says_so(plan):
 
 
 def test_every_unit_with_a_duty_gets_a_list(plan):
-    from nmx.checklist import unit_checklists
+    from nmx.views.checklist import unit_checklists
 
     lists = unit_checklists(plan, "2023-05", D(2023, 5, 1))
     assert len(lists) == len(plan.units) == 33

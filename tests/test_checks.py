@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from nmx.checks import CHECKS
-from nmx.load import validate_files
+from nmx.plan.checks import CHECKS
+from nmx.plan.pipeline import validate_files
 from nmx.problems import Level
 
 DEPARTMENTS = """\
@@ -175,10 +175,10 @@ def test_problems_are_sorted_and_all_collected() -> None:
 
 
 def test_checks_on_a_plan_built_in_code() -> None:
-    from nmx.checks import Context, run_checks
-    from nmx.loader import Document
-    from nmx.models import DepartmentsFile, Group, TasksFile, Unit, UnitKind
-    from nmx.plan import Plan
+    from nmx.plan.checks import Context, run_checks
+    from nmx.plan.yaml_reader import Document
+    from nmx.plan.models import DepartmentsFile, Group, TasksFile, Unit, UnitKind
+    from nmx.plan.plan import Plan
 
     plan_ok, _ = _validate()
     departments = DepartmentsFile(
@@ -193,7 +193,7 @@ def test_checks_on_a_plan_built_in_code() -> None:
 
 
 def test_shipped_plan_has_no_problem_at_all(plan) -> None:
-    from nmx.source import FILES
+    from nmx.plan.source import FILES
     from tests.conftest import DATA
 
     files = {name: (DATA / name).read_bytes() for name in FILES}

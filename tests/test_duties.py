@@ -1,4 +1,4 @@
-"""What the plan asks of each unit (nmx.duties) and the responsibility matrix (nmx.matrix)."""
+"""What the plan asks of each unit (nmx.duties.reach) and the responsibility matrix (nmx.duties.matrix)."""
 
 from __future__ import annotations
 
@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from nmx.duties import Reacher, Way, duties_for, tallies
-from nmx.match import find_unit
-from nmx.matrix import matrix
-from nmx.models import DepartmentsFile, Group, Standing, Task, TasksFile, Unit, UnitKind
-from nmx.plan import Plan
+from nmx.duties.reach import Reacher, Way, duties_for, tallies
+from nmx.duties.match import find_unit
+from nmx.duties.matrix import matrix
+from nmx.plan.models import DepartmentsFile, Group, Standing, Task, TasksFile, Unit, UnitKind
+from nmx.plan.plan import Plan
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
 

@@ -145,7 +145,7 @@ def test_export_ics_needs_output(run):
 
 # --- the RRULE finder ---------------------------------------------------------------------
 def test_series_rule_verifies_every_date():
-    from nmx.recurrence import expand, series_rule
+    from nmx.schedule.recurrence import expand, series_rule
 
     dues = [D(2023, 3, 7), D(2023, 6, 7), D(2023, 9, 7), D(2023, 12, 7)]
     rule = series_rule(dues)

@@ -41,7 +41,7 @@ def ledger(run, folder: Path, *args: str):
 
 
 def data_of(folder: Path) -> dict:
-    from nmx.loader import parse
+    from nmx.plan.yaml_reader import parse
 
     doc = parse((folder / "ledger.yaml").read_bytes(), "ledger.yaml")
     assert not doc.problems, doc.problems

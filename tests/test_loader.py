@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from nmx import loader
-from nmx.loader import ALIAS_BUDGET, MAX_DEPTH, parse
+from nmx.plan import yaml_reader as loader
+from nmx.plan.yaml_reader import ALIAS_BUDGET, MAX_DEPTH, parse
 from nmx.problems import Level
 
 

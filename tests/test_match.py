@@ -1,4 +1,4 @@
-"""Finding units, groups and tasks from what a user types (nmx.match)."""
+"""Finding units, groups and tasks from what a user types (nmx.duties.match)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import pytest
 
 from nmx.errors import UsageError
 from nmx.i18n import set_lang
-from nmx.match import find_group, find_task, find_unit, id_ranges, spells, suggest
+from nmx.duties.match import find_group, find_task, find_unit, id_ranges, spells, suggest
 
 
 @pytest.mark.parametrize(
@@ -158,9 +158,9 @@ def test_fuzzy_libraries_only_on_the_fallback_path():
     code = (
         "import sys\n"
         "from pathlib import Path\n"
-        "from nmx.load import load_plan\n"
-        "from nmx.source import DataSource\n"
-        "from nmx.match import find_unit\n"
+        "from nmx.plan.pipeline import load_plan\n"
+        "from nmx.plan.source import DataSource\n"
+        "from nmx.duties.match import find_unit\n"
         "plan = load_plan(DataSource(Path(sys.argv[1]), 'argument'))\n"
         "find_unit(plan, '市交通运输局'); find_unit(plan, '金安区'); find_unit(plan, 'TRANSPORT')\n"
         "before = [m for m in ('rapidfuzz', 'pypinyin') if m in sys.modules]\n"

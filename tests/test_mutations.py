@@ -18,9 +18,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from nmx.load import validate_files
+from nmx.plan.pipeline import validate_files
 from nmx.problems import Level
-from nmx.source import FILES
+from nmx.plan.source import FILES
 from tests.conftest import DATA
 
 pytestmark = pytest.mark.slow

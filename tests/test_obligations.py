@@ -47,11 +47,11 @@ def test_the_same_delivery_twice_counts_once(run, plan_copy):
 
 
 def test_every_old_id_resolves_to_the_obligation(run, plan):
-    from nmx import schedule
+    from nmx.schedule import engine
 
-    a2 = schedule.items(plan, plan.meta.period.start, plan.meta.period.end, task="A2")
+    a2 = engine.items(plan, plan.meta.period.start, plan.meta.period.end, task="A2")
     assert {(i.task, i.schedule_id) for i in a2} == {("M3", "special_reports")} and len(a2) == 12
-    a3 = schedule.items(plan, plan.meta.period.start, plan.meta.period.end, task="A3")
+    a3 = engine.items(plan, plan.meta.period.start, plan.meta.period.end, task="A3")
     assert {(i.task, i.schedule_id, i.clauses) for i in a3} == {("M2", "focus", ("M2", "A3"))}
     deadlines = json.loads(run("deadlines", "--task", "A2", "--month", "2023-05", *IN_PERIOD, "-f", "json").stdout)
     assert [(i["task"], i["clauses"]) for i in deadlines["items"]] == [("M3", ["M3", "A2"])]
@@ -60,10 +60,10 @@ def test_every_old_id_resolves_to_the_obligation(run, plan):
 
 
 def test_no_obligation_twice_per_unit_and_period_in_any_view(run, plan):
-    from nmx import schedule
-    from nmx.duties import duties_for
+    from nmx.schedule import engine
+    from nmx.duties.reach import duties_for
 
-    items = schedule.items(plan, plan.meta.period.start, plan.meta.period.end)
+    items = engine.items(plan, plan.meta.period.start, plan.meta.period.end)
     keys = Counter((i.what, i.period, i.kind) for i in items)
     assert max(keys.values()) == 1, [k for k, n in keys.items() if n > 1]
     for unit in plan.units:
@@ -105,7 +105,7 @@ def test_a_supporter_owes_no_quota_in_checklist_or_status(run):
 def test_checklist_and_status_agree_on_every_quota_of_2023(plan):
     import datetime as dt
 
-    from nmx.checklist import unit_checklists
+    from nmx.views.checklist import unit_checklists
     from nmx.supervision.files import RecordsState
     from nmx.supervision.status import statuses
 
@@ -115,7 +115,7 @@ def test_checklist_and_status_agree_on_every_quota_of_2023(plan):
         owed = {(cl.unit.id, line.task, line.due, line.count) for cl in lists for line in cl.dated
                 if line.kind == "quota" and line.owes}
         start = dt.date(2023, month, 1)
-        from nmx.dates import month_end
+        from nmx.schedule.dates import month_end
 
         found = statuses(plan, RecordsState(), start, month_end(start), start)
         counted = {(s.unit, s.item.task, s.item.due, s.required) for s in found if s.item.kind == "quota"}
@@ -125,9 +125,9 @@ def test_checklist_and_status_agree_on_every_quota_of_2023(plan):
 
 # --- dated only where the plan dates it ----------------------------------------------------------------
 def test_r6_has_no_deadline_and_annex_labels_are_marked_inferred(run, plan):
-    from nmx import schedule
+    from nmx.schedule import engine
 
-    assert not [i for i in schedule.items(plan, plan.meta.period.start, plan.meta.period.end) if i.task == "R6"]
+    assert not [i for i in engine.items(plan, plan.meta.period.start, plan.meta.period.end) if i.task == "R6"]
     duties = json.loads(run("duties", "市卫健委", "-f", "json").stdout)["duties"]
     a5 = next(d for d in duties if d["task"] == "A5")
     assert a5["basis"] == "assumed"
@@ -240,14 +240,14 @@ def test_writes_without_a_date_outside_the_period_are_refused(run, plan_copy):
 
 # --- 各县区各部门 and self-delivery -------------------------------------------------------------------
 def test_departments_means_departments(plan):
-    from nmx import schedule
+    from nmx.schedule import engine
 
-    focus = next(i for i in schedule.items(plan, plan.meta.period.start, plan.meta.period.end)
+    focus = next(i for i in engine.items(plan, plan.meta.period.start, plan.meta.period.end)
                  if i.task == "M2" and i.schedule_id == "focus")
     kinds = {plan.unit_by_id[u].kind.value for u in focus.owers}
     assert kinds == {"party", "government", "county"}
     assert "cpc_city" not in focus.owers and "livelihood" not in focus.owers
-    report = next(i for i in schedule.items(plan, plan.meta.period.start, plan.meta.period.end)
+    report = next(i for i in engine.items(plan, plan.meta.period.start, plan.meta.period.end)
                   if i.task == "M2" and i.schedule_id == "report")
     assert "drc" in report.lead and "drc" not in report.owers  # it receives the reports
 

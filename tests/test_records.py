@@ -28,7 +28,7 @@ def done(run, folder: Path, *args: str):
 
 
 def records_of(folder: Path) -> list[dict]:
-    from nmx.loader import parse
+    from nmx.plan.yaml_reader import parse
 
     doc = parse((folder / "records.yaml").read_bytes(), "records.yaml")
     assert not doc.problems, doc.problems
@@ -42,7 +42,7 @@ _TEXT = st.one_of(st.characters(blacklist_categories=("Cs", "Cc")), st.sampled_f
 @settings(max_examples=300, deadline=None)
 @given(st.text(alphabet=_TEXT, max_size=40))
 def test_quoted_text_reads_back_exactly(text):
-    from nmx.loader import parse
+    from nmx.plan.yaml_reader import parse
     from nmx.supervision.yamltext import quote
 
     doc = parse(f"note: {quote(text)}\n".encode(), "x.yaml")
@@ -54,7 +54,7 @@ def test_quoted_text_reads_back_exactly(text):
 @given(st.text(alphabet=_TEXT, max_size=10), st.characters(whitelist_categories=("Cc",), blacklist_characters="\t\n"),
        st.text(alphabet=_TEXT, max_size=10))
 def test_quoted_text_with_a_control_character_is_an_error_where_it_is(before, char, after):
-    from nmx.loader import parse
+    from nmx.plan.yaml_reader import parse
     from nmx.supervision.yamltext import quote
 
     doc = parse(f"records: []\nnote: {quote(before + char + after)}\n".encode(), "x.yaml")
@@ -95,7 +95,7 @@ LAYOUTS = {
 
 @pytest.mark.parametrize("name", list(LAYOUTS))
 def test_append_item_keeps_every_line_and_adds_one_item(name):
-    from nmx.loader import parse
+    from nmx.plan.yaml_reader import parse
     from nmx.supervision.yamltext import append_item
 
     text, before = LAYOUTS[name]
@@ -111,7 +111,7 @@ def test_append_item_keeps_every_line_and_adds_one_item(name):
 
 
 def test_append_item_inserts_before_a_following_list():
-    from nmx.loader import parse
+    from nmx.plan.yaml_reader import parse
     from nmx.supervision.yamltext import append_item
 
     text = "entries:\n  - id: L0001   # 手写\n# entries 完\nclosures:\n  - id: L0001\n"
@@ -221,7 +221,7 @@ def test_invalid_file_on_disk_is_refused_untouched(run, plan_copy):
 
 
 def test_bundled_plan_is_never_written(run):
-    from nmx.source import bundled_dir
+    from nmx.plan.source import bundled_dir
 
     bundled = bundled_dir()
     result = run("done", "M3", "--dept", "皖西日报社", "--on", "2023-05-09", TODAY, "2023-06-08", "--data", str(bundled))
@@ -355,7 +355,7 @@ SLOW_NMX = [sys.executable, "-c", "import sys, time; import nmx.fileio as f; f.P
 def test_writer_killed_at_any_moment_leaves_old_or_new_file(plan_copy, tmp_path):
     """50 SIGKILLs: half at a random delay after start, half at a random moment after the
     temporary file appears (mid-write, by the pauses of `fileio.PAUSE`)."""
-    from nmx.loader import parse
+    from nmx.plan.yaml_reader import parse
 
     env = _env(tmp_path)
     path = plan_copy / "records.yaml"

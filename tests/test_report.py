@@ -182,7 +182,7 @@ def test_failure_midway_leaves_old_site_and_no_temp(run, tmp_path, monkeypatch):
     out = tmp_path / "s"
     assert run("report", "-o", str(out), "--today", TODAY).exit_code == 0
     before = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
-    from nmx.render import site as site_mod
+    from nmx.handouts import site as site_mod
 
     real = site_mod.unit_page
     calls = {"n": 0}
@@ -205,7 +205,7 @@ def test_progress_only_on_a_terminal(run, tmp_path, monkeypatch):
     r = run("report", "-o", str(tmp_path / "s"), "--today", TODAY)
     assert r.exit_code == 0
     assert "生成网站" not in r.output  # CliRunner's stderr is not a terminal
-    from nmx.cli import handouts
+    from nmx.cli import handout_cmds as handouts
 
     monkeypatch.setattr(handouts, "_stderr_is_terminal", lambda: True)
     r = run("report", "-o", str(tmp_path / "s"), "--today", TODAY)
@@ -225,7 +225,7 @@ def test_escaping_helpers():
 
 
 def test_annex_rows(plan):
-    from nmx.annex import annex_number, annex_rows
+    from nmx.duties.annex import annex_number, annex_rows
 
     rows = annex_rows(plan)
     assert [(r.number, r.task) for r in rows[:3]] == [(1, "A1"), (2, "A2"), (3, "A3")]
@@ -234,10 +234,10 @@ def test_annex_rows(plan):
 
 
 def test_focus_months_and_unit_files(plan):
-    from nmx import schedule
-    from nmx.report import focus_months, report_month, unit_files
+    from nmx.schedule import engine
+    from nmx.handouts.report import focus_months, report_month, unit_files
 
-    items = schedule.items(plan, dt.date(2023, 1, 1), dt.date(2023, 12, 31))
+    items = engine.items(plan, dt.date(2023, 1, 1), dt.date(2023, 12, 31))
     assert focus_months(items) == {"2023-02", "2023-05", "2023-08", "2023-11"}
     assert report_month(plan, dt.date(2023, 5, 10)) == "2023-05"
     assert report_month(plan, dt.date(2024, 1, 1)) is None
@@ -246,7 +246,7 @@ def test_focus_months_and_unit_files(plan):
 
 
 def test_duties_by_unit_matches_duties_for(plan):
-    from nmx.duties import Reacher, duties_by_unit, duties_for
+    from nmx.duties.reach import Reacher, duties_by_unit, duties_for
 
     everyone = duties_by_unit(plan)
     reacher = Reacher(plan)

@@ -47,8 +47,8 @@ class _Planted:
 
 def _plan_key(data: Path = DATA) -> str:
     from nmx.fileio import display
-    from nmx.load import plan_key
-    from nmx.source import FILES
+    from nmx.plan.pipeline import plan_key
+    from nmx.plan.source import FILES
 
     return plan_key({n: (data / n).read_bytes() for n in FILES}, {n: display(data / n) for n in FILES})
 
@@ -87,11 +87,11 @@ def test_a_cache_others_may_write_is_not_used(run, tmp_path, monkeypatch, what):
     entry = cache / f"{_plan_key()}.json"
     target = cache if what == "folder" else entry
     os.chmod(target, 0o777 if what == "folder" else 0o666)
-    import nmx.load
+    import nmx.plan.pipeline
 
     calls = []
-    real = nmx.load.validate_files
-    monkeypatch.setattr(nmx.load, "validate_files", lambda *a: calls.append(1) or real(*a))
+    real = nmx.plan.pipeline.validate_files
+    monkeypatch.setattr(nmx.plan.pipeline, "validate_files", lambda *a: calls.append(1) or real(*a))
     result = run("validate", str(DATA))
     assert result.exit_code == 0, result.output
     assert calls == [1]  # validated afresh, not answered from the cache
@@ -121,7 +121,7 @@ def test_a_corrupt_entry_is_only_a_miss(run, tmp_path, monkeypatch, content):
 
 
 def test_eviction_removes_the_oldest_entries_and_nothing_else(tmp_path):
-    from nmx import cache
+    from nmx.plan import cache
 
     for n, name in enumerate(("a", "b", "c", "d")):
         entry = tmp_path / f"{name * 64}.json"
@@ -136,7 +136,7 @@ def test_eviction_removes_the_oldest_entries_and_nothing_else(tmp_path):
 def test_cache_place_follows_the_platform(monkeypatch, tmp_path):
     import platformdirs
 
-    from nmx import cache
+    from nmx.plan import cache
 
     monkeypatch.delenv("NMX_CACHE_DIR")
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
@@ -144,9 +144,9 @@ def test_cache_place_follows_the_platform(monkeypatch, tmp_path):
 
 
 def test_codec_rebuilds_the_plan_and_refuses_other_shapes(plan):
-    from nmx import codec
-    from nmx.load import CachedPlan
-    from nmx.models import DepartmentsFile, TasksFile
+    from nmx.plan import codec
+    from nmx.plan.pipeline import CachedPlan
+    from nmx.plan.models import DepartmentsFile, TasksFile
 
     value = CachedPlan(TasksFile(plan=plan.meta, tasks=plan.tasks),
                        DepartmentsFile(units=plan.units, groups=plan.groups, actions=plan.actions), ())
@@ -173,9 +173,9 @@ def test_an_output_that_is_an_input_is_refused_before_any_work(run, plan_copy, c
     elif target == "symlink":
         os.symlink(plan_copy / "records.yaml", out)
     before = {p.name: p.read_bytes() for p in plan_copy.iterdir()}
-    import nmx.load
+    import nmx.plan.pipeline
 
-    monkeypatch.setattr(nmx.load, "load", lambda *a, **k: pytest.fail("work started"))
+    monkeypatch.setattr(nmx.plan.pipeline, "load", lambda *a, **k: pytest.fail("work started"))
     result = run(*cmd, "--data", str(plan_copy), "-o", str(out))
     assert result.exit_code == 2, result.output
     assert "拒绝覆盖" in result.stderr
@@ -267,7 +267,7 @@ def test_report_decides_from_the_marker_and_the_top_level(run, home, tmp_path):
     bare = home / "work" / "bare"
     (bare / "deep" / "er").mkdir(parents=True)
     (bare / "deep" / "er" / "x").write_text("x", encoding="utf-8")
-    from nmx import publish
+    from nmx.handouts import publish
 
     assert publish.foreign_files(bare) == ["deep"]  # no marker: the top level is enough
 
@@ -388,7 +388,8 @@ def test_ledger_options_with_control_characters_are_refused(run, plan_copy):
 
 def test_every_renderer_escapes_what_could_still_reach_it():
     from nmx.cli.output import to_text
-    from nmx.render import Column, Format, View, render
+    from nmx.render import Format, render
+    from nmx.views import Column, View
 
     hostile = f"{ESC}]52;c;aGk={chr(7)}{ESC}[2J<img src=x onerror=alert(1)>&\x9b"
     view = View([Column("a", hostile)], [{"a": hostile}], payload={"a": hostile}, title=hostile, notes=[hostile])
@@ -534,12 +535,12 @@ def test_source_date_epoch_off_the_calendar_is_a_usage_error(run, monkeypatch, t
 
 
 def test_a_permission_error_on_a_path_is_exit_2_naming_it(run, monkeypatch):
-    import nmx.duties
+    import nmx.duties.reach
 
     def denied(*_a, **_k):
         raise PermissionError(13, "Permission denied", "/srv/share/plan")
 
-    monkeypatch.setattr(nmx.duties, "duties_for", denied)
+    monkeypatch.setattr(nmx.duties.reach, "duties_for", denied)
     result = run("duties", "市交通运输局")
     assert result.exit_code == 2 and "/srv/share/plan" in result.stderr
 

@@ -6,10 +6,10 @@ import datetime as dt
 
 import pytest
 
-from nmx import schedule
+from nmx.schedule import engine
 from nmx.errors import UsageError
-from nmx.models import Deadline, Group, Irregular, Once, Quota, Relative, Span, Standing, Task, Unit, UnitKind, Window
-from nmx.plan import Plan
+from nmx.plan.models import Deadline, Group, Irregular, Once, Quota, Relative, Span, Standing, Task, Unit, UnitKind, Window
+from nmx.plan.plan import Plan
 
 D = dt.date
 YEAR = (D(2023, 1, 1), D(2023, 12, 31))
@@ -21,7 +21,7 @@ def spans(found, kind=None):
 
 # --- the shipped plan -------------------------------------------------------------------------
 def test_m2_focus_windows_and_reports(plan):
-    found = schedule.items(plan, *YEAR, task="M2")
+    found = engine.items(plan, *YEAR, task="M2")
     assert spans(found, "window") == [
         ("2023-02-01", "2023-02-28"), ("2023-05-01", "2023-05-31"),
         ("2023-08-01", "2023-08-31"), ("2023-11-01", "2023-11-30"),
@@ -37,7 +37,7 @@ def test_m2_focus_windows_and_reports(plan):
 
 
 def test_may_2023(plan):
-    found = schedule.items(plan, D(2023, 5, 1), D(2023, 5, 31))
+    found = engine.items(plan, D(2023, 5, 1), D(2023, 5, 31))
     got = [(i.task, i.kind, i.start.isoformat(), i.due.isoformat(), i.count, i.clauses) for i in found]
     # A2's quota is M3's restated, A3's focus month is M2's: each counted once; R6 has no date
     assert got == [
@@ -50,16 +50,16 @@ def test_may_2023(plan):
 
 
 def test_june_has_the_may_report(plan):
-    found = schedule.items(plan, D(2023, 6, 1), D(2023, 6, 30), task="M2")
+    found = engine.items(plan, D(2023, 6, 1), D(2023, 6, 30), task="M2")
     assert [(i.kind, i.due.isoformat(), i.period) for i in found] == [("deadline", "2023-06-07", "2023-05")]
 
 
 def test_quota_one_item_per_month(plan):
-    found = schedule.items(plan, *YEAR, task="A2")
+    found = engine.items(plan, *YEAR, task="A2")
     assert len(found) == 12
     # asked for A2: the M3 quota it restates, under M3
     assert {(i.task, i.schedule_id, i.clauses) for i in found} == {("M3", "special_reports", ("M3", "A2"))}
-    assert found == schedule.items(plan, *YEAR, task="M3")
+    assert found == engine.items(plan, *YEAR, task="M3")
     assert {i.count for i in found} == {2}
     assert [i.due.isoformat() for i in found][:3] == ["2023-01-31", "2023-02-28", "2023-03-31"]
     assert found[-1].due == D(2023, 12, 31)
@@ -67,13 +67,13 @@ def test_quota_one_item_per_month(plan):
 
 def test_r6_survey_has_no_date(plan):
     # the plan gives no date for the survey results: a standing entry, not quarterly windows
-    assert schedule.items(plan, *YEAR, task="R6") == []
-    survey = [i for i in schedule.undated(plan, task="R6") if i.schedule_id == "survey"]
+    assert engine.items(plan, *YEAR, task="R6") == []
+    survey = [i for i in engine.undated(plan, task="R6") if i.schedule_id == "survey"]
     assert [(i.kind, i.deliver_to) for i in survey] == [("standing", "市委")]
 
 
 def test_whole_year_counts_and_order(plan):
-    found = schedule.items(plan, *YEAR)
+    found = engine.items(plan, *YEAR)
     # M2 4+4, M3 12, A14 4 (A2 and A3 restate M3 and M2; R6 has no date)
     assert len(found) == 24
     assert {i.task for i in found} == {"M2", "M3", "A14"}
@@ -83,7 +83,7 @@ def test_whole_year_counts_and_order(plan):
 
 
 def test_groups_expanded_and_unlisted_flagged(plan):
-    m2 = schedule.items(plan, D(2023, 2, 1), D(2023, 2, 1), task="M2")[0]
+    m2 = engine.items(plan, D(2023, 2, 1), D(2023, 2, 1), task="M2")[0]
     # 各县区各部门: county governments, 市开发区管委 and city party/government departments
     assert len(m2.lead) == 21 and "cpc_city" not in m2.lead
     assert not {"wxdaily", "latv", "telecom", "mobile", "unicom"} & set(m2.lead)  # media, carriers: only possibly
@@ -91,9 +91,9 @@ def test_groups_expanded_and_unlisted_flagged(plan):
     assert m2.unlisted == ("市民生工作领导小组成员单位",)  # A3's lead, merged into M2's focus month
     counties = ("jinan", "yuan", "yeji", "huoqiu", "shucheng", "jinzhai", "huoshan", "devzone")
     assert set(counties) <= set(m2.lead)
-    a3 = schedule.items(plan, D(2023, 2, 1), D(2023, 2, 1), task="A3")[0]
+    a3 = engine.items(plan, D(2023, 2, 1), D(2023, 2, 1), task="A3")[0]
     assert a3 == m2  # A3 restates M2's focus month
-    m3 = schedule.items(plan, D(2023, 2, 1), D(2023, 2, 1), task="M3")[0]
+    m3 = engine.items(plan, D(2023, 2, 1), D(2023, 2, 1), task="M3")[0]
     # M3 and A2 merged: the media platforms lead, A2's 市委宣传部 too; the platforms owe the reports
     assert m3.lead == ("wxdaily", "latv", "publicity") and m3.unlisted == ("市（县区）属各媒体平台",)
     assert m3.owers == ("wxdaily", "latv") and m3.clauses == ("M3", "A2")
@@ -101,28 +101,28 @@ def test_groups_expanded_and_unlisted_flagged(plan):
 
 
 def test_units_filter(plan):
-    transport = schedule.items(plan, *YEAR, units={"transport"})
+    transport = engine.items(plan, *YEAR, units={"transport"})
     assert {i.task for i in transport} == {"M2"}  # only through 各县区各部门
-    jinan = schedule.items(plan, D(2023, 5, 1), D(2023, 5, 31), units={"jinan"})
+    jinan = engine.items(plan, D(2023, 5, 1), D(2023, 5, 31), units={"jinan"})
     assert [i.task for i in jinan] == ["M2", "M3"]  # M3 through A2, where jinan supports
-    assert schedule.items(plan, *YEAR, units={"nobody"}) == []
+    assert engine.items(plan, *YEAR, units={"nobody"}) == []
 
 
 def test_range_outside_period_is_empty(plan):
-    assert schedule.items(plan, D(2024, 1, 1), D(2024, 12, 31)) == []
-    assert schedule.items(plan, D(2022, 1, 1), D(2022, 12, 31)) == []
+    assert engine.items(plan, D(2024, 1, 1), D(2024, 12, 31)) == []
+    assert engine.items(plan, D(2022, 1, 1), D(2022, 12, 31)) == []
     # partly outside: clipped to the period
-    assert spans(schedule.items(plan, D(2022, 12, 1), D(2023, 1, 15), task="M3")) == [("2023-01-01", "2023-01-31")]
+    assert spans(engine.items(plan, D(2022, 12, 1), D(2023, 1, 15), task="M3")) == [("2023-01-01", "2023-01-31")]
 
 
 def test_unknown_task(plan):
     with pytest.raises(UsageError) as err:
-        schedule.items(plan, *YEAR, task="Z9")
+        engine.items(plan, *YEAR, task="Z9")
     assert "Z9" in err.value.message
 
 
 def test_undated(plan):
-    every = schedule.undated(plan)
+    every = engine.undated(plan)
     # A1, A2's column and A4 restate M5, M3 and M1; R6's survey and R7 are standing
     assert len(every) == 27
     assert not {"A1", "A2", "A4"} & {i.task for i in every}
@@ -130,16 +130,16 @@ def test_undated(plan):
         ("M1", "A4"), ("M3", "A2"), ("M5", "A1"),
     ]
     assert {i.kind for i in every} == {"standing", "irregular", "undated"}
-    m4 = schedule.undated(plan, task="M4")
+    m4 = engine.undated(plan, task="M4")
     assert [(i.kind, i.label) for i in m4] == [("irregular", "不定期"), ("standing", "建立台账，限期销号")]
-    assert [(i.task, i.index) for i in schedule.undated(plan, units={"transport"})] == [
+    assert [(i.task, i.index) for i in engine.undated(plan, units={"transport"})] == [
         ("R5", 0), ("R7", 0), ("A6", 0), ("A6", 1),
     ]
 
 
 # --- plans built in code ----------------------------------------------------------------------
 def tiny(*schedules, start=D(2023, 1, 1), end=D(2023, 12, 31), lead=("U1",)) -> Plan:
-    from nmx.models import DepartmentsFile, Period, PlanMeta, TasksFile
+    from nmx.plan.models import DepartmentsFile, Period, PlanMeta, TasksFile
 
     meta = PlanMeta(title="t", doc_number="n", issuer="i", issuer_short="s", year=start.year,
                     period=Period(start=start, end=end), timezone="Asia/Shanghai", source_document="x")
@@ -153,7 +153,7 @@ def tiny(*schedules, start=D(2023, 1, 1), end=D(2023, 12, 31), lead=("U1",)) -> 
 def test_weekly_window_clipped_to_period():
     w = Window(kind="window", what="w", label="每周", rrule="FREQ=WEEKLY;BYDAY=MO", span=Span.WEEK, id="wk")
     p = tiny(w, start=D(2023, 1, 1), end=D(2023, 1, 18))
-    assert spans(schedule.items(p, D(2023, 1, 1), D(2023, 1, 31))) == [
+    assert spans(engine.items(p, D(2023, 1, 1), D(2023, 1, 31))) == [
         ("2023-01-02", "2023-01-08"), ("2023-01-09", "2023-01-15"), ("2023-01-16", "2023-01-18"),
     ]
 
@@ -162,7 +162,7 @@ def test_rule_with_own_dtstart_reaches_into_period():
     # a quarter window that opened in November 2022 still covers January 2023
     w = Window(kind="window", what="w", label="q", rrule="DTSTART:20221101\nRRULE:FREQ=MONTHLY;INTERVAL=3",
                span=Span.QUARTER, id="q")
-    found = schedule.items(tiny(w), *YEAR)
+    found = engine.items(tiny(w), *YEAR)
     assert spans(found)[:2] == [("2023-01-01", "2023-01-31"), ("2023-02-01", "2023-04-30")]
     assert found[0].period == "2022-11"
 
@@ -170,14 +170,14 @@ def test_rule_with_own_dtstart_reaches_into_period():
 def test_deadline_outside_period_dropped():
     w = Window(kind="window", what="w", label="m", rrule="FREQ=MONTHLY;BYMONTH=12;BYMONTHDAY=1", span=Span.MONTH, id="dec")
     d = Deadline(kind="deadline", what="d", label="次月7日前", after="dec", due=Relative(months=1, day=7))
-    found = schedule.items(tiny(w, d), *YEAR)
+    found = engine.items(tiny(w, d), *YEAR)
     assert [(i.kind, i.due.isoformat()) for i in found] == [("window", "2023-12-31")]  # 2024-01-07 is outside
 
 
 def test_deadline_relative_days():
     w = Window(kind="window", what="w", label="m", rrule="FREQ=MONTHLY;BYMONTH=3;BYMONTHDAY=1", span=Span.MONTH, id="m")
     d = Deadline(kind="deadline", what="d", label="+10d", after="m", due=Relative(days=40))
-    found = [i for i in schedule.items(tiny(w, d), *YEAR) if i.kind == "deadline"]
+    found = [i for i in engine.items(tiny(w, d), *YEAR) if i.kind == "deadline"]
     assert spans(found) == [("2023-04-01", "2023-04-10")]
 
 
@@ -187,23 +187,23 @@ def test_once_and_standing():
     s = Standing(kind="standing", what="s", label="常态化")
     i = Irregular(kind="irregular", what="i", label="不定期")
     p = tiny(o, o2, s, i)
-    assert [(x.index, x.start.isoformat(), x.due.isoformat(), x.period) for x in schedule.items(p, *YEAR)] == [
+    assert [(x.index, x.start.isoformat(), x.due.isoformat(), x.period) for x in engine.items(p, *YEAR)] == [
         (1, "2023-03-03", "2023-03-03", "2023-03"), (0, "2023-06-01", "2023-06-30", "2023-06"),
     ]
-    assert [(u.index, u.kind) for u in schedule.undated(p)] == [(2, "standing"), (3, "irregular")]
+    assert [(u.index, u.kind) for u in engine.undated(p)] == [(2, "standing"), (3, "irregular")]
 
 
 def test_quota_count_and_unlisted_group_without_members():
     q = Quota(kind="quota", what="q", label="每月至少3次", rrule="FREQ=MONTHLY;BYMONTHDAY=1", span=Span.MONTH, count=3)
     p = tiny(q, lead=("G",))
-    found = schedule.items(p, D(2023, 2, 1), D(2023, 2, 28))
+    found = engine.items(p, D(2023, 2, 1), D(2023, 2, 28))
     assert [(i.count, i.lead, i.unlisted, i.due.isoformat()) for i in found] == [(3, (), ("G",), "2023-02-28")]
-    assert schedule.items(p, D(2023, 2, 1), D(2023, 2, 28), units={"u1"}) == []  # members never invented
+    assert engine.items(p, D(2023, 2, 1), D(2023, 2, 28), units={"u1"}) == []  # members never invented
 
 
 def test_items_are_frozen(plan):
-    item = schedule.items(plan, *YEAR)[0]
+    item = engine.items(plan, *YEAR)[0]
     with pytest.raises(AttributeError):
         item.due = D(2000, 1, 1)  # type: ignore[misc]
     assert item._replace(due=D(2023, 1, 2)).due == D(2023, 1, 2)
-    assert hash(item) == hash(schedule.items(plan, *YEAR)[0])
+    assert hash(item) == hash(engine.items(plan, *YEAR)[0])

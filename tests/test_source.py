@@ -18,7 +18,7 @@ def info(run, *args: str) -> dict:
 
 
 def test_bundled_plan_is_used_from_an_empty_folder(run, tmp_path, monkeypatch) -> None:
-    from nmx.source import bundled_dir
+    from nmx.plan.source import bundled_dir
 
     monkeypatch.chdir(tmp_path)
     got = info(run)
@@ -28,7 +28,7 @@ def test_bundled_plan_is_used_from_an_empty_folder(run, tmp_path, monkeypatch) -
 
 
 def test_bundled_plan_is_the_repository_data(tmp_path) -> None:
-    from nmx.source import FILES, bundled_dir
+    from nmx.plan.source import FILES, bundled_dir
 
     for name in FILES:
         assert (bundled_dir() / name).read_bytes() == (DATA / name).read_bytes(), name

@@ -37,7 +37,7 @@ def test_text_lists_each_problem_then_a_summary(run, plan_copy: Path, monkeypatc
 
 
 def _a6() -> int:
-    from nmx.loader import parse
+    from nmx.plan.yaml_reader import parse
 
     tasks = parse((DATA / "tasks.yaml").read_bytes(), "tasks.yaml").data["tasks"]
     return [t["id"] for t in tasks].index("A6")
@@ -93,11 +93,11 @@ def test_github_annotations_escape_properties(run, tmp_path: Path, monkeypatch) 
 
 
 def test_github_escapes_message_data() -> None:
-    from nmx.load import Result
+    from nmx.plan.pipeline import Result
     from nmx.problems import Level, Problem
     from nmx.render import Format
     from nmx.render.problems import render_problems
-    from nmx.source import DataSource
+    from nmx.plan.source import DataSource
 
     problem = Problem("a:b,c%.yaml", 3, 4, Level.WARNING, "r,1", "50% done\r\nnext: a,b")
     out = render_problems(Result(DataSource(Path("x"), "argument"), None, [problem]), Format.GITHUB)
@@ -173,8 +173,8 @@ def test_bad_format(run, fmt: str) -> None:
 
 # --- the cache ---------------------------------------------------------------------
 def test_cache_hit_then_an_edit_is_seen(plan_copy: Path) -> None:
-    from nmx.load import load
-    from nmx.source import DataSource
+    from nmx.plan.pipeline import load
+    from nmx.plan.source import DataSource
 
     source = DataSource(plan_copy, "argument")
     first, second = load(source), load(source)

@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from nmx import workdays
+from nmx.schedule import workdays
 
 D = dt.date
 YEAR_2023 = [D(2023, 1, 1) + dt.timedelta(days=n) for n in range(365)]
@@ -87,6 +87,6 @@ def test_chinese_calendar_is_imported_lazily():
     import subprocess
     import sys
 
-    code = "import sys, nmx.workdays, nmx.schedule, nmx.cli; print('chinese_calendar' in sys.modules, 'icalendar' in sys.modules)"
+    code = "import sys, nmx.schedule.workdays, nmx.schedule.engine, nmx.cli; print('chinese_calendar' in sys.modules, 'icalendar' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.split() == ["False", "False"]

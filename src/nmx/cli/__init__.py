@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from nmx.cli import (
-    dates,  # noqa: F401
+    date_cmds,  # noqa: F401
     duty_cmds,  # noqa: F401
-    export,  # noqa: F401
-    handouts,  # noqa: F401
+    export_cmds,  # noqa: F401
+    handout_cmds,  # noqa: F401
     plan_cmds,  # noqa: F401  (registers commands)
     supervision_cmds,  # noqa: F401
 )
@@ -14,7 +14,7 @@ from nmx.cli.app import app
 
 
 def main() -> None:
-    import nmx.load
+    from nmx import bulk
 
-    nmx.load.FREEZE_LOADED = True
+    bulk.FREEZE_LOADED = True
     app()

@@ -12,6 +12,7 @@ from typing import Annotated, Any, Callable, Optional
 
 import typer
 
+import nmx.supervision  # noqa: F401  registers records.yaml and ledger.yaml with the plan pipeline
 from nmx import __version__
 from nmx.errors import EXIT_INTERNAL, EXIT_USAGE, DataError, NmxError, UsageError
 from nmx.i18n import set_lang, t
@@ -59,7 +60,7 @@ TodayOpt = Annotated[
 def today_from(value: str | None) -> datetime.date:
     """The --today option as a date; the real date only when it is not given."""
 
-    from nmx.dates import parse_date
+    from nmx.schedule.dates import parse_date
 
     return parse_date(value) if value else datetime.date.today()
 
@@ -110,7 +111,7 @@ def calendar_notice(note: str | None, output: Path | None, always: bool = False)
 def as_of(plan, day, fmt=None):
     """The day a dated command answers for, and its note about the plan's period: said once,
     on stderr (a JSON document carries it as `period_note` instead)."""
-    from nmx.period import as_of as period_as_of
+    from nmx.schedule.period import as_of as period_as_of
     from nmx.render import Format
 
     effective, note = period_as_of(plan, day)
@@ -186,7 +187,7 @@ def _internal(exc: BaseException) -> None:
 
 def _start_run() -> None:
     """A command starts afresh: no inputs seen yet, the cache's verdicts and warning to come."""
-    from nmx import cache
+    from nmx.plan import cache
     from nmx.fileio import forget_inputs
 
     forget_inputs()
@@ -208,7 +209,7 @@ def _refuse_controls(values: dict[str, Any]) -> None:
 def _check_output(output: Path, data: Path | None) -> None:
     """`--output` must not be a folder, nor any file the command reads (plan, records, ledger)."""
     from nmx.fileio import check_output, is_stdout
-    from nmx.source import input_paths, locate
+    from nmx.plan.source import input_paths, locate
 
     if is_stdout(output):
         return

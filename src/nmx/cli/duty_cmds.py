@@ -18,8 +18,8 @@ class Role(str, Enum):
 
 
 def _plan(data: Path | None):
-    from nmx.load import load_plan
-    from nmx.source import locate
+    from nmx.plan.pipeline import load_plan
+    from nmx.plan.source import locate
 
     return load_plan(locate(data))
 
@@ -38,9 +38,9 @@ def duties_cmd(
     示例：nmx duties 市交通运输局 --format json
     """
     from nmx.cli.output import show
-    from nmx.duties import duties_for
-    from nmx.duty_views import duties_view
-    from nmx.match import find_unit
+    from nmx.duties.reach import duties_for
+    from nmx.views.duties import duties_view
+    from nmx.duties.match import find_unit
 
     require_format(fmt, TABULAR)
     plan = _plan(data)
@@ -63,9 +63,9 @@ def departments_cmd(
     示例：nmx departments --kind county
     """
     from nmx.cli.output import show
-    from nmx.departments import select_units
-    from nmx.duties import tallies
-    from nmx.duty_views import departments_view
+    from nmx.duties.departments import select_units
+    from nmx.duties.reach import tallies
+    from nmx.views.duties import departments_view
 
     require_format(fmt, TABULAR)
     plan = _plan(data)
@@ -88,8 +88,8 @@ def tasks_cmd(
     示例：nmx tasks M2
     """
     from nmx.cli.output import show
-    from nmx.duty_views import task_view, tasks_view
-    from nmx.match import find_task
+    from nmx.views.duties import task_view, tasks_view
+    from nmx.duties.match import find_task
 
     require_format(fmt, TABULAR)
     plan = _plan(data)
@@ -113,8 +113,8 @@ def matrix_cmd(
     示例：nmx matrix --expand --format csv --output 矩阵.csv
     """
     from nmx.cli.output import show
-    from nmx.duty_views import matrix_view
-    from nmx.matrix import matrix
+    from nmx.views.duties import matrix_view
+    from nmx.duties.matrix import matrix
 
     require_format(fmt, TABULAR)
     plan = _plan(data)

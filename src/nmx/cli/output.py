@@ -10,7 +10,8 @@ from typing import Any
 from nmx.errors import UsageError
 from nmx.fileio import check_output, is_stdout, write_output
 from nmx.i18n import t
-from nmx.render import Format, View, render
+from nmx.render import Format, render
+from nmx.views import View
 
 BOM = "\ufeff"
 

@@ -29,9 +29,9 @@ def validate_cmd(
 
     示例：nmx validate data --strict --format github
     """
-    from nmx.load import load
+    from nmx.plan.pipeline import load
     from nmx.render.problems import render_problems
-    from nmx.source import locate
+    from nmx.plan.source import locate
 
     require_format(fmt, (Format.TEXT, Format.TABLE, Format.JSON, Format.GITHUB))
     result = load(locate(data, data_dir), use_cache=not no_cache)
@@ -51,7 +51,7 @@ def schema_cmd(
 
     示例：nmx schema --output schema
     """
-    from nmx.schema import schemas, write_schemas
+    from nmx.plan.schema import schemas, write_schemas
 
     if output is None:
         emit(json.dumps(schemas(), ensure_ascii=False, indent=2) + "\n", Format.JSON, None)
@@ -66,9 +66,9 @@ def info_cmd(data: DataOpt = None, fmt: FormatOpt = Format.TABLE) -> None:
 
     示例：nmx info --format json
     """
-    from nmx.info import info_view
-    from nmx.load import load_plan
-    from nmx.source import locate
+    from nmx.views.info import info_view
+    from nmx.plan.pipeline import load_plan
+    from nmx.plan.source import locate
 
     require_format(fmt, (Format.TABLE, Format.JSON, Format.MD))
     source = locate(data)

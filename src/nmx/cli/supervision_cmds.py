@@ -66,8 +66,8 @@ def done_cmd(
 
     示例：nmx done M2 --item report --dept 金安区 --period 2023-05 --on 2023-06-05 --evidence https://…
     """
-    from nmx.dates import parse_date
-    from nmx.match import find_unit
+    from nmx.schedule.dates import parse_date
+    from nmx.duties.match import find_unit
     from nmx.supervision import RECORDS, append, files
     from nmx.supervision.records import prepare
 
@@ -82,7 +82,7 @@ def done_cmd(
     unit = find_unit(plan, _required(dept, "--dept"))
     day = today_from(today)
     if on is None:
-        from nmx.period import require_inside
+        from nmx.schedule.period import require_inside
 
         require_inside(plan, day, t("sv_what_done_on"), "--on")
     when = parse_date(on) if on else day
@@ -114,7 +114,8 @@ def status_cmd(
     定额显示 完成/要求；组织、配合单位不计。不给范围时看“今天”所在的月份（方案期满后看整个期间）。
     示例：nmx status --month 2023-05 --today 2023-06-08 --matrix
     """
-    from nmx.supervision import files, views
+    from nmx.supervision import files
+    from nmx.views import supervision as views
     from nmx.supervision.status import statuses
 
     require_format(fmt, LIST_FORMATS)
@@ -124,7 +125,7 @@ def status_cmd(
     units = _units(plan, dept)
     found = statuses(plan, records, rng.start, rng.end, day, units, soon=soon)
     assumed = statuses(plan, records, rng.start, rng.end, day, units, soon=soon, assumed=True)
-    from nmx.workdays import range_note
+    from nmx.schedule.workdays import range_note
 
     cal = range_note(rng.start, rng.end)
     calendar_notice(cal, output)
@@ -153,7 +154,8 @@ def overdue_cmd(
     示例：nmx overdue --today 2023-06-08 --dept 金安区
     """
     from nmx.i18n import t
-    from nmx.supervision import files, views
+    from nmx.supervision import files
+    from nmx.views import supervision as views
     from nmx.supervision.status import overdue
 
     require_format(fmt, LIST_FORMATS)
@@ -161,7 +163,7 @@ def overdue_cmd(
     day, period_note = as_of(plan, today_from(today), fmt)
     groups = overdue(plan, records, day, _units(plan, dept))
     notes = [t("sv_note_lead", today=day), t("sv_note_ledger")]
-    from nmx.workdays import range_note
+    from nmx.schedule.workdays import range_note
 
     cal = range_note(plan.meta.period.start, plan.meta.period.end)
     calendar_notice(cal, output)
@@ -190,8 +192,8 @@ def ledger_add_cmd(
 
     示例：nmx ledger add --dept 市城管局 --problem "停车泊位标识不清" --measure "重新施划" --due 2023-07-31
     """
-    from nmx.dates import parse_date
-    from nmx.match import find_unit
+    from nmx.schedule.dates import parse_date
+    from nmx.duties.match import find_unit
     from nmx.supervision import LEDGER, append, files
     from nmx.supervision.ledger import entry_fields, new_entry, parse_source
     from nmx.supervision.models import LedgerFile
@@ -202,7 +204,7 @@ def ledger_add_cmd(
     unit = find_unit(plan, _required(dept, "--dept"))
     day = today_from(today)
     if found_on is None:
-        from nmx.period import require_inside
+        from nmx.schedule.period import require_inside
 
         require_inside(plan, day, t("sv_what_found_on"), "--found-on")
     due_day = parse_date(_required(due, "--due"))
@@ -233,7 +235,7 @@ def ledger_close_cmd(
 
     示例：nmx ledger close L0001 --on 2023-07-20 --note "已重新施划并验收"
     """
-    from nmx.dates import parse_date
+    from nmx.schedule.dates import parse_date
     from nmx.supervision import LEDGER, append, files
     from nmx.supervision.ledger import closure_fields, new_closure
 
@@ -242,7 +244,7 @@ def ledger_close_cmd(
     _require_writable(source)
     day = today_from(today)
     if on is None:
-        from nmx.period import require_inside
+        from nmx.schedule.period import require_inside
 
         require_inside(plan, day, t("sv_what_closed_on"), "--on")
     closed_on = parse_date(on) if on else day
@@ -273,7 +275,8 @@ def ledger_list_cmd(
     示例：nmx ledger list --overdue --today 2023-08-01
     """
     from nmx.i18n import t
-    from nmx.supervision import files, views
+    from nmx.supervision import files
+    from nmx.views import supervision as views
     from nmx.supervision.ledger import CLOSED, OVERDUE, states
 
     require_format(fmt, LIST_FORMATS)
@@ -285,7 +288,7 @@ def ledger_list_cmd(
     if overdue_:
         found = [e for e in found if e.state == OVERDUE]
     if dept is not None:
-        from nmx.match import find_unit
+        from nmx.duties.match import find_unit
 
         unit = find_unit(plan, dept)
         found = [e for e in found if (r := plan.resolve(e.entry.dept)) is not None and r.id == unit.id]
@@ -309,7 +312,7 @@ def _require_writable(source) -> None:
     """Never write into the bundled plan (an installed package, or the repository's data/)."""
     from nmx.errors import UsageError
     from nmx.i18n import t
-    from nmx.source import bundled_dir
+    from nmx.plan.source import bundled_dir
 
     if source.path.resolve() == bundled_dir().resolve():
         raise UsageError(t("sv_bundled", path=source.path), hint=t("sv_bundled_hint", path=source.path))
@@ -323,10 +326,10 @@ def _warn(lines: list[str]) -> None:
 
 
 def _range(plan, month, start, end, day):
-    from nmx.deadlines import Range, resolve_range
+    from nmx.views.deadlines import Range, resolve_range
 
     if month is None and start is None and end is None:
-        from nmx.dates import month_end
+        from nmx.schedule.dates import month_end
 
         if day > plan.meta.period.end:  # the final account: the whole period
             return Range(plan.meta.period.start, plan.meta.period.end)
@@ -337,23 +340,23 @@ def _range(plan, month, start, end, day):
 def _units(plan, dept: str | None) -> set[str] | None:
     if dept is None:
         return None
-    from nmx.match import find_unit
+    from nmx.duties.match import find_unit
 
     return {find_unit(plan, dept).id}
 
 
 def _assumed_notes(assumed) -> list[str]:
     from nmx.i18n import t
-    from nmx.supervision.views import item_name
+    from nmx.views.supervision import item_name
 
     names = list(dict.fromkeys(item_name(s.item) for s in assumed))
     return [t("sv_note_assumed", items="、".join(names))] if names else []
 
 
 def _status_notes(plan, rng, found, day, cal: str | None) -> list[str]:
-    from nmx.deadlines import range_notes
+    from nmx.views.deadlines import range_notes
     from nmx.i18n import t
-    from nmx.supervision.views import item_name
+    from nmx.views.supervision import item_name
 
     rules = [r.text for r in plan.meta.rules if r.id in ("owed-by", "stated-dates")]
     notes = range_notes(plan, rng) + ([cal] if cal else []) + [t("sv_note_lead", today=day), *rules]
@@ -389,7 +392,7 @@ def _show(plan, view, fmt: Format, output: Path | None, sheet: str) -> None:
 def _facts(view, fmt: Format) -> None:
     from nmx.cli.output import emit
     from nmx.render.tabular import to_json
-    from nmx.supervision.views import facts_text
+    from nmx.views.supervision import facts_text
 
     emit(to_json(view.payload) if fmt is Format.JSON else facts_text(view), fmt, None)
 
@@ -397,7 +400,7 @@ def _facts(view, fmt: Format) -> None:
 def _show_done(plan, prepared, result, fmt: Format) -> None:
     from nmx.fileio import display
     from nmx.i18n import t
-    from nmx.supervision.views import facts_view
+    from nmx.views.supervision import facts_view
 
     rec = dict(prepared.fields)
     occ = prepared.occurrence
@@ -425,7 +428,7 @@ def _show_ledger_added(entry, path: Path, fmt: Format) -> None:
     from nmx.fileio import display
     from nmx.i18n import t
     from nmx.supervision.ledger import entry_fields
-    from nmx.supervision.views import facts_view
+    from nmx.views.supervision import facts_view
 
     rec = {k: (v.value if hasattr(v, "value") else v) for k, v in entry_fields(entry)}
     payload = {**{k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in rec.items()}, "file": display(path)}
@@ -437,7 +440,7 @@ def _show_ledger_added(entry, path: Path, fmt: Format) -> None:
 
 def _show_ledger_closed(entry, closure, fmt: Format) -> None:
     from nmx.i18n import t
-    from nmx.supervision.views import facts_view
+    from nmx.views.supervision import facts_view
 
     late = (closure.closed_on - entry.due).days
     payload = {"id": entry.id, "department": entry.dept, "problem": entry.problem, "due": entry.due.isoformat(),

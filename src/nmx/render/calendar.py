@@ -5,10 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from nmx.calendar_marks import Day
-from nmx.deadlines import Range
+from nmx.schedule.calendar_marks import Day
+from nmx.views.deadlines import Range
 from nmx.i18n import t
-from nmx.workdays import WEEKEND
+from nmx.schedule.workdays import WEEKEND
 
 STYLE = {
     "window": "on grey23",

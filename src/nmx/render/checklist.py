@@ -6,7 +6,7 @@ import datetime as dt
 from functools import lru_cache
 from typing import Any
 
-from nmx.checklist import Checklist, Line, as_json
+from nmx.views.checklist import Checklist, Line, as_json
 from nmx.i18n import lang, t
 from nmx.render import Format
 from nmx.render.html import BR, Safe, box, cell_opens, el, esc, join, page, table, tr
@@ -54,7 +54,7 @@ def short_date(day: dt.date | None) -> str:
 
 def due_words(line: Line) -> str:
     """'05-31' plus, when the due day is a day off, the last working day before it."""
-    from nmx.workdays import holiday_label
+    from nmx.schedule.workdays import holiday_label
 
     if line.due is None:
         return ""
@@ -105,7 +105,7 @@ def render_table(lists: list[Checklist]) -> Any:
 
 def _due_cell(line: Line) -> str:
     """'09-30', and when that is a day off, its name and '→ last working day' below."""
-    from nmx.workdays import holiday_label
+    from nmx.schedule.workdays import holiday_label
 
     if line.holiday and line.due_workday != line.due:
         return f"{short_date(line.due)}\n{holiday_label(line.holiday)}\n→{short_date(line.due_workday)}"
@@ -272,7 +272,7 @@ def _due_html(line: Line) -> Safe:
 
 @lru_cache(maxsize=1024)
 def _due_cell_html(language: str, due: dt.date, holiday: str | None, workday: dt.date | None) -> Safe:
-    from nmx.workdays import holiday_label
+    from nmx.schedule.workdays import holiday_label
 
     parts: list[Any] = [el("strong", short_date(due))]
     if holiday and workday != due:

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from functools import lru_cache
 from typing import Any
 
-from nmx.render import cell_text
+from nmx.views import cell_text
 
 
 class Safe(str):

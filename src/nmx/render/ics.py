@@ -21,9 +21,9 @@ from itertools import groupby
 from typing import Any
 
 from nmx.i18n import t
-from nmx.models import Unit
-from nmx.plan import Plan
-from nmx.schedule import Item
+from nmx.plan.models import Unit
+from nmx.plan.plan import Plan
+from nmx.schedule.engine import Item
 
 _DAY = dt.timedelta(days=1)
 PRODID = "-//nmx//暖民心行动宣传方案//ZH"
@@ -66,7 +66,7 @@ def stamp(plan: Plan) -> dt.datetime:
     """
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
     if epoch.isdigit():
-        from nmx.dates import EARLIEST, LATEST
+        from nmx.schedule.dates import EARLIEST, LATEST
         from nmx.errors import UsageError
         from nmx.i18n import t
 
@@ -83,7 +83,7 @@ def stamp(plan: Plan) -> dt.datetime:
 
 def items_note(items: Sequence[Item]) -> str | None:
     """The calendar note (weekends only) for the years `items` fall in, or None."""
-    from nmx.workdays import calendar_note
+    from nmx.schedule.workdays import calendar_note
 
     return calendar_note({i.due.year for i in items} | {i.start.year for i in items})
 
@@ -95,7 +95,7 @@ def uid(*parts: object) -> str:
 
 def _events(plan: Plan, items: list[Item], unit: Unit | None, dtstamp: dt.datetime) -> list[Any]:
     """One event with an RRULE when a rule fits the whole series, else one per item."""
-    from nmx.recurrence import series_rule
+    from nmx.schedule.recurrence import series_rule
 
     scope = unit.id if unit else "*"
     first = items[0]
@@ -145,8 +145,8 @@ def _summary(item: Item) -> str:
 
 
 def _description(plan: Plan, item: Item, series: list[Item]) -> str:
-    from nmx.deadlines import units_cell
-    from nmx.workdays import due_workday, holiday_label, holiday_name
+    from nmx.views.deadlines import units_cell
+    from nmx.schedule.workdays import due_workday, holiday_label, holiday_name
 
     lines = [
         t("ics_task", task=item.task, title=item.title),

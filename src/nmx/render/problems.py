@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from nmx.i18n import t
-from nmx.load import Result
+from nmx.plan.pipeline import Result
 from nmx.problems import shown
 from nmx.render import Format
 from nmx.render.tabular import to_json

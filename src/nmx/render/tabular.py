@@ -7,7 +7,8 @@ import io
 import json
 from typing import Any
 
-from nmx.render import Format, View, cell_text, renderer
+from nmx.render import Format, renderer
+from nmx.views import View, cell_text
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 

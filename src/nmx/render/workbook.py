@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from nmx.i18n import t
-from nmx.plan import Plan
+from nmx.plan.plan import Plan
 from nmx.render.xlsx import Sheet, XCol, workbook_bytes
 
 
@@ -18,7 +18,7 @@ def plan_workbook(plan: Plan, created: dt.datetime) -> bytes:
 
 def matrix_sheet(plan: Plan, head: list[str]) -> Sheet:
     """Laid out like the annex: 序号, 主要任务, 牵头责任部门, 配合责任部门, then where it comes from."""
-    from nmx.annex import annex_rows
+    from nmx.duties.annex import annex_rows
 
     rows = [{
         "no": r.number, "text": r.text, "lead": "、".join(r.lead), "support": "、".join(r.support),
@@ -31,7 +31,7 @@ def matrix_sheet(plan: Plan, head: list[str]) -> Sheet:
 
 
 def duties_sheet(plan: Plan, head: list[str]) -> Sheet:
-    from nmx.duties import duties_by_unit
+    from nmx.duties.reach import duties_by_unit
 
     duties = duties_by_unit(plan)
     rows = []
@@ -53,13 +53,13 @@ def duties_sheet(plan: Plan, head: list[str]) -> Sheet:
 
 def deadlines_sheet(plan: Plan, head: list[str]) -> Sheet:
     """Every dated item of the plan's period with its last working day and holiday."""
-    from nmx import schedule
-    from nmx.deadlines import kind_label
-    from nmx.workdays import due_workday, holiday_name, range_note
+    from nmx.schedule import engine
+    from nmx.views.deadlines import kind_label
+    from nmx.schedule.workdays import due_workday, holiday_name, range_note
 
     period = plan.meta.period
     rows = []
-    for item in schedule.items(plan, period.start, period.end):
+    for item in engine.items(plan, period.start, period.end):
         rows.append({
             "task": item.task, "title": item.title, "what": item.what, "label": item.label, "kind": kind_label(item),
             "start": item.start, "due": item.due, "due_workday": due_workday(item.due),

@@ -24,7 +24,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
-from nmx.render import View, cell_text
+from nmx.views import View, cell_text
 from nmx.render.tabular import guard_formula
 
 MIN_WIDTH = 4

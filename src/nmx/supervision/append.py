@@ -25,7 +25,7 @@ from pathlib import Path
 from nmx.errors import NmxError, UsageError
 from nmx.fileio import display
 from nmx.i18n import t
-from nmx.plan import Plan
+from nmx.plan.plan import Plan
 from nmx.supervision import files, store
 from nmx.problems import Problem
 from nmx.supervision.files import RecordsState, Tail
@@ -113,7 +113,7 @@ def _fast_append(text: str, tail: Tail | None, fields: Fields) -> tuple[str, int
     it reads as intended; None sends the caller to the full check."""
     if tail is None or tail.offset > len(text):
         return None
-    from nmx.loader import parse
+    from nmx.plan.yaml_reader import parse
 
     nl = newline_of(text)
     line = text[tail.offset:].split("\n", 1)[0]
@@ -133,7 +133,7 @@ def _fast_append(text: str, tail: Tail | None, fields: Fields) -> tuple[str, int
 
 def _checked_append(text: str, section: str, fields: Fields, header: str) -> str:
     """Old text + the new item, re-parsed whole: it must read as the old lists plus this item."""
-    from nmx.loader import parse
+    from nmx.plan.yaml_reader import parse
 
     try:
         new_text = append_item(text, section, fields, header)

@@ -4,7 +4,7 @@ Both files are optional (absent = empty; a file of comments only = empty). The
 pipeline is the plan's: loader (positions, duplicate keys, encoding) → pydantic
 (dataclass models, extra keys forbidden) → checks against the plan. A file whose
 bytes validated before against the same plan is read back from the plan cache
-(`nmx.cache`), keyed by the plan's cache key and the file's SHA-256, so 5,000
+(`nmx.plan.cache`), keyed by the plan's cache key and the file's SHA-256, so 5,000
 records cost a hash and a small JSON read instead of a YAML parse.
 
 The records cache holds what commands need, not the records themselves: how
@@ -20,11 +20,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from nmx import cache
+from nmx.plan import cache
 from nmx.errors import DataError
 from nmx.fileio import display
 from nmx.i18n import t
-from nmx.plan import Plan
+from nmx.plan.plan import Plan
 from nmx.problems import Level, Problem
 from nmx.supervision import LEDGER, RECORDS, Key
 
@@ -87,8 +87,8 @@ def is_blank(raw: bytes | None) -> bool:
 
 def _parse(raw: bytes, name: str, cls: type):
     """(document, model or None, problems): the loader and pydantic stages."""
-    from nmx.loader import parse
-    from nmx.validation import validate_document
+    from nmx.plan.yaml_reader import parse
+    from nmx.plan.validation import validate_document
 
     doc = parse(raw, name)
     problems = list(doc.problems)
@@ -197,14 +197,11 @@ def require_valid(state: RecordsState | LedgerState, path: Path, writing: bool =
 
 def load_plan_keyed(data: Path | None):
     """(source, plan, plan cache key) for a supervision command; DataError when the plan is invalid."""
-    from nmx.load import load
-    from nmx.source import locate
+    from nmx.plan.pipeline import load_valid
+    from nmx.plan.source import locate
 
-    source = locate(data)
-    result = load(source, extras=False)
-    if result.plan is None:
-        raise DataError(t("data_invalid", n=result.errors, path=source.path), result.problems)
-    return source, result.plan, result.key
+    result = load_valid(locate(data))
+    return result.source, result.plan, result.key
 
 
 def load_records(data: Path | None) -> tuple[Plan, RecordsState, Path]:
@@ -223,21 +220,18 @@ def load_ledger(data: Path | None):
     return source, plan, key, state, path
 
 
-def extra_problems(source_path: Path, plan: Plan | None, plan_key: str) -> list[Problem]:
-    """Problems in records.yaml and ledger.yaml, for `nmx validate` (none when both are absent)."""
-    out: list[Problem] = []
-    for name, check in ((RECORDS, records_state), (LEDGER, ledger_state)):
-        path = source_path / name
-        raw = read(path)
-        if raw is None:
-            continue
-        if plan is None:  # the plan is invalid: check the structure only
-            from nmx.supervision.models import FILE_MODELS
+def problems_of(name: str, folder: Path, plan: Plan | None, plan_key: str) -> list[Problem]:
+    """What `nmx validate` finds in records.yaml or ledger.yaml (nothing when it is absent)."""
+    path = folder / name
+    raw = read(path)
+    if raw is None:
+        return []
+    if plan is None:  # the plan is invalid: check the structure only
+        from nmx.supervision.models import FILE_MODELS
 
-            out.extend(_parse(raw, display(path), FILE_MODELS[name])[2])
-            continue
-        out.extend(check(plan, plan_key, path, raw).problems)
-    return out
+        return _parse(raw, display(path), FILE_MODELS[name])[2]
+    check = records_state if name == RECORDS else ledger_state
+    return check(plan, plan_key, path, raw).problems
 
 
 def cache_state(key: str, state: RecordsState | LedgerState) -> None:

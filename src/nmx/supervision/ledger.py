@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from nmx.errors import UsageError
 from nmx.i18n import t
-from nmx.plan import Plan
+from nmx.plan.plan import Plan
 from nmx.problems import Level, Problem
 from nmx.supervision.models import Closure, LedgerEntry, LedgerFile, LedgerSource
 

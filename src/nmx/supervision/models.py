@@ -1,6 +1,6 @@
 """The records and ledger files' data model: frozen dataclasses pydantic validates.
 
-Like `nmx.models` they are not pydantic models, so a cached file loads without
+Like `nmx.plan.models` they are not pydantic models, so a cached file loads without
 importing pydantic. YAML keys avoid `on`/`yes`/`no` (booleans in YAML 1.1).
 """
 
@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as _dt
 from enum import Enum
 
-from nmx.models import model
+from nmx.plan.models import model
 from nmx.supervision import LEDGER, RECORDS
 
 

@@ -23,8 +23,8 @@ import re
 from dataclasses import dataclass, field
 
 from nmx.i18n import t
-from nmx.models import DATED_KINDS, Task
-from nmx.plan import Plan
+from nmx.plan.models import DATED_KINDS, Task
+from nmx.plan.plan import Plan
 from nmx.problems import Level
 from nmx.supervision import Key
 
@@ -43,7 +43,7 @@ class Finding:
 @dataclass
 class Resolved:
     key: Key | None = None
-    occurrence: object = None   # schedule.Item when the entry is dated
+    occurrence: object = None   # engine.Item when the entry is dated
     unit_id: str | None = None
     index: int | None = None
     findings: list[Finding] = field(default_factory=list)
@@ -71,7 +71,7 @@ class Resolver:
             return out
         out.index, sched_kind = self._schedule(task, item, out)
         if out.index is not None:  # a restatement (A2/special_reports) counts for its obligation (M3's)
-            from nmx import obligations
+            from nmx.plan import obligations
 
             primary = obligations.of(self.plan).target((task.id, out.index))
             task, out.index = self.plan.task_by_id[primary[0]], primary[1]
@@ -97,11 +97,11 @@ class Resolver:
     def occurrences(self, task: Task, index: int) -> list:
         found = self._occurrences.get((task.id, index))
         if found is None:
-            from nmx import schedule
+            from nmx.schedule import engine
 
             for key in [(task.id, i) for i in range(len(task.schedules))]:
                 self._occurrences[key] = []
-            for occ in schedule.task_items(self.plan, task):
+            for occ in engine.task_items(self.plan, task):
                 self._occurrences[(task.id, occ.index)].append(occ)
             found = self._occurrences[(task.id, index)]
         return found
@@ -119,7 +119,7 @@ class Resolver:
             if index is None:
                 names = task.lead + task.support
             else:
-                from nmx import obligations
+                from nmx.plan import obligations
 
                 ob = obligations.obligation(self.plan, task.id, index)
                 names = obligations.names(ob, "lead") + obligations.names(ob, "support")
@@ -209,7 +209,7 @@ def _pick(occurrences: list, period: str | None, day: dt.date):
 
 
 def _month_end(day: dt.date) -> dt.date:
-    from nmx.dates import month_end
+    from nmx.schedule.dates import month_end
 
     return month_end(day)
 
@@ -233,7 +233,7 @@ class Prepared:
 
     fields: list[tuple[str, object]]
     key: Key
-    occurrence: object          # schedule.Item, or None for an undated entry
+    occurrence: object          # engine.Item, or None for an undated entry
     findings: list[Finding]     # warnings only (errors refuse the record)
 
     @property

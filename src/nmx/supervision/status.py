@@ -22,7 +22,7 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
 
-from nmx.plan import Plan
+from nmx.plan.plan import Plan
 from nmx.supervision.files import RecordsState
 
 DONE, DONE_LATE, DUE_SOON, PENDING, OVERDUE = "done", "done_late", "due_soon", "pending", "overdue"
@@ -33,7 +33,7 @@ SOON = 3  # working days
 
 @dataclass(frozen=True)
 class Status:
-    item: object            # schedule.Item
+    item: object            # engine.Item
     unit: str               # unit id
     done: int
     required: int
@@ -52,12 +52,12 @@ def statuses(plan: Plan, records: RecordsState, start: dt.date, end: dt.date, to
 
     With `assumed`, the items whose date the data assumes instead (listed apart, never owed).
     """
-    from nmx import schedule
+    from nmx.schedule import engine
 
     order = {u.id: i for i, u in enumerate(plan.units)}
     recorded = _recorders(records)
     out: list[Status] = []
-    for item in schedule.items(plan, start, end):
+    for item in engine.items(plan, start, end):
         if item.counts == assumed:
             continue
         bound = list(item.owers)
@@ -72,7 +72,7 @@ def statuses(plan: Plan, records: RecordsState, start: dt.date, end: dt.date, to
 
 
 def state_of(item, unit: str, records: RecordsState, today: dt.date, soon: int = SOON) -> Status:
-    from nmx.workdays import working_days_between
+    from nmx.schedule.workdays import working_days_between
 
     dates = tuple(d for d in records.done.get((item.task, item.index, item.period, unit), ()) if d <= today)
     required = item.count or 1

@@ -1,0 +1,193 @@
+"""`nmx checklist`, `nmx export xlsx`, `nmx report`: what people print, circulate and publish."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from nmx.cli.app import (
+    DataOpt,
+    DeptOpt,
+    FormatOpt,
+    MonthOpt,
+    OutputOpt,
+    TodayOpt,
+    as_of,
+    calendar_notice,
+    command,
+    require_format,
+    say,
+    today_from,
+)
+from nmx.render import Format
+
+CHECKLIST_FORMATS = (Format.TABLE, Format.MD, Format.HTML, Format.JSON, Format.XLSX)
+
+
+@command(name="checklist")
+def checklist_cmd(
+    dept: DeptOpt = None,
+    month: MonthOpt = None,
+    today: TodayOpt = None,
+    fmt: FormatOpt = Format.TABLE,
+    output: OutputOpt = None,
+    data: DataOpt = None,
+) -> None:
+    """某单位某月的自查清单：有期限的事项（截止日、最后工作日）、定额次数、常态化和不定期工作、报送对象。
+
+    不给 --dept 时每个单位一份；不给 --month 时为“今天”所在月份。
+    示例：nmx checklist --dept 市交通运输局 --month 2023-05 --format html -o 清单.html
+    """
+    from nmx.views.checklist import checklist, unit_checklists
+    from nmx.cli.output import emit
+    from nmx.plan.pipeline import load_plan
+    from nmx.render.checklist import render_checklists
+    from nmx.plan.source import locate
+
+    require_format(fmt, CHECKLIST_FORMATS)
+    _pin_language()
+    day = today_from(today)
+    plan = load_plan(locate(data))
+    effective, period_note = as_of(plan, day, fmt)
+    ym = _month(month, min(effective, plan.meta.period.end))
+    if dept is not None:
+        from nmx.duties.match import find_unit
+
+        lists = [checklist(plan, find_unit(plan, dept), ym, day)]
+    else:
+        lists = unit_checklists(plan, ym, day)
+    from nmx.schedule.workdays import calendar_note
+
+    calendar_notice(calendar_note(int(ym[:4])), output)
+    emit(render_checklists(lists, fmt, _created(plan), period_note=period_note), fmt, output)
+    _written(output)
+
+
+def _pin_language() -> None:
+    """Fix the language for this run: t() otherwise reads the environment for every label,
+    and a large plan's site has millions of them."""
+    from nmx.i18n import lang, set_lang
+
+    set_lang(lang())
+
+
+def _month(month: str | None, day) -> str:
+    from nmx.schedule.dates import parse_month
+
+    if month is None:
+        return f"{day.year:04d}-{day.month:02d}"
+    start, _ = parse_month(month)
+    return f"{start.year:04d}-{start.month:02d}"
+
+
+def _created(plan):
+    """A fixed creation date for documents (xlsx properties), so the same input gives the same bytes."""
+    import datetime as dt
+
+    return dt.datetime.combine(plan.meta.period.start, dt.time())
+
+
+def _plan_calendar_note(plan) -> str | None:
+    from nmx.schedule.workdays import range_note
+
+    return range_note(plan.meta.period.start, plan.meta.period.end)
+
+
+def _written(output: Path | None) -> None:
+    from nmx.fileio import is_stdout
+
+    if output is not None and not is_stdout(output):
+        from nmx.fileio import display
+        from nmx.i18n import t
+
+        say(t("written", path=display(output)))
+
+
+ForceOpt = Annotated[bool, typer.Option("--force", help="目标目录含有非 nmx 生成的文件时也整体替换（这些文件会被删除）。")]
+ReportDirOpt = Annotated[
+    Path, typer.Option("--output", "-o", help="网站输出目录（先写入旁边的临时目录，完成后整体替换）。",
+                       file_okay=True, dir_okay=True, show_default=False)
+]
+
+
+@command(name="report", output="folder")
+def report_cmd(
+    output: ReportDirOpt,
+    force: ForceOpt = False,
+    today: TodayOpt = None,
+    data: DataOpt = None,
+) -> None:
+    """生成静态网站：总览（本月到期事项）、全年日历（集中宣传月、截止日）、任务分工表、每个单位一页（职责和本月清单）。
+
+    纯 HTML 和 CSS，可直接从磁盘打开，也可发布到内网；手机可读，可打印。
+    示例：nmx report --output 报告 --today 2023-05-10
+    """
+    from nmx.handouts.publish import check_destination, write_folder
+    from nmx.handouts.site import site_files
+    from nmx.plan.source import locate
+    from nmx.supervision.files import load_records
+
+    source = locate(data)
+    check_destination(output, force, keep=[source.path])
+    _pin_language()
+    plan, records, _ = load_records(data)
+    count, files = site_files(plan, today_from(today), records)
+    calendar_notice(_plan_calendar_note(plan), output, always=True)
+    if _stderr_is_terminal():
+        _write_with_progress(output, files, count, force, source.path)
+    else:
+        write_folder(output, files, force=force, keep=[source.path])
+    _written(output)
+
+
+def _stderr_is_terminal() -> bool:
+    import sys
+
+    return sys.stderr.isatty()
+
+
+def _write_with_progress(output: Path, files, count: int, force: bool, data: Path) -> None:
+    import sys
+
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    from nmx.i18n import t
+    from nmx.handouts.publish import write_folder
+
+    with Progress(TextColumn(t("rp_progress")), BarColumn(), MofNCompleteColumn(),
+                  console=Console(file=sys.stderr, force_terminal=True), transient=True) as progress:
+        bar = progress.add_task("site", total=count)
+        write_folder(output, files, force=force, keep=[data], on_file=lambda _rel: progress.advance(bar))
+
+
+def export_xlsx(
+    output: Annotated[Path, typer.Option("--output", "-o", help="写入的 .xlsx 文件。", dir_okay=False, show_default=False)],
+    data: DataOpt = None,
+) -> None:
+    """导出 Excel 工作簿：任务分工表（同附件版式）、各单位职责、全年期限（含最后工作日、节假日）。
+
+    同一份数据每次生成的文件逐字节相同。示例：nmx export xlsx --output 暖民心行动.xlsx
+    """
+    from nmx.cli.output import emit
+    from nmx.plan.pipeline import load_plan
+    from nmx.render.workbook import plan_workbook
+    from nmx.plan.source import locate
+
+    _pin_language()
+    plan = load_plan(locate(data))
+    calendar_notice(_plan_calendar_note(plan), output, always=True)
+    emit(plan_workbook(plan, _created(plan)), Format.XLSX, output)
+    _written(output)
+
+
+def _register_export() -> None:
+    """`nmx export xlsx` joins the `export` group (issue 4 made it for `nmx export ics`)."""
+    from nmx.cli.export_cmds import export_app
+
+    command(target=export_app, name="xlsx")(export_xlsx)
+
+
+_register_export()

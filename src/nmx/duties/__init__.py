@@ -1,0 +1,1 @@
+"""Who owes what: reach through groups, the matrix, unit lookup, the annex."""

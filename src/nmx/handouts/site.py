@@ -1,0 +1,428 @@
+"""The report site's pages as HTML: overview, calendar, matrix, one page per unit.
+
+Links are relative, so the folder works opened from disk and published anywhere.
+Every page is self-contained (inline CSS, no JavaScript). `site_files` yields the
+pages one by one so the caller can show progress and never holds the whole site.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from functools import lru_cache
+
+from nmx.i18n import lang, t
+from nmx.plan.plan import Plan
+from nmx.render.checklist import short_date
+from nmx.render.html import BR, Safe, cell_opens, el, esc, join, page, table, tr
+from nmx.handouts.report import Month, focus_months, report_month, unit_files, year_calendar
+
+#: How many items a page lists before it summarises the rest (keeps pages of a huge plan usable).
+LIST_LIMIT = 200
+#: A unit page repeats its month's checklist and year only in part: the whole is one link away.
+UNIT_LIMIT = 50
+DAY_LIMIT = 6
+
+
+class Site:
+    """Everything the pages share, computed once."""
+
+    def __init__(self, plan: Plan, today: dt.date, records=None) -> None:
+        from nmx.schedule import engine
+
+        self.plan = plan
+        self.today = today
+        self.records = records
+        self.month = report_month(plan, today)
+        self.items = engine.items(plan, plan.meta.period.start, plan.meta.period.end)
+        self.files = unit_files(plan)
+        self.focus = focus_months(self.items)
+        self.by_task: dict[str, list] = {}
+        for item in self.items:
+            self.by_task.setdefault(item.task, []).append(item)
+        self.order = {tk.id: n for n, tk in enumerate(plan.tasks)}
+        self._units_cell: dict[tuple[str, str], Safe] = {}
+        self._rows: dict[tuple[int, str], list] = {}  # keyed by id(): self.items keeps the items alive
+        from nmx.duties.reach import Reacher
+
+        self.reacher = Reacher(plan)
+
+    def year_items(self, tasks, limit: int) -> tuple[list, int]:
+        """The first `limit` dated items of these tasks over the period, by due day (as
+        engine.items sorts them), and how many there are in all."""
+        import heapq
+
+        found = [i for tid in tasks for i in self.by_task.get(tid, ())]
+        order = self.order
+        first = heapq.nsmallest(limit, found, key=lambda i: (i.due, order[i.task], i.index, i.start))
+        return first, len(found)
+
+    # --- shared parts -------------------------------------------------------------------
+    def nav(self, up: str = "") -> Safe:
+        return join([
+            el("a", t("rp_nav_index"), href=f"{up}index.html"),
+            el("a", t("rp_nav_calendar"), href=f"{up}calendar.html"),
+            el("a", t("rp_nav_matrix"), href=f"{up}matrix.html"),
+            el("a", t("rp_nav_status"), href=f"{up}status.html"),
+            el("a", t("rp_nav_units"), href=f"{up}index.html#units"),
+        ])
+
+    def footer(self) -> Safe:
+        meta = self.plan.meta
+        return el("p", t("rp_footer", title=meta.title, doc=meta.doc_number, today=self.today.isoformat()))
+
+    def doc(self, title: str, *body, up: str = "") -> str:
+        return page(title, *body, lang=lang(), nav=self.nav(up), footer=self.footer())
+
+    def unit_href(self, unit_id: str, up: str = "") -> str:
+        return f"{up}units/{self.files[unit_id]}.html"
+
+    def month_label(self, ym: str) -> str:
+        return t("rp_month", year=int(ym[:4]), month=int(ym[5:]))
+
+    def item_row(self, item, up: str = "") -> list:
+        """An item's table row; items recur on many units' pages, so each is made once."""
+        key = (id(item), up)
+        row = self._rows.get(key)
+        if row is None:
+            row = self._rows[key] = _item_row(self, item, up)
+        return row
+
+    def item_units(self, item, up: str = "") -> Safe:
+        """Lead units and groups as the plan writes them (units linked), then how many support."""
+        key = (item.task, up)
+        if key not in self._units_cell:  # the same for every item of a task
+            task = self.plan.task_by_id[item.task]
+            lead = set(item.lead)
+            extra = sum(1 for u in item.support if u not in lead)
+            self._units_cell[key] = join([names_cell(self, task.lead, up), t("rp_support_n", n=extra) if extra else None])
+        return self._units_cell[key]
+
+
+# --- pages ------------------------------------------------------------------------------------
+def index_page(site: Site, unit_counts: dict[str, tuple[int, int, int]]) -> str:
+    meta = site.plan.meta
+    body = [
+        el("h1", meta.title),
+        el("dl",
+           el("dt", t("info_doc")), el("dd", meta.doc_number),
+           el("dt", t("info_issuer")), el("dd", meta.issuer),
+           el("dt", t("info_period")), el("dd", f"{meta.period.start.isoformat()} — {meta.period.end.isoformat()}"),
+           el("dt", t("info_counts")),
+           el("dd", t("info_counts_value", tasks=len(site.plan.tasks), units=len(site.plan.units),
+                       groups=len(site.plan.groups))),
+           el("dt", t("rp_focus_months")),
+           el("dd", "、".join(site.month_label(m) for m in sorted(site.focus)) or t("rp_none")),
+           class_="facts"),
+        el("p", meta.note, class_="note") if meta.note else None,
+        el("h2", t("rp_due_title", month=site.month_label(site.month)) if site.month else t("rp_due_title_none")),
+        due_section(site),
+        el("h2", t("rp_units_title"), id="units"),
+        units_list(site, unit_counts),
+    ]
+    return site.doc(meta.title, *body)
+
+
+def due_section(site: Site) -> Safe:
+    if site.month is None:
+        period = site.plan.meta.period
+        return el("p", t("rp_today_outside", today=site.today.isoformat(), start=period.start.isoformat(),
+                         end=period.end.isoformat()), class_="note")
+    from nmx.schedule.dates import parse_month
+
+    start, end = parse_month(site.month)
+    items = [i for i in site.items if i.start <= end and i.due >= start]
+    if not items:
+        return el("p", t("rp_nothing_due"), class_="note")
+    return join([items_table(site, items[:LIST_LIMIT]), _more_note(len(items))])
+
+
+def _more_note(total: int, text: str | None = None, limit: int = LIST_LIMIT) -> Safe | None:
+    """Says that a list was cut at `limit` (only a plan far larger than the 2023 one gets there)."""
+    if total <= limit:
+        return None
+    return el("p", text or t("rp_more_items", shown=LIST_LIMIT, n=total), class_="note")
+
+
+def items_table(site: Site, items: list, up: str = "") -> Safe:
+    rows = [site.item_row(item, up) for item in items]
+    return table([t("rp_col_dates"), t("rp_col_left"), t("rp_col_task"), t("rp_col_kind"), t("rp_col_units"),
+                  t("rp_col_deliver"), t("rp_col_source")], rows, class_="stack items")
+
+
+def _item_row(site: Site, item, up: str) -> list:
+    from nmx.views.deadlines import days_left, kind_label
+
+    return [
+        _dates(item),
+        join([esc(days_left(item.due, site.today)), workday_note(item.due)], " "),
+        join([el("strong", item.task), " ", item.title, BR, item.what, "（", item.label, "）"]),
+        kind_label(item),
+        site.item_units(item, up),
+        item.deliver_to or "",
+        item.source,
+    ]
+
+
+def _dates(item) -> str:
+    if item.start == item.due:
+        return item.due.isoformat()
+    return f"{item.start.isoformat()}—{short_date(item.due) if item.start.year == item.due.year else item.due.isoformat()}"
+
+
+def workday_note(due: dt.date) -> Safe | None:
+    from nmx.schedule.workdays import due_workday, holiday_name
+
+    name = holiday_name(due)
+    if name is None:
+        return None
+    return el("span", t("rp_workday_note", name=_holiday_label(name), day=short_date(due_workday(due))),
+              class_="tag holiday")
+
+
+def _holiday_label(name: str) -> str:
+    from nmx.schedule.workdays import holiday_label
+
+    return holiday_label(name)
+
+
+def units_list(site: Site, counts: dict[str, tuple[int, int, int]]) -> Safe:
+    items = []
+    for unit in site.plan.units:
+        lead, support, maybe = counts.get(unit.id, (0, 0, 0))
+        items.append(el("li", el("a", unit.name, href=site.unit_href(unit.id)), " ",
+                        el("span", t("rp_unit_counts", lead=lead, support=support), class_="note"),
+                        el("span", t("rp_unit_maybe", n=maybe), class_="note") if maybe else None))
+    return el("ul", items, class_="units")
+
+
+def calendar_page(site: Site) -> str:
+    months = year_calendar(site.plan, site.items)
+    from nmx.schedule.workdays import range_note
+
+    note = range_note(site.plan.meta.period.start, site.plan.meta.period.end)
+    body = [
+        el("h1", t("rp_calendar_title", title=site.plan.meta.title)),
+        el("p", el("span", t("rp_legend_focus"), class_="tag focus"), " ",
+           el("span", t("rp_legend_due"), class_="tag due"), " ",
+           el("span", t("rp_legend_off"), class_="tag"), " ",
+           el("span", t("rp_legend_makeup"), class_="tag"), class_="legend"),
+        el("p", note, class_="note") if note else None,
+        el("div", [month_block(site, m) for m in months], class_="calendar"),
+    ]
+    return site.doc(t("rp_nav_calendar"), *body)
+
+
+_DOW = ("一", "二", "三", "四", "五", "六", "日")
+_DOW_EN = ("Mo", "Tu", "We", "Th", "Fr", "Sa", "Su")
+
+
+def month_block(site: Site, month: Month) -> Safe:
+    cells = [el("span", d, class_="dow") for d in (_DOW_EN if lang() == "en" else _DOW)]
+    cells += [el("span", "") for _ in range(month.first.weekday())]
+    for day in month.days:
+        classes = ["due" if day.due else "", "off" if not day.workday else "", "work" if day.makeup else ""]
+        title = ", ".join(filter(None, [
+            t("rp_day_due", n=day.due) if day.due else "",
+            _holiday_label(day.holiday) if day.holiday else "",
+            t("rp_legend_makeup") if day.makeup else "",
+        ]))
+        cells.append(el("span", day.date.day, class_=" ".join(c for c in classes if c) or None, title=title or None))
+    heading = [site.month_label(month.ym)]
+    if month.focus:
+        heading += [" ", el("span", t("rp_focus_month"), class_="tag focus")]
+    return el("section", el("h3", heading), el("div", cells, class_="grid"), month_items(site, month),
+              class_="month focus" if month.focus else "month", id=f"m{month.ym}",
+              data_focus="true" if month.focus else None)
+
+
+def month_items(site: Site, month: Month) -> Safe | None:
+    if not month.items:
+        return None
+    by_day: dict[dt.date, list] = {}
+    for item in month.items:
+        by_day.setdefault(item.due, []).append(item)
+    lines = []
+    for day, items in by_day.items():
+        shown = [join([el("strong", i.task), " ", i.what]) for i in items[:DAY_LIMIT]]
+        if len(items) > DAY_LIMIT:
+            shown.append(esc(t("rp_more_n", n=len(items) - DAY_LIMIT)))
+        lines.append(el("li", short_date(day), " ", workday_note(day), " ", join(shown, "；")))
+    return el("ul", lines)
+
+
+def matrix_page(site: Site) -> str:
+    from nmx.duties.annex import annex_rows
+
+    rows = [[
+        str(row.number),
+        join([el("strong", row.task), " ", row.title, BR, row.text]),
+        names_cell(site, row.lead),
+        names_cell(site, row.support) if row.support else el("span", t("rp_empty_support"), class_="note"),
+        join([esc(row.source), BR if row.note else None, el("span", row.note, class_="note") if row.note else None]),
+    ] for row in annex_rows(site.plan)]
+    body = [
+        el("h1", t("rp_matrix_title")),
+        el("p", t("rp_matrix_intro"), class_="note"),
+        table([t("xl_no"), t("xl_task"), t("xl_lead"), t("xl_support"), t("rp_col_source")], rows),
+    ]
+    return site.doc(t("rp_nav_matrix"), *body)
+
+
+def status_page(site: Site) -> str:
+    """The month's obligations × owing units, each cell in the light 督查 offices use."""
+    from nmx.schedule.dates import parse_month
+    from nmx.schedule.period import as_of
+    from nmx.supervision.files import RecordsState
+    from nmx.supervision.status import STATES, statuses
+    from nmx.views.supervision import matrix_view, state_label
+
+    body: list = [el("h1", t("rp_status_title"))]
+    if not site.month:
+        return site.doc(t("rp_nav_status"), *body, el("p", t("rp_due_title_none"), class_="note"))
+    start, end = parse_month(site.month)
+    day, note = as_of(site.plan, site.today)
+    found = statuses(site.plan, site.records or RecordsState(), start, end, day)
+    payload = matrix_view(site.plan, found, start, end, day, []).payload
+    counts = {k: sum(x.state == k for x in found) for k in STATES}
+    body.append(el("p", t("rp_status_intro", month=site.month_label(site.month), today=day.isoformat(),
+                          **{k: counts[k] for k in STATES}), class_="note"))
+    if note:
+        body.append(el("p", note, class_="note"))
+    keys = [c["key"] for c in payload["columns"]]
+    rows = []
+    for row in payload["rows"]:
+        cells = [row["department"]]
+        for key in keys:
+            cell = row["cells"].get(key)
+            cells.append(el("span", f"{t('sv_light_' + cell['light'])} {state_label(cell['state'])}"
+                            + (f" {cell['done']}/{cell['required']}" if cell["required"] > 1 else ""),
+                            class_=f"light {cell['light']}") if cell else "")
+        rows.append(cells)
+    body.append(table([t("sv_col_dept"), *keys], rows) if rows else el("p", t("rp_none"), class_="note"))
+    legend = [el("li", f"{c['key']}：{c['task']}/{c['item'] or ''} {c['what']}（{c['period']}，{c['due']}）")
+              for c in payload["columns"]]
+    body += [el("ul", *legend, class_="note"), el("p", t("sv_note_lead", today=day), class_="note")]
+    return site.doc(t("rp_nav_status"), *body)
+
+
+def names_cell(site: Site, names: tuple[str, ...], up: str = "") -> Safe:
+    """Units and groups as the plan writes them; units link to their pages."""
+    parts = []
+    for name in names:
+        ref = site.plan.resolve(name)
+        if ref is not None and ref.kind == "unit":
+            parts.append(el("a", name, href=site.unit_href(ref.id, up)))
+        else:
+            parts.append(esc(name))
+    return join(parts, "、")
+
+
+def unit_page(site: Site, unit, duties: list, cl) -> str:
+    from nmx.render.checklist import html_section
+
+    up = "../"
+    year, total = site.year_items(dict.fromkeys(d.task for d in duties), UNIT_LIMIT)
+    body = [
+        el("p", site.plan.meta.title, "（", site.plan.meta.doc_number, "）", class_="meta"),
+        el("h1", unit.name),
+        unit_facts(site, unit),
+        el("h2", t("rp_duties_title", n=len(duties))),
+        duties_table(duties[:LIST_LIMIT]) if duties else el("p", t("rp_no_duties"), class_="note"),
+        _more_note(len(duties), t("rp_more_duties", shown=LIST_LIMIT, n=len(duties), unit=unit.name)),
+        el("h2", t("rp_checklist_title", month=site.month_label(site.month)) if site.month else t("rp_checklist_none")),
+    ]
+    if cl is not None:
+        body += [el("p", el("a", t("rp_printable"), href=f"{up}{checklist_file(site, unit.id)}"), class_="noprint"),
+                 html_section(cl, level=2, sign=False, limit=UNIT_LIMIT)]
+    else:
+        body.append(due_section(site))
+    body += [el("h2", t("rp_year_title", n=total)),
+             items_table(site, year, up) if year else el("p", t("rp_nothing_dated"), class_="note"),
+             _more_note(total, t("rp_more_items", shown=UNIT_LIMIT, n=total), UNIT_LIMIT)]
+    return site.doc(unit.name, *body, up=up)
+
+
+def checklist_file(site: Site, unit_id: str) -> str:
+    return f"checklists/{site.files[unit_id]}-{site.month}.html"
+
+
+def unit_facts(site: Site, unit) -> Safe:
+    from nmx.duties.reach import unit_groups
+
+    groups = [g.name for g in unit_groups(site.plan, unit, site.reacher)]
+    rows = [(t("rp_full_name"), unit.full_name), (t("rp_unit_kind"), t(f"rp_kind_{unit.kind.value}"))]
+    if unit.aliases or unit.short_name:
+        rows.append((t("rp_aliases"), "、".join(filter(None, (unit.short_name, *unit.aliases)))))
+    if unit.former_names:
+        rows.append((t("rp_former"), "、".join(unit.former_names)))
+    if groups:
+        rows.append((t("rp_groups"), "、".join(groups)))
+    facts = el("dl", [join([el("dt", k), el("dd", v)]) for k, v in rows], class_="facts")
+    return join([facts, el("p", unit.note, class_="note") if unit.note else None])
+
+
+def duties_table(duties: list) -> Safe:
+    """The unit's duties; notes (often the same long text for many rows) as numbered footnotes."""
+    notes: dict[str, int] = {}
+    head = (t("rp_col_task"), t("rp_col_role"), t("rp_col_what"), t("rp_col_deliver"), t("rp_col_source"),
+            t("rp_col_note"))
+    rows = []
+    for d in duties:
+        mark = notes.setdefault(d.note, len(notes) + 1) if d.note else None
+        rows.append(_duty_row(head, d, mark))
+    foot = el("ol", [el("li", note, id=f"note{n}") for note, n in notes.items()], class_="note") if notes else None
+    return join([table(list(head), rows), foot])
+
+
+@lru_cache(maxsize=1 << 17)
+def _duty_row(head: tuple[str, ...], d, mark: int | None) -> Safe:
+    """A duty's row (the headers carry the language); units reached through one group share duties."""
+    note = el("a", t("rp_note_ref", n=mark), href=f"#note{mark}") if mark else ""
+    return tr(cell_opens(head), [*_duty_cells(d), note])
+
+
+def _duty_cells(d) -> tuple:
+    role = el("span", t("cl_role_lead") if d.role == "lead" else t("cl_role_support"),
+              class_="tag lead" if d.role == "lead" else "tag")
+    how = [role, el("span", t("rp_possibly"), class_="tag maybe") if d.possibly else None, BR if d.via else None, d.via]
+    return (
+        join([el("strong", d.task), " ", d.title]),
+        join(how),
+        join([d.what or "", BR if d.schedule else None, el("span", d.schedule, class_="note") if d.schedule else None]),
+        d.deliver_to or "",
+        d.source,
+    )
+
+
+def site_files(plan: Plan, today: dt.date, records=None) -> tuple[int, Iterator[tuple[str, str]]]:
+    """(number of files, the files as (relative path, HTML)) of the whole site; `records` (a
+    RecordsState) colours the status page."""
+    site = Site(plan, today, records)
+    per_unit = 2 if site.month else 1
+    return 4 + per_unit * len(plan.units), _files(site)
+
+
+def _files(site: Site) -> Iterator[tuple[str, str]]:
+    from nmx.views.checklist import ScheduleIndex, checklist
+    from nmx.schedule.dates import parse_month
+    from nmx.duties.reach import duties_by_unit, tallies
+    from nmx.render.checklist import render_html
+
+    plan = site.plan
+    counts = {uid: (x.leads, x.supports, x.possibly) for uid, x in tallies(plan).items()}
+    yield "index.html", index_page(site, counts)
+    yield "calendar.html", calendar_page(site)
+    yield "matrix.html", matrix_page(site)
+    yield "status.html", status_page(site)
+    all_duties = duties_by_unit(plan)
+    month = ScheduleIndex(plan, *parse_month(site.month), items=site.items) if site.month else None
+    for unit in plan.units:
+        duties = all_duties[unit.id]
+        cl = checklist(plan, unit, site.month, site.today, index=month, duties=duties) if month else None
+        yield f"units/{site.files[unit.id]}.html", unit_page(site, unit, duties, cl)
+        if cl is not None:
+            yield checklist_file(site, unit.id), render_html([cl])
+
+
+__all__ = ["Site", "site_files"]

@@ -1,0 +1,1 @@
+"""Reading and checking a plan folder: bytes → YAML → models → checks, and its cache."""

@@ -1,0 +1,151 @@
+"""The whole pipeline, file → loader → models → checks, with a cache of valid plans.
+
+A plan whose bytes (and nmx version) were validated before is read back from the
+user's cache folder (`nmx.plan.cache`: JSON, never code), skipping pydantic entirely: that
+import and its validator build cost more than an interactive command may take. The
+cache key is a SHA-256 of the bytes, so any edit validates afresh.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from nmx.bulk import paused_gc, settle
+from nmx.plan import cache
+from nmx.errors import DataError
+from nmx.fileio import display
+from nmx.i18n import t
+from nmx.plan.models import DepartmentsFile, TasksFile
+from nmx.plan.plan import Plan
+from nmx.problems import Level, Problem
+from nmx.plan.source import FILES, DataSource, read_files
+
+
+@dataclass
+class CachedPlan:
+    """What the cache keeps of a valid plan: both files' models and the warnings found."""
+
+    tasks: TasksFile
+    departments: DepartmentsFile
+    problems: tuple[Problem, ...]
+
+
+@dataclass
+class Result:
+    source: DataSource
+    plan: Plan | None
+    problems: list[Problem] = field(default_factory=list)
+    cached: bool = False
+    key: str = ""  # the plan's cache key ('' without the cache); keys records/ledger entries too
+
+    @property
+    def errors(self) -> int:
+        return sum(p.level is Level.ERROR for p in self.problems)
+
+    @property
+    def warnings(self) -> int:
+        return sum(p.level is Level.WARNING for p in self.problems)
+
+
+def validate_files(files: dict[str, bytes], names: dict[str, str]) -> tuple[Plan | None, list[Problem]]:
+    """Validate the two files' bytes; `names` gives the file name shown in problems."""
+    with paused_gc():  # a large plan is a million short-lived objects, none of them cyclic
+        return _validate_files(files, names)
+
+
+def _validate_files(files: dict[str, bytes], names: dict[str, str]) -> tuple[Plan | None, list[Problem]]:
+    from nmx.plan.checks import Context, run_checks
+    from nmx.plan.yaml_reader import parse
+    from nmx.plan.validation import FILE_MODELS, validate_document
+
+    problems: list[Problem] = []
+    docs, built = {}, {}
+    for name in FILES:
+        doc = parse(files[name], names[name])
+        docs[name] = doc
+        problems.extend(doc.problems)
+        if isinstance(doc.data, dict) and not any(p.level is Level.ERROR for p in doc.problems):
+            model, found = validate_document(doc, FILE_MODELS[name])
+            problems.extend(found)
+            built[name] = model
+    plan = None
+    if all(built.get(name) is not None for name in FILES):
+        plan = Plan.build(built["tasks.yaml"], built["departments.yaml"])
+        problems.extend(run_checks(Context(plan, docs["tasks.yaml"], docs["departments.yaml"])))
+    problems.sort(key=Problem.sort_key)
+    if any(p.level is Level.ERROR for p in problems):
+        plan = None
+    return plan, problems
+
+
+@dataclass(frozen=True)
+class Extra:
+    """A file that may sit beside the plan and is checked against it (records.yaml …).
+
+    Its package registers it; the pipeline never imports it, so the plan's own reading
+    and checking stand alone and a new optional file changes nothing here.
+    """
+
+    name: str
+    model: Callable[[], type]  # its file model, for `nmx schema` (imported only when asked)
+    problems: Callable[[Path, Plan | None, str], list[Problem]]  # (folder, plan or None if invalid, plan key)
+
+
+EXTRAS: dict[str, Extra] = {}
+
+
+def register(extra: Extra) -> None:
+    EXTRAS[extra.name] = extra
+
+
+def load(source: DataSource, use_cache: bool = True, extras: bool = True) -> Result:
+    """Validate the plan in `source`, from the cache when its bytes were seen before.
+
+    With `extras`, the optional files registered beside it (records.yaml, ledger.yaml)
+    are validated too, each cached under the plan's key and its own bytes.
+    """
+    result = _load_plan(source, use_cache)
+    if extras:
+        for extra in EXTRAS.values():
+            result.problems.extend(extra.problems(source.path, result.plan, result.key))
+        result.problems.sort(key=Problem.sort_key)
+    return result
+
+
+def _load_plan(source: DataSource, use_cache: bool) -> Result:
+    files = read_files(source)
+    names = {name: display(source.path / name) for name in FILES}
+    key = plan_key(files, names) if use_cache else ""
+    with paused_gc():  # a large plan is a hundred thousand objects, none cyclic
+        hit = cache.read(key, CachedPlan)
+        if hit is not None:
+            plan = Plan.build(hit.tasks, hit.departments)
+            settle()
+            return Result(source, plan, list(hit.problems), cached=True, key=key)
+    plan, problems = validate_files(files, names)
+    settle()
+    if plan is not None:
+        cache.write(key, CachedPlan(TasksFile(plan=plan.meta, tasks=plan.tasks),
+                                    DepartmentsFile(units=plan.units, groups=plan.groups, actions=plan.actions),
+                                    tuple(problems)), CachedPlan)
+    return Result(source, plan, problems, key=key)
+
+
+def load_valid(source: DataSource) -> Result:
+    """The plan in `source` without its optional files, or DataError listing why it is invalid."""
+    result = load(source, extras=False)
+    if result.plan is None:
+        raise DataError(t("data_invalid", n=result.errors, path=source.path), result.problems)
+    return result
+
+
+def load_plan(source: DataSource) -> Plan:
+    """The valid plan in `source`, or DataError listing why not."""
+    return load_valid(source).plan  # type: ignore[return-value]
+
+
+def plan_key(files: dict[str, bytes], names: dict[str, str]) -> str:
+    """The plan's cache key: every file's shown name and bytes ('' when the cache is off)."""
+    return cache.key("plan", *(part for name in FILES for part in (names[name], files[name])))

@@ -1,0 +1,1 @@
+"""Dates: the schedule engine, recurrence, working days, ranges and periods."""

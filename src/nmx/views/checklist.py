@@ -1,0 +1,221 @@
+"""A unit's checklist for one month: what to do and tick off, ordered by due day.
+
+Pure: the month and "today" are arguments. Which tasks reach the unit, and how, comes
+from `nmx.duties.reach`; the dates from `nmx.schedule.engine`; working days from `nmx.schedule.workdays`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any, NamedTuple
+
+from nmx.plan.models import Unit
+from nmx.plan.plan import Plan
+
+
+class Line(NamedTuple):  # a NamedTuple: a large plan's report makes hundreds of thousands
+    """One line to tick: a dated item, or a standing / irregular / undated duty."""
+
+    kind: str                      # window, deadline, quota, once, standing, irregular, undated
+    task: str
+    title: str
+    what: str
+    label: str                     # the plan's words for when (每季度第二个月, 次月7日前 …)
+    role: str                      # "lead" or "support"
+    via: str | None                # the group or clause through which the duty reaches the unit
+    possibly: bool                 # bound only through a group whose members the plan does not list
+    source: str
+    deliver_to: str | None = None
+    start: dt.date | None = None
+    due: dt.date | None = None
+    due_workday: dt.date | None = None
+    holiday: str | None = None     # why `due` is not a working day (holiday name or 周末)
+    count: int | None = None       # quota: how many are required (of the units that owe it)
+    note: str | None = None
+    clauses: tuple[str, ...] = ()  # every clause stating the obligation, `task` first
+    owes: bool = True              # the unit owes the count or delivery (else: its role only)
+    basis: str = "stated"          # the date or label is the plan's, or assumed by the data
+    group: str | None = None       # the group `via` names, as the plan writes it
+
+
+@dataclass
+class Checklist:
+    plan_title: str
+    doc_number: str
+    unit: Unit
+    month: str                     # "YYYY-MM"
+    start: dt.date
+    end: dt.date
+    today: dt.date
+    dated: list[Line] = field(default_factory=list)       # by due day
+    standing: list[Line] = field(default_factory=list)    # 常态化: confirm still in place
+    irregular: list[Line] = field(default_factory=list)   # 不定期 and undated one-offs
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def deliveries(self) -> list[Line]:
+        """Dated lines that hand something to someone, by due day."""
+        return [line for line in self.dated if line.deliver_to]
+
+    def by_due(self) -> list[tuple[dt.date, list[Line]]]:
+        groups: dict[dt.date, list[Line]] = {}
+        for line in self.dated:
+            groups.setdefault(line.due, []).append(line)  # type: ignore[arg-type]
+        return list(groups.items())
+
+
+class Binding(NamedTuple):
+    role: str
+    via: str | None
+    possibly: bool
+    note: str | None = None
+    group: str | None = None  # the group's name as the plan writes it (None: named directly)
+
+
+def bindings(plan: Plan, unit: Unit, duties: list | None = None) -> dict[tuple[str, int | None], Binding]:
+    """(task id, schedule index) → how the obligation reaches `unit` (lead before support,
+    direct before via a group)."""
+    if duties is None:
+        from nmx.duties.reach import duties_for
+
+        duties = duties_for(plan, unit)
+    out: dict[tuple[str, int | None], Binding] = {}
+    for duty in duties:
+        out.setdefault((duty.task, duty.index), Binding(duty.role, duty.via, duty.possibly, duty.note, duty.group))
+    return out
+
+
+class ScheduleIndex:
+    """The plan's items for a range, by task: made once, used for the lists of many units."""
+
+    def __init__(self, plan: Plan, start: dt.date, end: dt.date, items: list | None = None) -> None:
+        from nmx.schedule import engine
+
+        self.order = {tk.id: n for n, tk in enumerate(plan.tasks)}
+        self.dated: dict[str, list] = {}
+        self.undated: dict[str, list] = {}
+        period = plan.meta.period
+        for item in engine.items(plan, start, end) if items is None else items:
+            if item.start <= end and item.due >= start:
+                self.dated.setdefault(item.task, []).append(item)
+        if start <= period.end and end >= period.start:  # standing duties are in force in the period only
+            for entry in engine.undated(plan):
+                self.undated.setdefault(entry.task, []).append(entry)
+
+
+def checklist(
+    plan: Plan, unit: Unit, month: str, today: dt.date, *,
+    index: ScheduleIndex | None = None, duties: list | None = None,
+) -> Checklist:
+    """`unit`'s checklist for `month` ("YYYY-MM"). `index` (the month's schedule items) and
+    `duties` (the unit's) may be passed in when computed once for many lists."""
+    from nmx.schedule.dates import parse_month
+    from nmx.schedule.workdays import due_workday, holiday_name
+
+    start, end = parse_month(month)
+    found = bindings(plan, unit, duties)
+    index = index or ScheduleIndex(plan, start, end)
+    order = index.order
+    tasks = dict.fromkeys(tid for tid, _ in found)
+    dated = sorted((i for tid in tasks for i in index.dated.get(tid, ()) if (i.task, i.index) in found),
+                   key=lambda i: (i.due, order[i.task], i.index, i.start))
+    undated = sorted((e for tid in tasks for e in index.undated.get(tid, ()) if (e.task, e.index) in found),
+                     key=lambda e: (order[e.task], e.index))
+    out = Checklist(plan.meta.title, plan.meta.doc_number, unit, month, start, end, today)
+    out.dated = [_dated_line(item, found[(item.task, item.index)], unit.id, due_workday, holiday_name)
+                 for item in dated]
+    for entry in undated:
+        line = _undated_line(entry, found[(entry.task, entry.index)])
+        (out.standing if entry.kind == "standing" else out.irregular).append(line)
+    out.notes = _notes(plan, out)
+    return out
+
+
+def _dated_line(item: Any, how: Binding, unit: str, due_workday: Any, holiday_name: Any) -> Line:
+    return Line(item.kind, item.task, item.title, item.what, item.label, how.role, how.via, how.possibly,
+                item.source, item.deliver_to, item.start, item.due, due_workday(item.due), holiday_name(item.due),
+                item.count, item.note, item.clauses, unit in item.owers and not how.possibly, item.basis,
+                how.group)
+
+
+def _undated_line(entry: Any, how: Binding) -> Line:
+    return Line(entry.kind, entry.task, entry.title, entry.what, entry.label, how.role, how.via, how.possibly,
+                entry.source, entry.deliver_to, note=entry.note, clauses=entry.clauses, owes=False,
+                basis=entry.basis, group=how.group)
+
+
+def _notes(plan: Plan, cl: Checklist) -> list[str]:
+    from nmx.i18n import t
+    from nmx.schedule.workdays import calendar_note
+
+    period = plan.meta.period
+    notes = []
+    if cl.end < period.start or cl.start > period.end:
+        notes.append(t("cl_month_outside", month=cl.month, start=period.start, end=period.end))
+    note = calendar_note(cl.start.year)
+    if note:
+        notes.append(note)
+    lines = (*cl.dated, *cl.standing, *cl.irregular)
+    unlisted, by_kind = [], []
+    for via, name in sorted({(line.via, line.group) for line in lines if line.possibly and line.via}):
+        ref = plan.resolve(name) if name else None
+        group = plan.group_by_id.get(ref.id) if ref is not None and ref.kind == "group" else None
+        (by_kind if group is not None and cl.unit.kind in group.possibly_kinds else unlisted).append(via)
+    if unlisted:
+        notes.append(t("cl_possibly", groups="、".join(unlisted)))
+    if by_kind:
+        notes.append(t("cl_possibly_kind", groups="、".join(by_kind), kind=t(f"d:kind_{cl.unit.kind.value}")))
+    if any(line.kind == "quota" and not line.owes for line in cl.dated):
+        rule = next((r.text for r in plan.meta.rules if r.id == "owed-by"), None)
+        if rule:
+            notes.append(rule)
+    return notes
+
+
+def unit_checklists(plan: Plan, month: str, today: dt.date) -> list[Checklist]:
+    """One checklist per unit that has any duty, in the plan's unit order."""
+    from nmx.schedule.dates import parse_month
+    from nmx.duties.reach import duties_by_unit
+
+    start, end = parse_month(month)
+    index, duties = ScheduleIndex(plan, start, end), duties_by_unit(plan)
+    lists = [checklist(plan, unit, month, today, index=index, duties=duties[unit.id]) for unit in plan.units]
+    return [cl for cl in lists if cl.dated or cl.standing or cl.irregular]
+
+
+def as_json(cl: Checklist) -> dict[str, Any]:
+    """The JSON shape (docs/commands.md: `nmx checklist --format json`)."""
+    return {
+        "plan": {"title": cl.plan_title, "doc_number": cl.doc_number},
+        "department": {"id": cl.unit.id, "name": cl.unit.name, "full_name": cl.unit.full_name},
+        "month": cl.month,
+        "today": cl.today.isoformat(),
+        "dated": [_line_json(x) for x in cl.dated],
+        "standing": [_line_json(x) for x in cl.standing],
+        "irregular": [_line_json(x) for x in cl.irregular],
+        "deliveries": [{"to": x.deliver_to, "task": x.task, "what": x.what, "due": _iso(x.due),
+                        "due_workday": _iso(x.due_workday)} for x in cl.deliveries],
+        "notes": cl.notes,
+        "calendar_note": _calendar_note(cl),
+    }
+
+
+def _calendar_note(cl: Checklist) -> str | None:
+    from nmx.schedule.workdays import calendar_note
+
+    return calendar_note(cl.start.year)
+
+
+def _line_json(line: Line) -> dict[str, Any]:
+    return {
+        "task": line.task, "title": line.title, "kind": line.kind, "what": line.what, "schedule": line.label,
+        "role": line.role, "via": line.via, "possibly": line.possibly,
+        "start": _iso(line.start), "due": _iso(line.due), "due_workday": _iso(line.due_workday),
+        "holiday": line.holiday, "count": line.count, "deliver_to": line.deliver_to, "source": line.source,
+        "note": line.note, "clauses": list(line.clauses or (line.task,)), "owes": line.owes, "basis": line.basis,
+    }
+
+
+def _iso(day: dt.date | None) -> str | None:
+    return day.isoformat() if day else None

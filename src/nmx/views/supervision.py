@@ -1,0 +1,267 @@
+"""Views of supervision results: status list, units × obligations matrix, overdue list,
+ledger list, and what `nmx done` / `nmx ledger add|close` recorded."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING, Any
+
+from nmx.i18n import t
+from nmx.plan.plan import Plan
+from nmx.views import Column, View
+
+if TYPE_CHECKING:  # imported for annotations only: `nmx status` should not pay for the ledger
+    from nmx.supervision.ledger import EntryState
+    from nmx.supervision.status import Status
+
+
+def state_label(state: str) -> str:
+    return t(f"sv_state_{state}")
+
+
+def ratio(s: Status) -> str:
+    return f"{s.done}/{s.required}"
+
+
+def item_name(item) -> str:
+    """M2/report: the task and its schedule entry (id, else its position)."""
+    return f"{item.task}/{item.schedule_id or item.index + 1}"
+
+
+def status_record(plan: Plan, s: Status, workday: bool = True) -> dict[str, Any]:
+    """One (obligation, unit) in the JSON shape of `nmx status --format json`.
+
+    `workday=False` leaves out due_workday (the terminal table does not show it, and
+    the official calendar is then not loaded).
+    """
+    item = s.item
+    return {
+        "task": item.task,
+        "item": item.schedule_id,
+        "kind": item.kind,
+        "title": item.title,
+        "what": item.what,
+        "department": plan.unit_by_id[s.unit].name,
+        "unit": s.unit,
+        "period": item.period,
+        "start": item.start.isoformat(),
+        "due": item.due.isoformat(),
+        "due_workday": _workday(item.due) if workday else None,
+        "required": s.required,
+        "done": s.done,
+        "state": s.state,
+        "light": s.light,
+        "late_days": {"calendar": s.late_days[0], "working": s.late_days[1]} if s.late_days else None,
+        "dates": [d.isoformat() for d in s.dates],
+        "clauses": list(item.clauses or (item.task,)),
+        "basis": item.basis,
+    }
+
+
+def _workday(day: dt.date) -> str:
+    from nmx.schedule.workdays import due_workday
+
+    return due_workday(day).isoformat()
+
+
+def status_view(plan: Plan, found: list[Status], start: dt.date, end: dt.date, today: dt.date,
+                notes: list[str], wide: bool, full: bool = True) -> View:
+    """One row per obligation and unit, one line each (a legend under the table says what
+    each item is); `wide` (CSV, xlsx) has the JSON keys' columns; `full` computes the JSON."""
+    records = [status_record(plan, s, workday=full) for s in found]
+    rows = [{**rec, "ratio": ratio(s), "state_label": state_label(s.state), "item": item_name(s.item),
+             "light_label": t(f"sv_light_{s.light}"),
+             "state_cell": _cell(s, state_label(s.state)), "due": s.item.due,
+             "due_workday": dt.date.fromisoformat(rec["due_workday"]) if full else None,
+             "dates": "、".join(rec["dates"])} for s, rec in zip(found, records)]
+    columns = [Column("due", t("sv_col_due"), no_wrap=True), Column("department", t("sv_col_dept"), max_width=20),
+               Column("item", t("sv_col_item"), no_wrap=True), Column("period", t("sv_col_period"), no_wrap=True),
+               Column("state_cell", t("sv_col_state"), no_wrap=True), Column("light_label", t("sv_col_light"),
+                                                                            no_wrap=True)]
+    if not wide:
+        notes = legend(s.item for s in found) + notes
+    if wide:
+        columns = [Column("due", t("sv_col_due")), Column("due_workday", t("sv_col_workday")),
+                   Column("department", t("sv_col_dept")), Column("item", t("sv_col_item")),
+                   Column("what", t("sv_col_what")), Column("period", t("sv_col_period")),
+                   Column("ratio", t("sv_col_done")), Column("state_label", t("sv_col_state")),
+                   Column("task", "task"), Column("title", t("sv_col_title")), Column("required", "required"),
+                   Column("done", "done"), Column("state", "state"), Column("light", "light"),
+                   Column("dates", t("sv_col_dates")), Column("calendar_note", "calendar_note")]
+        note = _range_note(start, end) or ""
+        for row in rows:
+            row["calendar_note"] = note
+    from nmx.supervision.status import STATES
+
+    counts = {k: sum(s.state == k for s in found) for k in STATES}
+    title = t("sv_status_title", start=start, end=end, today=today, **counts)
+    payload = {"from": start.isoformat(), "to": end.isoformat(), "today": today.isoformat(),
+               "calendar_note": _range_note(start, end), "counts": counts, "items": records} if full else None
+    return View(columns, rows, payload=payload, title=title, notes=notes)
+
+
+
+def legend(items) -> list[str]:
+    """One line per schedule entry shown: M2/report：归纳总结，形成书面报告报送市发改委（次月7日前）."""
+    seen: dict[tuple, str] = {}
+    for item in items:
+        key = (item.task, item.index)
+        if key not in seen:
+            seen[key] = t("sv_legend", item=item_name(item), what=item.what, label=item.label)
+    return list(seen.values())
+
+
+def matrix_view(plan: Plan, found: list[Status], start: dt.date, end: dt.date, today: dt.date,
+                notes: list[str]) -> View:
+    """Units down, obligations across: the office's overview (blank: the unit does not owe it)."""
+    items: dict[tuple, Any] = {}
+    cells: dict[str, dict[tuple, Status]] = {}
+    for s in found:
+        key = (s.item.task, s.item.index, s.item.period)
+        items.setdefault(key, s.item)
+        cells.setdefault(s.unit, {})[key] = s
+    keys = list(items)
+    labels = _short_labels(items)
+    units = [u for u in plan.units if u.id in cells]
+    rows = []
+    for unit in units:
+        row: dict[str, Any] = {"department": unit.name}
+        for k in keys:
+            s = cells[unit.id].get(k)
+            row[labels[k]] = "" if s is None else f"{t(f'sv_light_short_{s.light}')} {_cell(s)}"
+        rows.append(row)
+    columns = [Column("department", t("sv_col_dept"), no_wrap=True)]
+    columns += [Column(labels[k], labels[k]) for k in keys]
+    legend = [t("sv_matrix_legend", name=labels[k], item=item_name(items[k]), period=items[k].period,
+                what=items[k].what, due=items[k].due) for k in keys]
+    payload = {
+        "from": start.isoformat(), "to": end.isoformat(), "today": today.isoformat(),
+        "columns": [{"key": labels[k], "task": items[k].task, "item": items[k].schedule_id,
+                     "period": items[k].period, "due": items[k].due.isoformat(), "what": items[k].what} for k in keys],
+        "rows": [{"department": u.name, "unit": u.id,
+                  "cells": {labels[k]: {"state": s.state, "light": s.light, "done": s.done, "required": s.required}
+                            for k in keys if (s := cells[u.id].get(k)) is not None}} for u in units],
+        "items": [status_record(plan, s) for s in found],
+    }
+    title = t("sv_matrix_title", start=start, end=end, today=today, units=len(units), items=len(keys))
+    return View(columns, rows, payload=payload, title=title, notes=legend + notes)
+
+
+def _short_labels(items: dict[tuple, Any]) -> dict[tuple, str]:
+    """The shortest unique column names: M2; else M2/report; else M2/report 2023-05."""
+    for make in (lambda i: i.task, item_name, lambda i: f"{item_name(i)} {i.period}"):
+        labels = {k: make(i) for k, i in items.items()}
+        if len(set(labels.values())) == len(labels):
+            return labels
+    return {k: f"{item_name(i)} {i.period} {i.start}" for k, i in items.items()}
+
+
+def _cell(s: Status, label: str | None = None) -> str:
+    """A state, with done/required for a quota and days late: 逾期 1/2; 逾期完成 2天."""
+    if label is None:
+        label = "✓" if s.state == "done" else state_label(s.state)
+    if s.late_days:
+        label += t("sv_late_days", n=s.late_days[0], w=s.late_days[1])
+    return f"{label} {ratio(s)}" if s.required > 1 else label
+
+
+def overdue_view(plan: Plan, groups: list[tuple[str, list[Status]]], today: dt.date, notes: list[str]) -> View:
+    """The inspection list: by unit (oldest overdue first), each unit's items oldest first."""
+    rows, units = [], []
+    for unit, items in groups:
+        name = plan.unit_by_id[unit].name
+        recs = []
+        for i, s in enumerate(items):
+            rec = {**status_record(plan, s), "days_overdue": (today - s.item.due).days}
+            recs.append(rec)
+            rows.append({**rec, "dept_cell": name if i == 0 else "", "item": item_name(s.item), "ratio": ratio(s),
+                         "due": s.item.due, "late": t("sv_days_n", n=rec["days_overdue"])})
+        units.append({"department": name, "unit": unit, "items": recs})
+    columns = [Column("dept_cell", t("sv_col_dept"), max_width=20), Column("due", t("sv_col_due"), no_wrap=True),
+               Column("late", t("sv_col_late"), no_wrap=True), Column("item", t("sv_col_item"), no_wrap=True),
+               Column("period", t("sv_col_period"), no_wrap=True), Column("ratio", t("sv_col_done"), no_wrap=True)]
+    notes = legend(s.item for _, items in groups for s in items) + notes
+    n = sum(len(items) for _, items in groups)
+    title = t("sv_overdue_title", today=today, n=n, units=len(groups))
+    payload = {"today": today.isoformat(), "count": n, "units": units}
+    return View(columns, rows, payload=payload, title=title, notes=notes)
+
+
+def flat_overdue_view(view: View) -> View:
+    """CSV/xlsx: the department on every row."""
+    rows = [{**r, "dept_cell": r["department"]} for r in view.rows]
+    return View(view.columns, rows, view.payload, view.title, view.show_header, view.notes)
+
+
+# --- ledger -------------------------------------------------------------------------------------
+def ledger_record(e: EntryState, unit_name=lambda name: name) -> dict[str, Any]:
+    entry, closure = e.entry, e.closure
+    return {
+        "id": entry.id, "department": unit_name(entry.dept), "problem": entry.problem, "measure": entry.measure,
+        "found_on": entry.found_on.isoformat(), "source": entry.source.value, "due": entry.due.isoformat(),
+        "state": e.state, "days_overdue": e.days_over,
+        "closed_on": closure.closed_on.isoformat() if closure else None,
+        "close_note": closure.note if closure else None, "note": entry.note,
+    }
+
+
+def ledger_view(found: list[EntryState], today: dt.date, wide: bool, notes: list[str],
+                unit_name=lambda name: name) -> View:
+    """`unit_name` turns the unit as the file writes it (an alias, an id) into the plan's name."""
+    records = [ledger_record(e, unit_name) for e in found]
+    rows = []
+    for e, rec in zip(found, records):
+        state = _ledger_state(e)
+        closed = f"{rec['closed_on']} {rec['close_note']}" if e.closure else ""
+        rows.append({**rec, "state_label": state, "closed": closed, "due": e.entry.due, "found_on": e.entry.found_on})
+    columns = [Column("id", t("sv_col_id"), no_wrap=True), Column("department", t("sv_col_dept"), max_width=14),
+               Column("problem", t("sv_col_problem"), max_width=24), Column("due", t("sv_col_deadline"), no_wrap=True),
+               Column("state_label", t("sv_col_state"), no_wrap=True), Column("closed", t("sv_col_closed"), max_width=20)]
+    if wide:
+        labels = {"id": "sv_col_id", "department": "sv_col_dept", "problem": "sv_col_problem",
+                  "measure": "sv_col_measure", "found_on": "sv_col_found_on", "source": "sv_col_source",
+                  "due": "sv_col_deadline", "state_label": "sv_col_state", "closed_on": "sv_col_closed_on",
+                  "close_note": "sv_col_close_note", "note": "sv_col_note"}
+        columns = [Column(k, t(label)) for k, label in labels.items()]
+    counts = {k: sum(e.state == k for e in found) for k in ("open", "overdue", "closed")}
+    title = t("sv_ledger_title", today=today, n=len(found), **counts)
+    return View(columns, rows, payload={"today": today.isoformat(), "counts": counts, "entries": records},
+                title=title, notes=notes)
+
+
+def _ledger_state(e: EntryState) -> str:
+    if e.state == "overdue":
+        return t("sv_days_over", n=e.days_over)
+    if e.state == "closed" and e.days_over:
+        return t("sv_closed_late", n=e.days_over)
+    return state_label(e.state)
+
+
+def facts_view(pairs: list[tuple[str, Any]], payload: dict, title: str | None = None) -> View:
+    """What a write command recorded, as label/value lines (JSON: `payload`)."""
+    rows = [{"key": label, "value": value} for label, value in pairs if value not in (None, "")]
+    return View([Column("key", ""), Column("value", "")], rows, payload=payload, title=title, show_header=False)
+
+
+def facts_text(view: View) -> str:
+    """A facts view as aligned plain lines (a write command's answer needs no table machinery)."""
+    import unicodedata
+
+    def width(text: str) -> int:
+        return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+    labels = [str(r["key"]) for r in view.rows]
+    pad = max(map(width, labels), default=0) + 2
+    lines = [view.title] if view.title else []
+    for label, row in zip(labels, view.rows):
+        first, *rest = str(row["value"]).split("\n") or [""]
+        lines.append(" " + label + " " * (pad - width(label)) + first)
+        lines += [" " * (pad + 1) + more for more in rest]
+    return "\n".join(lines) + "\n"
+
+
+def _range_note(start: dt.date, end: dt.date) -> str | None:
+    # the official calendar is loaded only when dates are shown
+    from nmx.schedule.workdays import range_note
+
+    return range_note(start, end)
