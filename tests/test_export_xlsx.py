@@ -121,11 +121,12 @@ def test_hostile_strings_are_plain_text(run, tmp_path):
 
 
 def test_workbook_helper_guards_and_types():
-    from nmx.render.xlsx import Sheet, XCol, workbook_bytes
+    from nmx.render import Format, render
+    from nmx.views.workbook import Sheet, Workbook, XCol
 
     sheet = Sheet("a/b:c", [XCol("t", "文字"), XCol("d", "日期"), XCol("n", "数")],
                   [{"t": "+cmd|' /C calc'!A0", "d": dt.date(2023, 5, 7), "n": 3}, {"t": ["甲", "乙"]}])
-    data = workbook_bytes([sheet], created=dt.datetime(2023, 1, 1))
+    data = render(Workbook([sheet], dt.datetime(2023, 1, 1)), Format.XLSX)
     ws = openpyxl.load_workbook(io.BytesIO(data)).active
     assert ws.title == "a_b_c"
     assert ws["A2"].value == "+cmd|' /C calc'!A0" and ws["A2"].quotePrefix

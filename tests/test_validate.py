@@ -95,12 +95,12 @@ def test_github_annotations_escape_properties(run, tmp_path: Path, monkeypatch) 
 def test_github_escapes_message_data() -> None:
     from nmx.plan.pipeline import Result
     from nmx.problems import Level, Problem
-    from nmx.render import Format
-    from nmx.render.problems import render_problems
     from nmx.plan.source import DataSource
+    from nmx.render import Format, render
+    from nmx.views.problems import problems_view
 
     problem = Problem("a:b,c%.yaml", 3, 4, Level.WARNING, "r,1", "50% done\r\nnext: a,b")
-    out = render_problems(Result(DataSource(Path("x"), "argument"), None, [problem]), Format.GITHUB)
+    out = render(problems_view(Result(DataSource(Path("x"), "argument"), None, [problem])), Format.GITHUB)
     assert out.splitlines()[0] == "::warning file=a%3Ab%2Cc%25.yaml,line=3,col=4,title=r%2C1::50%25 done%0D%0Anext: a,b"
 
 

@@ -202,13 +202,14 @@ def _write_stream(fh, data: bytes | str | Iterable[str]) -> None:
 
 
 def write_atomic(path: Path, data: bytes | str | Iterable[str], *, mode: int | None = None,
-                 before_replace: Callable[[], None] | None = None) -> None:
+                 before_replace: Callable[[], None] | None = None, durable: bool = True) -> None:
     """Write `data` to `path` via a temporary file in the same folder: fsync, rename, fsync the folder.
 
     `data` may be an iterable of text chunks, written as they come (large outputs never sit
     in memory whole). The new file keeps the old one's permissions (`mode` when given).
     `before_replace` runs just before the rename and may raise to abandon the write; no
-    temporary file is left behind whatever happens.
+    temporary file is left behind whatever happens. Without `durable` nothing is fsynced:
+    for a file whose loss in a crash costs only time (a cache entry).
     """
     if isinstance(data, str):
         data = data.encode("utf-8")
@@ -229,8 +230,9 @@ def write_atomic(path: Path, data: bytes | str | Iterable[str], *, mode: int | N
             else:
                 for chunk in data:
                     fh.write(chunk.encode("utf-8"))
-            fh.flush()
-            os.fsync(fh.fileno())
+            if durable:
+                fh.flush()
+                os.fsync(fh.fileno())
         os.chmod(tmp, mode if mode is not None else mode_of(path))
         _pause("before-replace")
         if before_replace is not None:
@@ -243,7 +245,27 @@ def write_atomic(path: Path, data: bytes | str | Iterable[str], *, mode: int | N
         Path(tmp).unlink(missing_ok=True)
         raise
     _pause("after-replace")
-    fsync_dir(parent)
+    if durable:
+        fsync_dir(parent)
+
+
+def swap_folder(tmp: Path, dest: Path) -> None:
+    """Put the folder `tmp` where `dest` is; the old folder is removed only after the new one is
+    in place. On a failed swap the old folder is renamed back, so nothing is left beside `dest`."""
+    import secrets
+    import shutil
+
+    if not dest.exists():
+        os.replace(tmp, dest)
+        return
+    old = dest.with_name(f".{dest.name}.{os.getpid()}.{secrets.token_hex(4)}.old")
+    os.rename(dest, old)
+    try:
+        os.rename(tmp, dest)
+    except OSError:
+        os.rename(old, dest)
+        raise
+    shutil.rmtree(old, ignore_errors=True)
 
 
 def mode_of(path: Path) -> int:

@@ -809,3 +809,10 @@ def t(key: str, /, **fields: object) -> str:
     zh, en = CATALOG[key]
     text = en if lang() == "en" else zh
     return text.format(**fields) if fields else text
+
+
+def holiday_label(name: str | None) -> str:
+    """`holiday_name`'s result in the current language (the Chinese name when not catalogued)."""
+    if not name:
+        return ""
+    return t(f"holiday:{name}") if f"holiday:{name}" in CATALOG else name

@@ -56,74 +56,43 @@ def deadlines_cmd(
 
 
 def _deadlines(month, start, end, upcoming, day, dept, task, fmt: Format, output: Path | None, data) -> None:
-    from nmx.views import deadlines as core
-    from nmx.schedule import engine
     from nmx.cli.output import show
+    from nmx.schedule import engine
+    from nmx.schedule.ranges import range_notes, resolve_range
+    from nmx.views import deadlines as views
 
     plan, unit = _plan_and_unit(data, dept)
-    rng = core.resolve_range(plan, month=month, start=start, end=end, upcoming=upcoming, today=day)
+    rng = resolve_range(plan, month=month, start=start, end=end, upcoming=upcoming, today=day)
     effective, period_note = as_of(plan, day, fmt)
-    ended = effective > plan.meta.period.end
-    units = {unit.id} if unit else None
-    found = engine.items(plan, rng.start, rng.end, units=units, task=task)
-    calendar_notice(core.note_for(plan, rng), output, always=fmt is Format.ICS)
+    found = engine.items(plan, rng.start, rng.end, units={unit.id} if unit else None, task=task)
+    calendar_notice(views.note_for(plan, rng), output, always=fmt is Format.ICS)
+    if fmt in (Format.ICS, Format.JSON, Format.CSV):  # no notes in the file: they go to stderr
+        _notices(range_notes(plan, rng))
     if fmt is Format.ICS:
-        _notices(core.range_notes(plan, rng))
-        return _emit_ics(plan, found, unit, fmt, output)
-    if fmt is Format.JSON:
-        _notices(core.range_notes(plan, rng))
-        return _stream(core.json_chunks(plan, found, rng, day, period_note=period_note), output)
-    if fmt is Format.CSV:
-        _notices(core.range_notes(plan, rng))
-        view = core.csv_view(plan, found)
+        from nmx.views.feed import feed_view
+
+        subject = feed_view(plan, found, unit=unit)
+    elif fmt is Format.JSON:
+        subject = views.json_view(plan, found, rng, day, period_note)
+    elif fmt is Format.CSV:
+        subject = views.csv_view(plan, found)
     else:
-        maybe = _maybe(plan, rng, unit, task, found)
-        left_out = len(engine.undated(plan, units=units, task=task))
-        notes = core.general_notes(plan, rng, found, left_out, maybe, unit.name if unit else None)
-        view = core.table_view(plan, found, rng, day, notes, ended=ended)
-    show(view, fmt, output)
+        subject = views.listing_view(plan, rng, found, day, unit, task, ended=effective > plan.meta.period.end)
+    show(subject, fmt, output)
 
 
 def _plan_and_unit(data: Path | None, dept: str | None):
-    from nmx.plan.pipeline import load_plan
     from nmx.duties.match import find_unit
+    from nmx.plan.pipeline import load_plan
     from nmx.plan.source import locate
 
     plan = load_plan(locate(data))
     return plan, (find_unit(plan, dept) if dept is not None else None)
 
 
-def _maybe(plan, rng, unit, task, found) -> list:
-    """With --dept: items that may also fall to it through a group the plan names without members."""
-    from nmx.views import deadlines
-    from nmx.schedule import engine
-
-    if unit is None:
-        return []
-    return deadlines.maybe_items(plan, engine.items(plan, rng.start, rng.end, task=task), found)
-
-
-def _stream(chunks, output: Path | None) -> None:
-    """Write JSON text as it is produced: to stdout, or atomically to --output."""
-    from nmx.fileio import STDOUT, write_output
-
-    write_output(output if output is not None else Path(STDOUT), chunks)
-
-
 def _notices(lines: list[str]) -> None:
     for line in lines:
         say(f"nmx: {line}")
-
-
-def _calendar_notes(note: str | None) -> list[str]:
-    return [note] if note else []
-
-
-def _emit_ics(plan, found, unit, fmt: Format, output: Path | None) -> None:
-    from nmx.cli.output import emit
-    from nmx.render.ics import calendar_bytes
-
-    emit(calendar_bytes(plan, found, unit=unit), fmt, output)
 
 
 YearOrMonth = Annotated[
@@ -152,27 +121,15 @@ def calendar_cmd(
 
 
 def _calendar(when: str | None, dept: str | None, day, fmt: Format, output: Path | None, data) -> None:
-    from nmx.schedule import calendar_marks as core
-    from nmx.views import deadlines
-    from nmx.schedule import engine
-    from nmx.cli.output import emit
-    from nmx.render import render
-    from nmx.render.tabular import to_json
-    from nmx.schedule.workdays import range_note
+    from nmx.cli.output import show
+    from nmx.schedule.ranges import range_notes, resolve_when
+    from nmx.views.calendar import calendar_view
 
     plan, unit = _plan_and_unit(data, dept)
     _effective, period_note = as_of(plan, day, fmt)
-    rng = core.resolve_when(plan, when)
-    found = engine.items(plan, rng.start, rng.end, units={unit.id} if unit else None)
-    marks = core.month_marks(plan, found, rng)
-    cal_note = range_note(rng.start, rng.end)
-    calendar_notice(cal_note, output)
+    rng = resolve_when(plan, when)
+    cal = calendar_view(plan, rng, unit, day, period_note)
+    calendar_notice(cal.calendar_note, output)
     if fmt is Format.JSON:
-        _notices(deadlines.range_notes(plan, rng))
-        return emit(to_json({**core.payload(marks, rng, unit, cal_note), "period_note": period_note}), fmt, output)
-    from nmx.render.calendar import render_calendar
-
-    notes = deadlines.range_notes(plan, rng) + _calendar_notes(cal_note)
-    listing = render(deadlines.table_view(plan, found, rng, day, []), Format.TABLE) if core.is_month(rng) else None
-    emit(render_calendar(marks, rng, notes, listing, today=day, dept=unit.name if unit else None), fmt, output)
-
+        _notices(range_notes(plan, rng))
+    show(cal, fmt, output)

@@ -26,23 +26,24 @@ def export_ics_cmd(output: IcsOutputOpt, dept: DeptOpt = None, data: DataOpt = N
 
     示例：nmx export ics --output 暖民心.ics --dept 金安区
     """
-    from nmx.schedule import engine
-    from nmx.cli.output import emit
+    from nmx.bulk import paused_gc
+    from nmx.cli.output import show
+    from nmx.duties.match import find_unit
     from nmx.fileio import display, is_stdout
     from nmx.i18n import t
-    from nmx.bulk import paused_gc
     from nmx.plan.pipeline import load_plan
-    from nmx.duties.match import find_unit
-    from nmx.render import Format
-    from nmx.render.ics import calendar_bytes, items_note
     from nmx.plan.source import locate
+    from nmx.render import Format
+    from nmx.schedule import engine
+    from nmx.views.feed import feed_view
 
     with paused_gc():
         plan = load_plan(locate(data))
         unit = find_unit(plan, dept) if dept is not None else None
         period = plan.meta.period
         found = engine.items(plan, period.start, period.end, units={unit.id} if unit else None)
-        calendar_notice(items_note(found), output, always=True)
-        emit(calendar_bytes(plan, found, unit=unit), Format.ICS, output)
+        feed = feed_view(plan, found, unit=unit)
+        calendar_notice(feed.note, output, always=True)
+        show(feed, Format.ICS, output)
     if not is_stdout(output):
         say(t("ics_written", path=display(output), n=len(found)))

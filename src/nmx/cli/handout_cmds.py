@@ -40,11 +40,10 @@ def checklist_cmd(
     不给 --dept 时每个单位一份；不给 --month 时为“今天”所在月份。
     示例：nmx checklist --dept 市交通运输局 --month 2023-05 --format html -o 清单.html
     """
-    from nmx.views.checklist import checklist, unit_checklists
-    from nmx.cli.output import emit
+    from nmx.cli.output import show
     from nmx.plan.pipeline import load_plan
-    from nmx.render.checklist import render_checklists
     from nmx.plan.source import locate
+    from nmx.views.checklist import Checklists, checklist, unit_checklists
 
     require_format(fmt, CHECKLIST_FORMATS)
     _pin_language()
@@ -61,7 +60,7 @@ def checklist_cmd(
     from nmx.schedule.workdays import calendar_note
 
     calendar_notice(calendar_note(int(ym[:4])), output)
-    emit(render_checklists(lists, fmt, _created(plan), period_note=period_note), fmt, output)
+    show(Checklists(lists, _created(plan), period_note), fmt, output)
     _written(output)
 
 
@@ -149,18 +148,12 @@ def _stderr_is_terminal() -> bool:
 
 
 def _write_with_progress(output: Path, files, count: int, force: bool, data: Path) -> None:
-    import sys
-
-    from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
-
-    from nmx.i18n import t
     from nmx.handouts.publish import write_folder
+    from nmx.i18n import t
+    from nmx.render.terminal import Progress
 
-    with Progress(TextColumn(t("rp_progress")), BarColumn(), MofNCompleteColumn(),
-                  console=Console(file=sys.stderr, force_terminal=True), transient=True) as progress:
-        bar = progress.add_task("site", total=count)
-        write_folder(output, files, force=force, keep=[data], on_file=lambda _rel: progress.advance(bar))
+    with Progress(t("rp_progress"), count) as progress:
+        write_folder(output, files, force=force, keep=[data], on_file=progress.advance)
 
 
 def export_xlsx(
@@ -171,15 +164,15 @@ def export_xlsx(
 
     同一份数据每次生成的文件逐字节相同。示例：nmx export xlsx --output 暖民心行动.xlsx
     """
-    from nmx.cli.output import emit
+    from nmx.cli.output import show
     from nmx.plan.pipeline import load_plan
-    from nmx.render.workbook import plan_workbook
     from nmx.plan.source import locate
+    from nmx.views.workbook import plan_workbook
 
     _pin_language()
     plan = load_plan(locate(data))
     calendar_notice(_plan_calendar_note(plan), output, always=True)
-    emit(plan_workbook(plan, _created(plan)), Format.XLSX, output)
+    show(plan_workbook(plan, _created(plan)), Format.XLSX, output)
     _written(output)
 
 

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
 
 from nmx.cli.app import DataOpt, FormatOpt, command, require_format, say
-from nmx.cli.output import emit, show
+from nmx.cli.output import show
 from nmx.errors import EXIT_DATA, EXIT_OK
 from nmx.i18n import t
 from nmx.render import Format
@@ -30,12 +29,12 @@ def validate_cmd(
     示例：nmx validate data --strict --format github
     """
     from nmx.plan.pipeline import load
-    from nmx.render.problems import render_problems
     from nmx.plan.source import locate
+    from nmx.views.problems import problems_view
 
     require_format(fmt, (Format.TEXT, Format.TABLE, Format.JSON, Format.GITHUB))
     result = load(locate(data, data_dir), use_cache=not no_cache)
-    emit(render_problems(result, fmt, max_problems), fmt, None)
+    show(problems_view(result, max_problems), fmt, None)
     failed = result.errors > 0 or (strict and result.warnings > 0)
     raise typer.Exit(EXIT_DATA if failed else EXIT_OK)
 
@@ -52,9 +51,10 @@ def schema_cmd(
     示例：nmx schema --output schema
     """
     from nmx.plan.schema import schemas, write_schemas
+    from nmx.views import View
 
     if output is None:
-        emit(json.dumps(schemas(), ensure_ascii=False, indent=2) + "\n", Format.JSON, None)
+        show(View([], [], payload=schemas()), Format.JSON, None)
         return
     for path in write_schemas(output):
         say(t("schema_written", path=path))

@@ -68,7 +68,8 @@ def done_cmd(
     """
     from nmx.schedule.dates import parse_date
     from nmx.duties.match import find_unit
-    from nmx.supervision import RECORDS, append, files
+    from nmx.supervision import append, files
+    from nmx.supervision.names import RECORDS
     from nmx.supervision.records import prepare
 
     require_format(fmt, WRITE_FORMATS)
@@ -194,7 +195,8 @@ def ledger_add_cmd(
     """
     from nmx.schedule.dates import parse_date
     from nmx.duties.match import find_unit
-    from nmx.supervision import LEDGER, append, files
+    from nmx.supervision import append, files
+    from nmx.supervision.names import LEDGER
     from nmx.supervision.ledger import entry_fields, new_entry, parse_source
     from nmx.supervision.models import LedgerFile
 
@@ -236,7 +238,8 @@ def ledger_close_cmd(
     示例：nmx ledger close L0001 --on 2023-07-20 --note "已重新施划并验收"
     """
     from nmx.schedule.dates import parse_date
-    from nmx.supervision import LEDGER, append, files
+    from nmx.supervision import append, files
+    from nmx.supervision.names import LEDGER
     from nmx.supervision.ledger import closure_fields, new_closure
 
     require_format(fmt, WRITE_FORMATS)
@@ -374,27 +377,23 @@ def _status_notes(plan, rng, found, day, cal: str | None) -> list[str]:
 
 
 def _show(plan, view, fmt: Format, output: Path | None, sheet: str) -> None:
-    from nmx.cli.output import emit, show
+    from nmx.cli.output import show
 
-    if fmt is not Format.XLSX:
-        show(view, fmt, output)
-        return
-    import datetime as dt
+    if fmt is Format.XLSX:
+        import datetime as dt
 
-    from nmx.i18n import t
-    from nmx.render.xlsx import sheet_from_view, workbook_bytes
+        from nmx.i18n import t
+        from nmx.views.workbook import Workbook, sheet_from_view
 
-    created = dt.datetime.combine(plan.meta.period.start, dt.time())
-    emit(workbook_bytes([sheet_from_view(view, t(sheet))], created=created, title=view.title or ""),
-         fmt, output)
+        created = dt.datetime.combine(plan.meta.period.start, dt.time())
+        view = Workbook([sheet_from_view(view, t(sheet))], created, title=view.title or "")
+    show(view, fmt, output)
 
 
 def _facts(view, fmt: Format) -> None:
-    from nmx.cli.output import emit
-    from nmx.render.tabular import to_json
-    from nmx.views.supervision import facts_text
+    from nmx.cli.output import show
 
-    emit(to_json(view.payload) if fmt is Format.JSON else facts_text(view), fmt, None)
+    show(view, Format.JSON if fmt is Format.JSON else Format.TEXT, None)
 
 
 def _show_done(plan, prepared, result, fmt: Format) -> None:

@@ -9,7 +9,6 @@ run may replace a folder that nmx made, but refuses one that holds anything else
 from __future__ import annotations
 
 import os
-import secrets
 import shutil
 import stat
 import tempfile
@@ -17,7 +16,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from nmx.errors import UsageError
-from nmx.fileio import umask
+from nmx.fileio import swap_folder, umask
 from nmx.i18n import t
 
 MARKER = ".nmx-report"
@@ -126,7 +125,7 @@ def write_folder(dest: Path, files: Iterable[tuple[str, bytes | str]], *, force:
     try:
         written = _fill(tmp, files, on_file)
         os.chmod(tmp, (dest.stat().st_mode & 0o7777) if dest.is_dir() else 0o777 & ~umask())
-        _swap(tmp, dest)
+        swap_folder(tmp, dest)
     except OSError as exc:
         shutil.rmtree(tmp, ignore_errors=True)
         raise UsageError(t("output_not_writable", path=dest, reason=exc.strerror or exc)) from None
@@ -154,21 +153,3 @@ def _safe_parts(rel: str) -> list[str]:
     if not parts or any(p in ("", ".", "..") for p in parts):
         raise ValueError(f"bad site path {rel!r}")
     return parts
-
-
-def _swap(tmp: Path, dest: Path) -> None:
-    """Put `tmp` where `dest` is; the old folder is removed only after the new one is in place.
-
-    On a failed swap the old folder is renamed back, so nothing is left beside `dest`.
-    """
-    if not dest.exists():
-        os.replace(tmp, dest)
-        return
-    old = dest.with_name(f".{dest.name}.{os.getpid()}.{secrets.token_hex(4)}.old")
-    os.rename(dest, old)
-    try:
-        os.rename(tmp, dest)
-    except OSError:
-        os.rename(old, dest)
-        raise
-    shutil.rmtree(old, ignore_errors=True)

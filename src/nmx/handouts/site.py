@@ -181,7 +181,7 @@ def workday_note(due: dt.date) -> Safe | None:
 
 
 def _holiday_label(name: str) -> str:
-    from nmx.schedule.workdays import holiday_label
+    from nmx.i18n import holiday_label
 
     return holiday_label(name)
 

@@ -22,12 +22,13 @@ import json
 import os
 import re
 import stat
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from nmx import __version__
+from nmx.errors import UsageError
+from nmx.fileio import write_atomic
 from nmx.plan import codec
 from nmx.i18n import lang, t
 
@@ -110,16 +111,9 @@ def write(entry_key: str, value: Any, tp: Any) -> None:
             return
         data = json.dumps([FORMAT, entry_key, codec.dump(value, tp)], ensure_ascii=False,
                           separators=(",", ":")).encode("utf-8")
-        fd, tmp = tempfile.mkstemp(prefix=".", suffix=".tmp", dir=where)  # created 0600
-        try:
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(data)
-            os.replace(tmp, where / f"{entry_key}.json")
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        write_atomic(where / f"{entry_key}.json", data, mode=0o600, durable=False)  # a lost entry is a miss
         evict(where, _max_bytes())
-    except (OSError, TypeError, ValueError):  # the cache is an optimisation
+    except (OSError, TypeError, ValueError, UsageError):  # the cache is an optimisation
         pass
 
 

@@ -193,7 +193,7 @@ def empty_groups(ctx: Context) -> Iterable[Problem]:
 
 @check("schedule")
 def schedules(ctx: Context) -> Iterable[Problem]:
-    from nmx.schedule.dates import EARLIEST, LATEST
+    from nmx.plan.models import EARLIEST, LATEST
     from nmx.plan.rules import period_bounds
 
     meta = ctx.plan.meta

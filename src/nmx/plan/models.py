@@ -14,6 +14,12 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Annotated, Any, Literal, Union
 
+#: The dates nmx computes with. Python's calendar ends at years 1 and 9999; a window, a
+#: deadline a month later or a working day found backwards from a date near either end
+#: would leave it. Every date in a plan or given by a user must lie here, so no computation can.
+EARLIEST = _dt.date(1900, 1, 1)
+LATEST = _dt.date(2999, 12, 31)
+
 _FORBID = {"extra": "forbid", "strict": False, "str_strip_whitespace": False}
 
 

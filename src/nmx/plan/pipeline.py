@@ -8,12 +8,11 @@ cache key is a SHA-256 of the bytes, so any edit validates afresh.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from nmx.bulk import paused_gc, settle
 from nmx.plan import cache
+from nmx.plan.extras import EXTRAS
 from nmx.errors import DataError
 from nmx.fileio import display
 from nmx.i18n import t
@@ -78,26 +77,6 @@ def _validate_files(files: dict[str, bytes], names: dict[str, str]) -> tuple[Pla
     if any(p.level is Level.ERROR for p in problems):
         plan = None
     return plan, problems
-
-
-@dataclass(frozen=True)
-class Extra:
-    """A file that may sit beside the plan and is checked against it (records.yaml …).
-
-    Its package registers it; the pipeline never imports it, so the plan's own reading
-    and checking stand alone and a new optional file changes nothing here.
-    """
-
-    name: str
-    model: Callable[[], type]  # its file model, for `nmx schema` (imported only when asked)
-    problems: Callable[[Path, Plan | None, str], list[Problem]]  # (folder, plan or None if invalid, plan key)
-
-
-EXTRAS: dict[str, Extra] = {}
-
-
-def register(extra: Extra) -> None:
-    EXTRAS[extra.name] = extra
 
 
 def load(source: DataSource, use_cache: bool = True, extras: bool = True) -> Result:

@@ -12,7 +12,7 @@ from nmx.i18n import t
 
 def schemas() -> dict[str, dict]:
     """The plan's two files, then each optional file registered with the pipeline."""
-    from nmx.plan.pipeline import EXTRAS
+    from nmx.plan.extras import EXTRAS
     from nmx.plan.validation import FILE_MODELS, json_schema
 
     models = {**FILE_MODELS, **{name: extra.model() for name, extra in EXTRAS.items()}}

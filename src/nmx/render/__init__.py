@@ -1,48 +1,55 @@
 """Output formats: one enum, one registry, renderers that return text and never print.
 
-Most commands produce a `View` — a titled list of rows with labelled columns plus
-the JSON payload scripts rely on — and any tabular format can render it.
-Renderers for a single format (ics, html, xlsx …) live in modules of their own.
+`render(subject, fmt)` is the one way out of a view: a `View` (rows under columns),
+checklists, validation problems, a calendar month, a calendar feed or a workbook, each
+rendered by the module for its subject. Whatever a renderer builds, `render` returns
+`str`, `bytes` or an iterator of `str`; Rich objects never leave this package.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from enum import Enum
+from collections.abc import Callable, Iterator
 from typing import Any
 
-from nmx.views import View
+from nmx.render.formats import TABULAR, Format  # noqa: F401  (Format is the public name)
+from nmx.render.terminal import Screen, Screened, screened
+
+Rendered = str | bytes | Iterator[str]
 
 
-class Format(str, Enum):
-    TABLE = "table"
-    TEXT = "text"
-    JSON = "json"
-    CSV = "csv"
-    MD = "md"
-    GITHUB = "github"
-    ICS = "ics"
-    HTML = "html"
-    XLSX = "xlsx"
+def render(subject: Any, fmt: Format, screen: Screen | None = None) -> Rendered:
+    """`subject` in `fmt`; a table for the terminal is laid out for `screen` (a file's by default)."""
+    renderers = _renderers(type(subject).__name__)
+    if fmt not in renderers:
+        raise ValueError(f"no {fmt.value} renderer for {type(subject).__name__}")  # a bug: the CLI offers only these
+    out = renderers[fmt](subject)
+    if isinstance(out, (str, bytes, Iterator)):
+        return out
+    return screened(out, screen or Screen.file())
 
 
-TABULAR = (Format.TABLE, Format.JSON, Format.CSV, Format.MD)
+def formats_of(subject_type: str) -> tuple[Format, ...]:
+    """The formats a subject (by class name) can be rendered in, for `--format` help and checks."""
+    return tuple(_renderers(subject_type))
 
 
-Renderer = Callable[[View], Any]
-RENDERERS: dict[Format, Renderer] = {}
+def _renderers(subject_type: str) -> dict[Format, Callable[[Any], Any]]:
+    match subject_type:
+        case "View":
+            from nmx.render import tabular as home
+        case "Checklists":
+            from nmx.render import checklist as home
+        case "Problems":
+            from nmx.render import problems as home
+        case "MonthCalendar":
+            from nmx.render import calendar as home
+        case "Feed":
+            from nmx.render import ics as home
+        case "Workbook":
+            from nmx.render import xlsx as home
+        case _:
+            raise TypeError(f"nothing renders a {subject_type}")
+    return home.RENDERERS
 
 
-def renderer(fmt: Format) -> Callable[[Renderer], Renderer]:
-    def register(fn: Renderer) -> Renderer:
-        RENDERERS[fmt] = fn
-        return fn
-
-    return register
-
-
-def render(view: View, fmt: Format) -> Any:
-    """`view` in `fmt`: a string, bytes, or a Rich renderable for the terminal."""
-    from nmx.render import tabular  # noqa: F401  registers the tabular renderers
-
-    return RENDERERS[fmt](view)
+__all__ = ["TABULAR", "Format", "Rendered", "Screen", "Screened", "formats_of", "render"]

@@ -5,10 +5,11 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from nmx.schedule.calendar_marks import Day
-from nmx.views.deadlines import Range
 from nmx.i18n import t
-from nmx.schedule.workdays import WEEKEND
+from nmx.render.formats import Format
+from nmx.render.tabular import render_json, render_table
+from nmx.views import View
+from nmx.views.calendar import Day, MonthCalendar
 
 STYLE = {
     "window": "on grey23",
@@ -20,9 +21,7 @@ STYLE = {
 }
 
 
-def render_calendar(
-    days: list[Day], rng: Range, notes: list[str], listing: Any = None, *, today: dt.date, dept: str | None = None,
-) -> Any:
+def render_calendar(cal: MonthCalendar) -> Any:
     """Grids month by month, a legend, notes, and (for one month) the items under the grid."""
     from rich.columns import Columns
     from rich.console import Group
@@ -30,15 +29,15 @@ def render_calendar(
     from nmx.render.terminal import text as Text
 
     months: dict[tuple[int, int], list[Day]] = {}
-    for day in days:
+    for day in cal.days:
         months.setdefault((day.date.year, day.date.month), []).append(day)
-    grids = [_month(month_days, today) for month_days in months.values()]
-    title = t("cal_title", start=rng.start, end=rng.end) + (f" · {dept}" if dept else "")
+    grids = [_month(month_days, cal.today) for month_days in months.values()]
+    title = t("cal_title", start=cal.rng.start, end=cal.rng.end) + (f" · {cal.dept}" if cal.dept else "")
     parts: list[Any] = [Text(title, style="bold"), Columns(grids, padding=(0, 2)) if len(grids) > 1 else grids[0]]
     parts.append(Text(t("cal_legend")))
-    parts += [Text(n, style="dim") for n in notes]
-    if listing is not None:
-        parts.append(listing)
+    parts += [Text(n, style="dim") for n in cal.notes]
+    if cal.listing is not None:
+        parts.append(render_table(cal.listing))
     return Group(*parts)
 
 
@@ -82,7 +81,7 @@ def _cell(day: Day, today: dt.date) -> Any:
     from rich.text import Text
 
     text = Text(f"{day.date.day:>2}")
-    if day.holiday and day.holiday != WEEKEND:
+    if day.official_holiday:
         text.append(t("cal_mark_holiday"), STYLE["holiday"])
         text.stylize(STYLE["holiday"], 0, 2)
     elif day.makeup:
@@ -96,3 +95,9 @@ def _cell(day: Day, today: dt.date) -> Any:
     if day.date == today:
         text.stylize(STYLE["today"])
     return text
+
+
+RENDERERS = {
+    Format.TABLE: render_calendar,
+    Format.JSON: lambda cal: render_json(View([], [], payload=cal.payload)),
+}

@@ -6,9 +6,9 @@ import datetime as dt
 from functools import lru_cache
 from typing import Any
 
-from nmx.views.checklist import Checklist, Line, as_json
+from nmx.views.checklist import Checklist, Checklists, Line, as_json
 from nmx.i18n import lang, t
-from nmx.render import Format
+from nmx.render.formats import Format
 from nmx.render.html import BR, Safe, box, cell_opens, el, esc, join, page, table, tr
 
 
@@ -54,7 +54,7 @@ def short_date(day: dt.date | None) -> str:
 
 def due_words(line: Line) -> str:
     """'05-31' plus, when the due day is a day off, the last working day before it."""
-    from nmx.schedule.workdays import holiday_label
+    from nmx.i18n import holiday_label
 
     if line.due is None:
         return ""
@@ -105,7 +105,7 @@ def render_table(lists: list[Checklist]) -> Any:
 
 def _due_cell(line: Line) -> str:
     """'09-30', and when that is a day off, its name and '→ last working day' below."""
-    from nmx.schedule.workdays import holiday_label
+    from nmx.i18n import holiday_label
 
     if line.holiday and line.due_workday != line.due:
         return f"{short_date(line.due)}\n{holiday_label(line.holiday)}\n→{short_date(line.due_workday)}"
@@ -272,7 +272,7 @@ def _due_html(line: Line) -> Safe:
 
 @lru_cache(maxsize=1024)
 def _due_cell_html(language: str, due: dt.date, holiday: str | None, workday: dt.date | None) -> Safe:
-    from nmx.schedule.workdays import holiday_label
+    from nmx.i18n import holiday_label
 
     parts: list[Any] = [el("strong", short_date(due))]
     if holiday and workday != due:
@@ -301,8 +301,11 @@ def _item_cell_html(language: str, task: str, title: str, what: str, label: str,
 
 
 # --- xlsx -------------------------------------------------------------------------------------
-def render_xlsx(lists: list[Checklist], created: dt.datetime) -> bytes:
-    from nmx.render.xlsx import Sheet, XCol, workbook_bytes
+def render_xlsx(checklists: Checklists) -> bytes:
+    from nmx.render.xlsx import workbook_bytes
+    from nmx.views.workbook import Sheet, Workbook, XCol
+
+    lists = checklists.lists
 
     cols = [("unit", t("cl_col_unit"), 24), ("done", t("cl_col_done"), 8), ("section", t("cl_col_section"), 14),
             ("due", t("cl_col_due"), 12), ("due_workday", t("cl_col_workday"), 12), ("holiday", t("xl_holiday"), 8),
@@ -323,19 +326,20 @@ def render_xlsx(lists: list[Checklist], created: dt.datetime) -> bytes:
     month = month_words(lists[0].month) if lists else ""
     title_lines = [heading(lists[0]) if lists else "", t("cl_xlsx_title", month=month)]
     sheet = Sheet(t("cl_sheet"), [XCol(k, label, w) for k, label, w in cols], rows, title_lines)
-    return workbook_bytes([sheet], created=created, title=title_lines[1])
+    return workbook_bytes(Workbook([sheet], checklists.created, title=title_lines[1]))
 
 
-# --- dispatch -----------------------------------------------------------------------------------
-def render_checklists(lists: list[Checklist], fmt: Format, created: dt.datetime, period_note: str | None = None) -> Any:
+# --- the registry -------------------------------------------------------------------------------
+def render_json(checklists: Checklists) -> str:
     from nmx.render.tabular import to_json
 
-    if fmt is Format.JSON:
-        return to_json({"checklists": [as_json(cl) for cl in lists], "period_note": period_note})
-    if fmt is Format.MD:
-        return render_md(lists)
-    if fmt is Format.HTML:
-        return render_html(lists)
-    if fmt is Format.XLSX:
-        return render_xlsx(lists, created)
-    return render_table(lists)
+    return to_json({"checklists": [as_json(cl) for cl in checklists.lists], "period_note": checklists.period_note})
+
+
+RENDERERS = {
+    Format.TABLE: lambda c: render_table(c.lists),
+    Format.MD: lambda c: render_md(c.lists),
+    Format.HTML: lambda c: render_html(c.lists),
+    Format.JSON: render_json,
+    Format.XLSX: render_xlsx,
+}

@@ -2,40 +2,34 @@
 
 from __future__ import annotations
 
-from nmx.i18n import t
-from nmx.plan.pipeline import Result
 from nmx.problems import shown
-from nmx.render import Format
+from nmx.render.formats import Format
 from nmx.render.tabular import to_json
+from nmx.views.problems import Problems
 
 
-def render_problems(result: Result, fmt: Format, limit: int = 0) -> str:
-    """The problems found, at most `limit` of them (0 = all); the counts are always exact."""
-    problems = result.problems if limit <= 0 else result.problems[:limit]
-    omitted = len(result.problems) - len(problems)
-    if fmt is Format.JSON:
-        return to_json(
-            {
-                "data": str(result.source.path),
-                "valid": result.errors == 0,
-                "errors": result.errors,
-                "warnings": result.warnings,
-                "problems": [p.to_dict() for p in problems],
-                "omitted": omitted,
-            }
-        )
-    lines = shown(result.problems, limit)
-    if fmt is Format.GITHUB:
-        lines = [_annotation(p) for p in problems] + lines
-    lines.append(_summary(result))
-    return "\n".join(lines) + "\n"
+def _shown(report: Problems) -> list:
+    return report.problems if report.limit <= 0 else report.problems[: report.limit]
 
 
-def _summary(result: Result) -> str:
-    if result.plan is not None and not result.problems:
-        plan = result.plan
-        return t("valid", path=result.source.path, tasks=len(plan.tasks), units=len(plan.units), groups=len(plan.groups))
-    return t("summary", errors=result.errors, warnings=result.warnings)
+def render_json(report: Problems) -> str:
+    problems = _shown(report)
+    return to_json({
+        "data": report.data,
+        "valid": report.errors == 0,
+        "errors": report.errors,
+        "warnings": report.warnings,
+        "problems": [p.to_dict() for p in problems],
+        "omitted": len(report.problems) - len(problems),
+    })
+
+
+def render_text(report: Problems, annotations: bool = False) -> str:
+    """The problems, at most `limit` of them, then the exact counts."""
+    lines = shown(report.problems, report.limit)
+    if annotations:
+        lines = [_annotation(p) for p in _shown(report)] + lines
+    return "\n".join([*lines, report.summary]) + "\n"
 
 
 def _escape_data(text: str) -> str:
@@ -52,3 +46,11 @@ def _annotation(p) -> str:
         for k, v in (("file", p.file), ("line", p.line), ("col", p.col), ("title", p.rule))
     )
     return f"::{p.level.value} {props}::{_escape_data(p.message)}"
+
+
+RENDERERS = {
+    Format.TEXT: render_text,
+    Format.TABLE: render_text,
+    Format.JSON: render_json,
+    Format.GITHUB: lambda report: render_text(report, annotations=True),
+}

@@ -5,9 +5,10 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Iterator
 from typing import Any
 
-from nmx.render import Format, renderer
+from nmx.render.formats import Format
 from nmx.views import View, cell_text
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -32,12 +33,12 @@ def _json_default(value: Any) -> Any:
     raise TypeError(f"not JSON serialisable: {type(value).__name__}")
 
 
-@renderer(Format.JSON)
-def render_json(view: View) -> str:
+def render_json(view: View) -> str | Iterator[str]:
+    if view.json_text is not None:
+        return iter(view.json_text)
     return to_json(view.payload if view.payload is not None else view.rows)
 
 
-@renderer(Format.CSV)
 def render_csv(view: View) -> str:
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\r\n")
@@ -59,7 +60,6 @@ def _md_escape(text: str) -> str:
     return md_entities(text).replace("\\", "\\\\").replace("|", "\\|").replace("\n", "<br>")
 
 
-@renderer(Format.MD)
 def render_md(view: View) -> str:
     lines = []
     if view.title:
@@ -74,7 +74,6 @@ def render_md(view: View) -> str:
     return "\n".join(lines) + "\n"
 
 
-@renderer(Format.TABLE)
 def render_table(view: View) -> Any:
     from rich import box
     from rich.console import Group
@@ -96,3 +95,26 @@ def render_table(view: View) -> Any:
 
 
 __all__ = ["guard_formula", "to_json", "cell_text"]
+
+
+def display_width(line: str) -> int:
+    """Terminal cells `line` takes: wide (CJK) characters count 2."""
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in line)
+
+
+def render_facts(view: View) -> str:
+    """A view of key/value rows as aligned plain lines (a write command's answer needs no table)."""
+    labels = [str(r["key"]) for r in view.rows]
+    pad = max(map(display_width, labels), default=0) + 2
+    lines = [view.title] if view.title else []
+    for label, row in zip(labels, view.rows):
+        first, *rest = str(row["value"]).split("\n") or [""]
+        lines.append(" " + label + " " * (pad - display_width(label)) + first)
+        lines += [" " * (pad + 1) + more for more in rest]
+    return "\n".join(lines) + "\n"
+
+
+RENDERERS = {Format.TABLE: render_table, Format.JSON: render_json, Format.CSV: render_csv, Format.MD: render_md,
+             Format.TEXT: render_facts}

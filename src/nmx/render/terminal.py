@@ -1,10 +1,69 @@
-"""Rich for the terminal: text from the data enters Rich only through `text`."""
+"""Rich, for the terminal: the one module that prints through it.
+
+Text from the data enters Rich only through `text`, which shows control characters
+escaped. A table is laid out for a `Screen` and comes back as a string (`Screened`):
+styled with escape codes for a colour terminal, plain for files, pipes and NO_COLOR.
+"""
 
 from __future__ import annotations
 
+import io
+import os
+import sys
+from dataclasses import dataclass
 from typing import Any
 
 from nmx.safetext import for_terminal
+
+FILE_WIDTH = 100  # a table written to a file or a pipe: wide enough for the longest cells
+
+
+class Screened(str):
+    """Text laid out by Rich: every piece of data in it was escaped on the way in, so the
+    escape codes it carries are Rich's own and it goes to the terminal as it is."""
+
+
+@dataclass(frozen=True)
+class Screen:
+    width: int
+    styled: bool
+
+    @staticmethod
+    def file() -> Screen:
+        return Screen(FILE_WIDTH, False)
+
+    @staticmethod
+    def stdout() -> Screen:
+        """The terminal nmx prints to: its width, and styles unless NO_COLOR, a pipe, or a
+        Windows console without escape codes (where they would show as text)."""
+        console = _console(styled=not plain_terminal())
+        styled = not plain_terminal() and not console.legacy_windows
+        return Screen(console.width, styled)
+
+
+def plain_terminal() -> bool:
+    return bool(os.environ.get("NO_COLOR")) or not sys.stdout.isatty()
+
+
+def _console(styled: bool, file: Any = None, width: int | None = None) -> Any:
+    """Rich on its own keeps bold/dim/italic under NO_COLOR and honours FORCE_COLOR even
+    when writing to a file, so the style decision is made here, once."""
+    from rich.console import Console
+
+    return Console(file=file, width=width, highlight=False, soft_wrap=False, emoji=False,
+                   color_system="auto" if styled else None)
+
+
+def screened(renderable: Any, screen: Screen) -> Screened:
+    """A Rich renderable laid out for `screen`."""
+    if screen.styled:
+        console = _console(styled=True, width=screen.width)
+        with console.capture() as capture:
+            console.print(renderable)
+        return Screened(capture.get())
+    buf = io.StringIO()
+    _console(styled=False, file=buf, width=screen.width).print(renderable)
+    return Screened("".join(line.rstrip() + "\n" for line in buf.getvalue().splitlines()))
 
 
 def text(value: str, style: str | None = None) -> Any:
@@ -12,3 +71,25 @@ def text(value: str, style: str | None = None) -> Any:
     from rich.text import Text
 
     return Text(for_terminal(value), style=style or "")
+
+
+class Progress:
+    """A transient progress bar on stderr while a long job runs: `with Progress(label, n) as p: … p.advance()`."""
+
+    def __init__(self, label: str, total: int) -> None:
+        from rich.console import Console
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress as Bar, TextColumn
+
+        self._bar = Bar(TextColumn(for_terminal(label)), BarColumn(), MofNCompleteColumn(),
+                        console=Console(file=sys.stderr, force_terminal=True), transient=True)
+        self._task = self._bar.add_task("job", total=total)
+
+    def __enter__(self) -> Progress:
+        self._bar.__enter__()
+        return self
+
+    def advance(self, *_: Any) -> None:
+        self._bar.advance(self._task)
+
+    def __exit__(self, *exc: Any) -> None:
+        self._bar.__exit__(*exc)

@@ -20,59 +20,32 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import unicodedata
-from dataclasses import dataclass, field
 from typing import Any
 
-from nmx.views import View, cell_text
-from nmx.render.tabular import guard_formula
+from nmx.render.formats import Format
+from nmx.render.tabular import display_width, guard_formula
+from nmx.views import cell_text
+from nmx.views.workbook import Sheet, Workbook, XCol
 
 MIN_WIDTH = 4
-DEFAULT_MAX_WIDTH = 50
 DATE_FORMAT = "yyyy-mm-dd"
-
-
-@dataclass
-class XCol:
-    """One column: the row key it shows, its header label, and how wide it may grow."""
-
-    key: str
-    label: str
-    max_width: int = DEFAULT_MAX_WIDTH
-
-
-@dataclass
-class Sheet:
-    """A sheet: optional title lines, one header row (frozen, filtered), then the rows."""
-
-    name: str
-    columns: list[XCol]
-    rows: list[dict[str, Any]]
-    title_lines: list[str] = field(default_factory=list)
 
 
 def text_width(text: str) -> int:
     """Display width of the widest line of `text`: wide (CJK) characters count 2."""
-    return max((_line_width(line) for line in text.split("\n")), default=0)
-
-
-def _line_width(line: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in line)
+    return max((display_width(line) for line in text.split("\n")), default=0)
 
 
 def looks_like_formula(text: str) -> bool:
     return guard_formula(text) != text
 
 
-def sheet_from_view(view: View, name: str, widths: dict[str, int] | None = None) -> Sheet:
-    """A View's columns and rows as a sheet (lists joined with 、 like the other formats)."""
-    widths = widths or {}
-    cols = [XCol(c.key, c.label, widths.get(c.key, DEFAULT_MAX_WIDTH)) for c in view.columns]
-    return Sheet(name, cols, view.rows, [view.title] if view.title else [])
+def workbook_bytes(book: Workbook) -> bytes:
+    """The workbook as bytes; identical bytes for identical input."""
+    return _workbook_bytes(book.sheets, created=book.created, title=book.title, author=book.author)
 
 
-def workbook_bytes(sheets: list[Sheet], *, created: dt.datetime, title: str = "", author: str = "") -> bytes:
-    """The workbook holding `sheets`, as bytes; identical bytes for identical input."""
+def _workbook_bytes(sheets: list[Sheet], *, created: dt.datetime, title: str, author: str) -> bytes:
     import xlsxwriter
 
     buf = io.BytesIO()
@@ -145,3 +118,6 @@ _BAD_SHEET_CHARS = str.maketrans({ch: "_" for ch in "[]:*?/\\"})
 def _sheet_name(name: str) -> str:
     """Excel's rules: at most 31 characters, none of []:*?/\\ ."""
     return name.translate(_BAD_SHEET_CHARS)[:31] or "Sheet"
+
+
+RENDERERS = {Format.XLSX: workbook_bytes}

@@ -8,14 +8,10 @@ import re
 
 from nmx.errors import UsageError
 from nmx.i18n import t
+from nmx.plan.models import EARLIEST, LATEST  # noqa: F401  (the bounds user dates are checked against)
 
 _MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
 
-#: The dates nmx computes with. Python's calendar ends at years 1 and 9999; a window, a
-#: deadline a month later or a working day found backwards from a date near either end
-#: would leave it. Every date a user gives must lie here, so no computation can.
-EARLIEST = dt.date(1900, 1, 1)
-LATEST = dt.date(2999, 12, 31)
 #: The most days `--upcoming` may ask for (a century).
 MAX_DAYS = 36_600
 

@@ -99,15 +99,6 @@ def range_note(start: dt.date, end: dt.date) -> str | None:
     return calendar_note(years_between(start, end))
 
 
-def holiday_label(name: str | None) -> str:
-    """`holiday_name`'s result in the current language (the Chinese name when not catalogued)."""
-    from nmx.i18n import CATALOG
-
-    if not name:
-        return ""
-    return t(f"holiday:{name}") if f"holiday:{name}" in CATALOG else name
-
-
 def working_days_between(start: dt.date, end: dt.date) -> int:
     """Working days after `start` up to and including `end` (0 when `end` is not after `start`)."""
     if end <= start:

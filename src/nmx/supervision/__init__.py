@@ -7,23 +7,10 @@ checks), cached by content hash, and written only by appending text under a
 lock (see `store.py`), so comments and hand-written entries survive.
 """
 
-RECORDS = "records.yaml"
-LEDGER = "ledger.yaml"
+from functools import partial
 
-#: (task id, schedule index or None, period or None, unit id): what a record counts towards.
-Key = tuple[str, int | None, str | None, str]
-
-
-
-def _register() -> None:
-    """records.yaml and ledger.yaml join the plan pipeline: `nmx validate` checks them and
-    `nmx schema` writes their schemas. The code that reads them is imported only then."""
-    from functools import partial
-
-    from nmx.plan.pipeline import Extra, register
-
-    for name in (RECORDS, LEDGER):
-        register(Extra(name, partial(_model, name), partial(_problems, name)))
+from nmx.plan.extras import Extra, register
+from nmx.supervision.names import LEDGER, RECORDS
 
 
 def _model(name: str) -> type:
@@ -38,4 +25,7 @@ def _problems(name: str, folder, plan, plan_key: str) -> list:
     return problems_of(name, folder, plan, plan_key)
 
 
-_register()
+# records.yaml and ledger.yaml join the plan pipeline: `nmx validate` checks them beside the
+# plan and `nmx schema` writes their schemas; the pipeline itself never imports supervision.
+for _name in (RECORDS, LEDGER):
+    register(Extra(_name, partial(_model, _name), partial(_problems, _name)))

@@ -26,7 +26,7 @@ from nmx.fileio import display
 from nmx.i18n import t
 from nmx.plan.plan import Plan
 from nmx.problems import Level, Problem
-from nmx.supervision import LEDGER, RECORDS, Key
+from nmx.supervision.names import LEDGER, RECORDS, Key
 
 if TYPE_CHECKING:  # the ledger's models load only for ledger commands
     from nmx.supervision.ledger import LedgerState

@@ -10,7 +10,7 @@ import datetime as _dt
 from enum import Enum
 
 from nmx.plan.models import model
-from nmx.supervision import LEDGER, RECORDS
+from nmx.supervision.names import LEDGER, RECORDS
 
 
 @model

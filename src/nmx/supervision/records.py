@@ -26,7 +26,7 @@ from nmx.i18n import t
 from nmx.plan.models import DATED_KINDS, Task
 from nmx.plan.plan import Plan
 from nmx.problems import Level
-from nmx.supervision import Key
+from nmx.supervision.names import Key
 
 _PERIOD = re.compile(r"^(\d{4})-(\d{2})$")
 

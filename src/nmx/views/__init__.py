@@ -8,6 +8,7 @@ here knows how.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from collections.abc import Iterable
 from typing import Any
 
 
@@ -29,6 +30,7 @@ class View:
     title: str | None = None
     show_header: bool = True
     notes: list[str] = field(default_factory=list)  # shown under the table and in Markdown
+    json_text: Iterable[str] | None = None  # the JSON document as text pieces, for one too large to build whole
 
     def cell(self, row: dict[str, Any], key: str) -> str:
         return cell_text(row.get(key))

@@ -65,6 +65,15 @@ class Checklist:
         return list(groups.items())
 
 
+@dataclass
+class Checklists:
+    """What `nmx checklist` hands out: one unit's list, or every unit's, for one month."""
+
+    lists: list[Checklist]
+    created: dt.datetime  # the workbook's creation stamp (fixed from the plan: same bytes every run)
+    period_note: str | None = None
+
+
 class Binding(NamedTuple):
     role: str
     via: str | None

@@ -7,61 +7,14 @@ Pure: "today" and the range come in as arguments. Working days come from
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 from collections.abc import Iterator
 from typing import Any
 
-from nmx.errors import UsageError
 from nmx.i18n import t
 from nmx.plan.plan import Plan
 from nmx.views import Column, View
 from nmx.schedule.engine import Item
-
-
-@dataclass(frozen=True, slots=True)
-class Range:
-    start: dt.date
-    end: dt.date
-
-
-def resolve_range(
-    plan: Plan, *, month: str | None, start: str | None, end: str | None, upcoming: int | None, today: dt.date,
-) -> Range:
-    """The dates asked for: --month, or --from/--to, or --upcoming DAYS from today; default the plan's period."""
-    from nmx.schedule.dates import parse_date, parse_month
-
-    if month is not None and (start is not None or end is not None):
-        raise UsageError(t("range_month_and_from"))
-    if upcoming is not None and (month is not None or start is not None or end is not None):
-        raise UsageError(t("range_upcoming_and_other"))
-    if month is not None:
-        return Range(*parse_month(month))
-    if upcoming is not None:
-        from nmx.schedule.dates import in_range, parse_days
-
-        if upcoming < 0:
-            raise UsageError(t("range_upcoming_negative", days=upcoming))
-        end = today + dt.timedelta(days=parse_days(upcoming))
-        return Range(in_range(today), in_range(end, f"{today} + {upcoming}"))
-    lo = parse_date(start) if start is not None else plan.meta.period.start
-    hi = parse_date(end) if end is not None else plan.meta.period.end
-    if lo > hi:
-        raise UsageError(t("range_reversed", start=lo, end=hi))
-    return Range(lo, hi)
-
-
-def outside(plan: Plan, rng: Range) -> bool:
-    return rng.end < plan.meta.period.start or rng.start > plan.meta.period.end
-
-
-def range_notes(plan: Plan, rng: Range) -> list[str]:
-    """What to tell the user about a range that reaches outside the plan's period."""
-    period = plan.meta.period
-    if outside(plan, rng):
-        return [t("range_outside", start=rng.start, end=rng.end, pstart=period.start, pend=period.end)]
-    if rng.start < period.start or rng.end > period.end:
-        return [t("range_partly_outside", pstart=period.start, pend=period.end)]
-    return []
+from nmx.schedule.ranges import Range, outside, range_notes, resolve_range  # noqa: F401  (the command's range)
 
 
 def department_names(plan: Plan, item: Item) -> list[str]:
@@ -224,7 +177,8 @@ def days_left(due: dt.date, today: dt.date) -> str:
 
 
 def holiday_cell(item: Item) -> str:
-    from nmx.schedule.workdays import due_workday, holiday_label, holiday_name
+    from nmx.i18n import holiday_label
+    from nmx.schedule.workdays import due_workday, holiday_name
 
     name = holiday_name(item.due)
     if name is None:
@@ -323,3 +277,20 @@ def general_notes(
     if undated_count and not outside(plan, rng):
         notes.append(t("undated_left_out", n=undated_count))
     return notes
+
+
+def json_view(plan: Plan, items: list[Item], rng: Range, today: dt.date, period_note: str | None) -> View:
+    """The items as the JSON document scripts read, built as text in pieces (see `json_chunks`)."""
+    return View([], [], json_text=json_chunks(plan, items, rng, today, period_note=period_note))
+
+
+def listing_view(plan: Plan, rng: Range, found: list[Item], today: dt.date, unit, task: str | None,
+                 ended: bool) -> View:
+    """The items as a table, with what the user should know about them under it."""
+    from nmx.schedule import engine
+
+    units = {unit.id} if unit else None
+    maybe = maybe_items(plan, engine.items(plan, rng.start, rng.end, task=task), found) if unit else []
+    left_out = len(engine.undated(plan, units=units, task=task))
+    notes = general_notes(plan, rng, found, left_out, maybe, unit.name if unit else None)
+    return table_view(plan, found, rng, today, notes, ended=ended)

@@ -243,21 +243,7 @@ def facts_view(pairs: list[tuple[str, Any]], payload: dict, title: str | None = 
     return View([Column("key", ""), Column("value", "")], rows, payload=payload, title=title, show_header=False)
 
 
-def facts_text(view: View) -> str:
-    """A facts view as aligned plain lines (a write command's answer needs no table machinery)."""
-    import unicodedata
 
-    def width(text: str) -> int:
-        return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-
-    labels = [str(r["key"]) for r in view.rows]
-    pad = max(map(width, labels), default=0) + 2
-    lines = [view.title] if view.title else []
-    for label, row in zip(labels, view.rows):
-        first, *rest = str(row["value"]).split("\n") or [""]
-        lines.append(" " + label + " " * (pad - width(label)) + first)
-        lines += [" " * (pad + 1) + more for more in rest]
-    return "\n".join(lines) + "\n"
 
 
 def _range_note(start: dt.date, end: dt.date) -> str | None:

@@ -1,19 +1,58 @@
-"""`nmx export xlsx`: the plan as a workbook — the annex table, every unit's duties, the year's deadlines."""
+"""Workbooks as data: sheets of labelled columns and rows, and `nmx export xlsx`'s — the annex
+table, every unit's duties, the year's deadlines. `nmx.render.xlsx` writes them."""
 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
 
 from nmx.i18n import t
 from nmx.plan.plan import Plan
-from nmx.render.xlsx import Sheet, XCol, workbook_bytes
+from nmx.views import View
+
+DEFAULT_MAX_WIDTH = 50
 
 
-def plan_workbook(plan: Plan, created: dt.datetime) -> bytes:
+@dataclass
+class XCol:
+    """One column: the row key it shows, its header label, and how wide it may grow."""
+
+    key: str
+    label: str
+    max_width: int = DEFAULT_MAX_WIDTH
+
+
+@dataclass
+class Sheet:
+    """A sheet: optional title lines, one header row (frozen, filtered), then the rows."""
+
+    name: str
+    columns: list[XCol]
+    rows: list[dict[str, Any]]
+    title_lines: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Workbook:
+    sheets: list[Sheet]
+    created: dt.datetime
+    title: str = ""
+    author: str = ""
+
+
+def sheet_from_view(view: View, name: str, widths: dict[str, int] | None = None) -> Sheet:
+    """A View's columns and rows as a sheet (lists joined with 、 like the other formats)."""
+    widths = widths or {}
+    cols = [XCol(c.key, c.label, widths.get(c.key, DEFAULT_MAX_WIDTH)) for c in view.columns]
+    return Sheet(name, cols, view.rows, [view.title] if view.title else [])
+
+
+def plan_workbook(plan: Plan, created: dt.datetime) -> Workbook:
     meta = plan.meta
     head = [t("cl_heading", title=meta.title, doc=meta.doc_number)]
     sheets = [matrix_sheet(plan, head), duties_sheet(plan, head), deadlines_sheet(plan, head)]
-    return workbook_bytes(sheets, created=created, title=meta.title, author=meta.issuer)
+    return Workbook(sheets, created, title=meta.title, author=meta.issuer)
 
 
 def matrix_sheet(plan: Plan, head: list[str]) -> Sheet:

@@ -3,18 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from nmx.views.deadlines import Range
-from nmx.errors import UsageError
-from nmx.i18n import t
 from nmx.plan.models import Unit
 from nmx.plan.plan import Plan
 from nmx.schedule.engine import Item
+from nmx.schedule.ranges import Range
+from nmx.schedule.workdays import WEEKEND
+from nmx.views import View
 
-_YEAR = re.compile(r"^\d{4}$")
 #: windows up to this long are marked day by day (a focus month); longer ones (a quarter) are not
 SHORT_WINDOW_DAYS = 31
 
@@ -28,31 +26,23 @@ class Day:
     windows: list[str] = field(default_factory=list)   # task ids whose short window covers the day
     due: list[str] = field(default_factory=list)       # task ids with a deadline, quota or once due that day
 
-
-def resolve_when(plan: Plan, when: str | None) -> Range:
-    """YYYY → that year; YYYY-MM → that month; nothing → the plan's year."""
-    from nmx.schedule.dates import parse_month
-
-    if when is None:
-        return Range(dt.date(plan.meta.year, 1, 1), dt.date(plan.meta.year, 12, 31))
-    text = when.strip()
-    if _YEAR.match(text):
-        from nmx.schedule.dates import in_range
-
-        year = int(text)
-        if year < 1:
-            raise UsageError(t("bad_year_or_month", value=when))
-        return Range(in_range(dt.date(year, 1, 1), when), dt.date(year, 12, 31))
-    if "-" not in text:
-        raise UsageError(t("bad_year_or_month", value=when))
-    return Range(*parse_month(text))
+    @property
+    def official_holiday(self) -> bool:
+        return bool(self.holiday) and self.holiday != WEEKEND
 
 
-def is_month(rng: Range) -> bool:
-    from nmx.schedule.dates import month_end
+@dataclass
+class MonthCalendar:
+    """What `nmx calendar` shows: the days, the range, notes, and for one month the items under it."""
 
-    return rng.start.day == 1 and (rng.start.year, rng.start.month) == (rng.end.year, rng.end.month) \
-        and rng.end == month_end(rng.start)
+    days: list[Day]
+    rng: Range
+    notes: list[str]
+    listing: View | None
+    today: dt.date
+    dept: str | None
+    payload: dict[str, Any]  # the JSON document
+    calendar_note: str | None  # working days counted without the official holidays (weekends only)
 
 
 def month_marks(plan: Plan, items: list[Item], rng: Range) -> list[Day]:
@@ -96,3 +86,19 @@ def payload(days: list[Day], rng: Range, unit: Unit | None, calendar_note: str |
             "due": d.due,
         } for d in days],
     }
+
+
+def calendar_view(plan: Plan, rng: Range, unit: Unit | None, today: dt.date, period_note: str | None) -> MonthCalendar:
+    """The month grids of `rng` for one unit (or all), and for a single month its items listed under them."""
+    from nmx.schedule import engine
+    from nmx.schedule.ranges import is_month, range_notes
+    from nmx.schedule.workdays import range_note
+    from nmx.views.deadlines import table_view
+
+    found = engine.items(plan, rng.start, rng.end, units={unit.id} if unit else None)
+    days = month_marks(plan, found, rng)
+    cal_note = range_note(rng.start, rng.end)
+    listing = table_view(plan, found, rng, today, []) if is_month(rng) else None
+    return MonthCalendar(days, rng, range_notes(plan, rng) + ([cal_note] if cal_note else []), listing, today,
+                         unit.name if unit else None,
+                         {**payload(days, rng, unit, cal_note), "period_note": period_note}, cal_note)

@@ -1,0 +1,160 @@
+"""A calendar feed of dated items: one event per series that a rule reproduces, else per date.
+
+- Every event is all-day (DTEND exclusive): a window covers its days, a deadline, quota or
+  one-off sits on its due day.
+- The items of one schedule entry become ONE event with an RRULE when a rule reproduces
+  every date exactly (and, for windows, every length); otherwise one event per occurrence.
+  UNTIL is the last date, so nothing recurs past the plan's period.
+- UIDs hash (task, schedule index, unit scope[, date]) and DTSTAMP is fixed (see `stamp`),
+  so the same plan gives the same bytes on every run and a re-import updates events
+  instead of duplicating them. `nmx.render.ics` writes it as iCalendar.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from itertools import groupby
+
+from nmx.i18n import t
+from nmx.plan.models import Unit
+from nmx.plan.plan import Plan
+from nmx.schedule.engine import Item
+
+_DAY = dt.timedelta(days=1)
+
+
+@dataclass(frozen=True)
+class Event:
+    uid: str
+    start: dt.date
+    end: dt.date  # exclusive
+    rule: str | None  # an RRULE, when one reproduces the whole series
+    summary: str
+    description: str
+    category: str
+
+
+@dataclass(frozen=True)
+class Feed:
+    name: str
+    timezone: str
+    description: str
+    note: str | None  # working days counted without the official holidays: said in the file too
+    stamp: dt.datetime
+    events: list[Event] = field(default_factory=list)
+
+
+def feed_view(plan: Plan, items: Sequence[Item], *, unit: Unit | None = None) -> Feed:
+    """The calendar for `items` (one unit's, or all)."""
+    name = plan.meta.title + (f" · {unit.name}" if unit else "")
+    dtstamp = stamp(plan)
+    order = {tk.id: n for n, tk in enumerate(plan.tasks)}
+    key = lambda i: (order[i.task], i.index)  # noqa: E731
+    events = [event for _, group in groupby(sorted(items, key=lambda i: (key(i), i.start, i.due)), key=key)
+              for event in _events(plan, list(group), unit)]
+    return Feed(name, plan.meta.timezone, f"{plan.meta.doc_number} {plan.meta.title}", items_note(items), dtstamp, events)
+
+
+def stamp(plan: Plan) -> dt.datetime:
+    """DTSTAMP: SOURCE_DATE_EPOCH when set (reproducible builds), else the plan's first day, 00:00 local.
+
+    RFC 5545 wants the time the object was created; a fixed time derived from the
+    plan keeps the file byte-stable across runs, which a wall-clock stamp would not.
+    Calendar apps match events by UID, not by DTSTAMP.
+    """
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch.isdigit():
+        from nmx.errors import UsageError
+        from nmx.plan.models import EARLIEST, LATEST
+
+        low = dt.datetime.combine(EARLIEST, dt.time(), dt.timezone.utc).timestamp()
+        high = dt.datetime.combine(LATEST, dt.time(), dt.timezone.utc).timestamp()
+        if not low <= int(epoch) <= high:
+            raise UsageError(t("epoch_out_of_range", value=epoch[:30], earliest=EARLIEST, latest=LATEST))
+        return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc)
+    from zoneinfo import ZoneInfo
+
+    local = dt.datetime.combine(plan.meta.period.start, dt.time(), ZoneInfo(plan.meta.timezone))
+    return local.astimezone(dt.timezone.utc)
+
+
+def items_note(items: Sequence[Item]) -> str | None:
+    """The calendar note (weekends only) for the years `items` fall in, or None."""
+    from nmx.schedule.workdays import calendar_note
+
+    return calendar_note({i.due.year for i in items} | {i.start.year for i in items})
+
+
+def uid(*parts: object) -> str:
+    digest = hashlib.sha256("\x1f".join(map(str, parts)).encode("utf-8")).hexdigest()[:24]
+    return f"{digest}@nmx"
+
+
+def _events(plan: Plan, items: list[Item], unit: Unit | None) -> list[Event]:
+    """One event with an RRULE when a rule fits the whole series, else one per item."""
+    from nmx.schedule.recurrence import series_rule
+
+    scope = unit.id if unit else "*"
+    first = items[0]
+    lengths = {(i.due - i.start).days for i in items}
+    if first.kind == "window":  # every window the same length, and the starts follow one rule
+        rule = series_rule([i.start for i in items], _hint(plan, first)) if len(lengths) == 1 else None
+    else:  # deadlines, quotas, one-offs sit on their due day
+        rule = series_rule([i.due for i in items])
+    if rule:
+        return [_event(plan, first, items, uid(first.task, first.index, scope), rule)]
+    return [_event(plan, i, [i], uid(i.task, i.index, scope, i.start, i.due), None) for i in items]
+
+
+def _hint(plan: Plan, item: Item) -> str | None:
+    sched = plan.task_by_id[item.task].schedules[item.index]
+    return getattr(sched, "rrule", None)
+
+
+def _event(plan: Plan, item: Item, series: list[Item], event_uid: str, rule: str | None) -> Event:
+    start = item.start if item.kind == "window" else item.due
+    return Event(event_uid, start, item.due + _DAY, rule, _summary(item), _description(plan, item, series), _kind(item))
+
+
+def _kind(item: Item) -> str:
+    return t("kind_quota") if item.kind == "quota" else t(f"kind_{item.kind}")
+
+
+def _summary(item: Item) -> str:
+    if item.kind == "quota":
+        return t("ics_summary_quota", task=item.task, what=item.what, n=item.count)
+    if item.kind == "deadline":
+        return t("ics_summary_deadline", task=item.task, what=item.what)
+    return f"{item.task} {item.what}"
+
+
+def _description(plan: Plan, item: Item, series: list[Item]) -> str:
+    from nmx.views.deadlines import units_cell
+    from nmx.i18n import holiday_label
+    from nmx.schedule.workdays import due_workday, holiday_name
+
+    lines = [
+        t("ics_task", task=item.task, title=item.title),
+        t("ics_when", label=item.label),
+        t("ics_units", units=units_cell(plan, item)),
+    ]
+    if item.deliver_to:
+        lines.append(t("ics_deliver", to=item.deliver_to))
+    if item.unlisted:
+        lines.append(t("ics_unlisted", groups="、".join(item.unlisted)))
+    if item.note:
+        lines.append(t("ics_note", note=item.note))
+    if item.kind != "window":
+        for i in series:
+            name = holiday_name(i.due)
+            if name:
+                lines.append(t("ics_holiday", due=i.due, name=holiday_label(name), day=due_workday(i.due)))
+    note = items_note(series) if item.kind != "window" else None
+    if note:
+        lines.append(note)
+    lines.append(t("ics_source", doc=plan.meta.doc_number, source=item.source))
+    return "\n".join(lines)
