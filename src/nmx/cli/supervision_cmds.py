@@ -68,7 +68,7 @@ def done_cmd(
     """
     from nmx.schedule.dates import parse_date
     from nmx.duties.match import find_unit
-    from nmx.supervision import append, files
+    from nmx.supervision import append
     from nmx.supervision.names import RECORDS
     from nmx.supervision.records import prepare
 
@@ -78,14 +78,8 @@ def done_cmd(
         if item is not None and item != named:
             raise UsageError(t("sv_item_twice", task=task, named=named, item=item))
         item = named or item
-    source, plan, key = files.load_plan_keyed(data)
-    _require_writable(source)
+    source, plan, key, day = _open_for_writing(data, today, on, "sv_what_done_on", "--on")
     unit = find_unit(plan, _required(dept, "--dept"))
-    day = today_from(today)
-    if on is None:
-        from nmx.schedule.period import require_inside
-
-        require_inside(plan, day, t("sv_what_done_on"), "--on")
     when = parse_date(on) if on else day
     if when < plan.meta.period.start:
         raise UsageError(t("sv_date_before_period", day=when, start=plan.meta.period.start))
@@ -195,20 +189,14 @@ def ledger_add_cmd(
     """
     from nmx.schedule.dates import parse_date
     from nmx.duties.match import find_unit
-    from nmx.supervision import append, files
+    from nmx.supervision import append
     from nmx.supervision.names import LEDGER
     from nmx.supervision.ledger import entry_fields, new_entry, parse_source
     from nmx.supervision.models import LedgerFile
 
     require_format(fmt, WRITE_FORMATS)
-    source, plan, key = files.load_plan_keyed(data)
-    _require_writable(source)
+    source, plan, key, day = _open_for_writing(data, today, found_on, "sv_what_found_on", "--found-on")
     unit = find_unit(plan, _required(dept, "--dept"))
-    day = today_from(today)
-    if found_on is None:
-        from nmx.schedule.period import require_inside
-
-        require_inside(plan, day, t("sv_what_found_on"), "--found-on")
     due_day = parse_date(_required(due, "--due"))
     found = parse_date(found_on) if found_on else day
     kind = parse_source(source_)
@@ -238,18 +226,12 @@ def ledger_close_cmd(
     示例：nmx ledger close L0001 --on 2023-07-20 --note "已重新施划并验收"
     """
     from nmx.schedule.dates import parse_date
-    from nmx.supervision import append, files
+    from nmx.supervision import append
     from nmx.supervision.names import LEDGER
     from nmx.supervision.ledger import closure_fields, new_closure
 
     require_format(fmt, WRITE_FORMATS)
-    source, plan, key = files.load_plan_keyed(data)
-    _require_writable(source)
-    day = today_from(today)
-    if on is None:
-        from nmx.schedule.period import require_inside
-
-        require_inside(plan, day, t("sv_what_closed_on"), "--on")
+    source, plan, key, day = _open_for_writing(data, today, on, "sv_what_closed_on", "--on")
     closed_on = parse_date(on) if on else day
     text = _required(note, "--note")
     entry_id = entry_id.strip()
@@ -309,6 +291,20 @@ def _required(value: str | None, option: str) -> str:
     if value is None or not value.strip():
         raise UsageError(t("sv_option_required", option=option))
     return value
+
+
+def _open_for_writing(data: Path | None, today: str | None, dated: str | None, what: str, option: str):
+    """(source, plan, plan key, today) for a write command. Without an explicit date (`option`)
+    the entry is dated today, which must then lie inside the plan's period."""
+    from nmx.schedule.period import require_inside
+    from nmx.supervision import files
+
+    source, plan, key = files.load_plan_keyed(data)
+    _require_writable(source)
+    day = today_from(today)
+    if dated is None:
+        require_inside(plan, day, t(what), option)
+    return source, plan, key, day
 
 
 def _require_writable(source) -> None:
