@@ -46,5 +46,5 @@ def show(subject: Any, fmt: Format, output: Path | None) -> None:
     to_file = output is not None and not is_stdout(output)
     if output is not None:
         check_output(output)
-    emit(render(subject, fmt, Screen.file() if to_file else Screen.stdout()), fmt, output)
+    emit(render(subject, fmt, Screen.file if to_file else Screen.stdout), fmt, output)
 

@@ -17,15 +17,16 @@ from nmx.render.terminal import Screen, Screened, screened
 Rendered = str | bytes | Iterator[str]
 
 
-def render(subject: Any, fmt: Format, screen: Screen | None = None) -> Rendered:
-    """`subject` in `fmt`; a table for the terminal is laid out for `screen` (a file's by default)."""
+def render(subject: Any, fmt: Format, screen: Callable[[], Screen] = Screen.file) -> Rendered:
+    """`subject` in `fmt`; a table is laid out for the `screen` it returns (a file's by default),
+    asked only when a table is drawn: finding the terminal's width imports Rich."""
     renderers = _renderers(type(subject).__name__)
     if fmt not in renderers:
         raise ValueError(f"no {fmt.value} renderer for {type(subject).__name__}")  # a bug: the CLI offers only these
     out = renderers[fmt](subject)
     if isinstance(out, (str, bytes, Iterator)):
         return out
-    return screened(out, screen or Screen.file())
+    return screened(out, screen())
 
 
 def formats_of(subject_type: str) -> tuple[Format, ...]:
