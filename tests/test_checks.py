@@ -7,6 +7,7 @@ import pytest
 from nmx.plan.checks import CHECKS
 from nmx.plan.pipeline import validate_files
 from nmx.problems import Level
+from tests.conftest import DATA, FIXTURES
 
 DEPARTMENTS = """\
 units:
@@ -130,7 +131,8 @@ CASES = [
 
 
 def test_every_check_has_a_case() -> None:
-    assert {case[0] for case in CASES} == set(CHECKS)
+    """Each check fires in some case, and the rule it fires with is a key that leads back to it."""
+    assert {CHECKS[case[4]] for case in CASES} == set(CHECKS.values())
 
 
 @pytest.mark.parametrize("case", CASES, ids=[f"{c[4]}:{c[3]}" for c in CASES])
@@ -200,3 +202,31 @@ def test_shipped_plan_has_no_problem_at_all(plan) -> None:
     built, problems = validate_files(files, {name: name for name in FILES})
     assert problems == []
     assert built is not None and len(built.tasks) == len(plan.tasks) == 26
+
+
+def test_the_check_registry_is_keyed_by_the_rule_ids_its_checks_emit():
+    """Every rule id a check's problems carry leads back to that check (CHECKS[rule] is it)."""
+    from nmx.plan import checks
+    from nmx.plan.plan import Plan
+    from nmx.plan.validation import FILE_MODELS, validate_document
+    from nmx.plan.yaml_reader import parse
+
+    emitted: dict[str, set[str]] = {}
+    faults = [None, *sorted((FIXTURES / "invalid").glob("*.yaml"))]
+    for fault in faults:
+        files = {name: (DATA / name).read_bytes() for name in ("tasks.yaml", "departments.yaml")}
+        if fault is not None:
+            files[fault.name.split("--")[0] + ".yaml"] = fault.read_bytes()
+        docs = {name: parse(raw, name) for name, raw in files.items()}
+        built = {name: validate_document(doc, FILE_MODELS[name])[0] for name, doc in docs.items()
+                 if isinstance(doc.data, dict) and not doc.problems}
+        if len(built) < 2 or None in built.values():
+            continue
+        ctx = checks.Context(Plan.build(built["tasks.yaml"], built["departments.yaml"]), docs["tasks.yaml"],
+                             docs["departments.yaml"])
+        for fn in dict.fromkeys(checks.CHECKS.values()):
+            emitted.setdefault(fn.__name__, set()).update(p.rule for p in fn(ctx))
+    by_name = {fn.__name__: fn for fn in checks.CHECKS.values()}
+    wrong = {(name, rule) for name, rules in emitted.items() for rule in rules if checks.CHECKS.get(rule) is not by_name[name]}
+    assert wrong == set()
+    assert len(set().union(*emitted.values())) >= 10  # the fixtures do reach the checks

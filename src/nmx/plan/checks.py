@@ -1,6 +1,8 @@
 """Stage two of validation: named checks over the models, each returning problems.
 
-A check is a function `(Context) -> Iterable[Problem]` registered with `@check("rule")`.
+A check is a function `(Context) -> Iterable[Problem]` registered with `@check(rule, …)`,
+naming every rule id its problems carry: `CHECKS[rule]` is the code behind `[rule]` in a
+message (as yamllint keys its rules by `ID`).
 """
 
 from __future__ import annotations
@@ -29,16 +31,17 @@ Check = Callable[[Context], Iterable[Problem]]
 CHECKS: dict[str, Check] = {}
 
 
-def check(rule: str) -> Callable[[Check], Check]:
+def check(*rules: str) -> Callable[[Check], Check]:
     def register(fn: Check) -> Check:
-        CHECKS[rule] = fn
+        for rule in rules:
+            CHECKS[rule] = fn
         return fn
 
     return register
 
 
 def run_checks(ctx: Context) -> list[Problem]:
-    return [p for fn in CHECKS.values() for p in fn(ctx)]
+    return [p for fn in dict.fromkeys(CHECKS.values()) for p in fn(ctx)]  # each check once, in order
 
 
 _ID = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]*$")
@@ -138,7 +141,7 @@ def tasks_without_lead(ctx: Context) -> Iterable[Problem]:
             yield ctx.tasks.problem(("tasks", i, "lead"), "task-no-lead", t("task_no_lead", id=task.id))
 
 
-@check("name-clash")
+@check("name-clash", "alias-clash", "unit-group-clash")
 def name_clashes(ctx: Context) -> Iterable[Problem]:
     owners: dict[str, Ref] = {}
     for path, ref, name in _names(ctx.plan):
@@ -191,7 +194,8 @@ def empty_groups(ctx: Context) -> Iterable[Problem]:
             yield ctx.departments.problem(("groups", i), "group-empty", t("group_empty", id=group.id), Level.WARNING)
 
 
-@check("schedule")
+@check("date-outside", "date-range", "period-order", "bad-after", "bad-quota", "bad-relative", "bad-rrule",
+       "rrule-empty", "assumed-without-note")
 def schedules(ctx: Context) -> Iterable[Problem]:
     from nmx.plan.models import EARLIEST, LATEST
     from nmx.plan.rules import period_bounds
@@ -282,7 +286,7 @@ def _first_occurrence(rule: str, start: dt.datetime) -> dt.datetime | None:
         raise _BadRule(" ".join(str(exc).split())) from None
 
 
-@check("same-as")
+@check("bad-same-as")
 def restatements(ctx: Context) -> Iterable[Problem]:
     """`same_as` must name another clause's entry of the same kind, which is not itself a restatement."""
     from nmx.plan.obligations import parse_ref
@@ -305,7 +309,7 @@ def restatements(ctx: Context) -> Iterable[Problem]:
                                                               own=sched.kind))
 
 
-@check("related")
+@check("bad-related")
 def related_tasks(ctx: Context) -> Iterable[Problem]:
     for i, task in enumerate(ctx.plan.tasks):
         for j, ref in enumerate(task.related):
@@ -313,7 +317,7 @@ def related_tasks(ctx: Context) -> Iterable[Problem]:
                 yield ctx.tasks.problem(("tasks", i, "related", j), "bad-related", t("bad_related", ref=ref))
 
 
-@check("timezone")
+@check("bad-timezone")
 def timezone(ctx: Context) -> Iterable[Problem]:
     from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
