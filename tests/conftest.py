@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -13,13 +14,18 @@ DATA = ROOT / "data"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 
-#: Variables of the person's shell that change what nmx does: none of them reaches a test.
-_SHELL_VARS = ("NMX_DATA", "NMX_LANG", "NMX_TODAY", "NMX_NO_CACHE", "NMX_DEBUG", "NMX_CACHE_DIR", "NMX_MAX_FILE_MB",
-               "NMX_CACHE_MAX_MB", "NO_COLOR", "FORCE_COLOR", "SOURCE_DATE_EPOCH", "XDG_CACHE_HOME", "LINES")
+#: The tests' own settings (tests/test_browser.py), kept; every other NMX_* variable is nmx's and is cleared.
+TEST_KNOBS = frozenset({"NMX_CHROMIUM", "NMX_SCREENSHOTS"})
+#: Variables of the person's shell, besides NMX_*, that change what nmx or its libraries (typer, rich, the
+#: Python of a subprocess) do: none of them reaches a test.
+SHELL_VARS = ("NO_COLOR", "FORCE_COLOR", "PY_COLORS", "GITHUB_ACTIONS", "TTY_COMPATIBLE", "TTY_INTERACTIVE",
+              "COLORTERM", "TERM", "TERMINAL_WIDTH", "LINES", "JUPYTER_COLUMNS", "JUPYTER_LINES", "TYPER_USE_RICH",
+              "_TYPER_STANDARD_TRACEBACK", "_TYPER_FORCE_DISABLE_TERMINAL", "SOURCE_DATE_EPOCH", "XDG_CACHE_HOME",
+              "PYTHONIOENCODING")
 
 
 def _clean_env(mp: pytest.MonkeyPatch, cache: Path) -> None:
-    for var in _SHELL_VARS:
+    for var in [k for k in os.environ if k.startswith("NMX_") and k not in TEST_KNOBS] + list(SHELL_VARS):
         mp.delenv(var, raising=False)
     mp.setenv("NMX_CACHE_DIR", str(cache))  # never the user's own cache
     mp.setenv("COLUMNS", "80")
