@@ -51,9 +51,13 @@ def _isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.Temp
     fileio.PAUSE = None
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def run():
-    """Invoke nmx like a user would: `run("duties", "市交通运输局")` → click Result."""
+    """Invoke nmx like a user would: `run("duties", "市交通运输局")` → click Result.
+
+    The one CLI runner of the suite (no test file makes its own); session-scoped, so module-scoped
+    fixtures and hypothesis tests use it too.
+    """
     from nmx.cli import app
 
     runner = CliRunner()
@@ -79,6 +83,23 @@ def plan():
     from nmx.plan.source import DataSource
 
     return load_plan(DataSource(DATA, "argument"))
+
+
+def tiny(*schedules, start=None, end=None, lead=("U1",)):
+    """A plan of one task T1 with these schedules, led by `lead`, units U1 and U2 and the unlisted group G."""
+    import datetime as dt
+
+    from nmx.plan.models import DepartmentsFile, Group, Period, PlanMeta, Task, TasksFile, Unit, UnitKind
+    from nmx.plan.plan import Plan
+
+    start, end = start or dt.date(2023, 1, 1), end or dt.date(2023, 12, 31)
+    meta = PlanMeta(title="t", doc_number="n", issuer="i", issuer_short="s", year=start.year,
+                    period=Period(start=start, end=end), timezone="Asia/Shanghai", source_document="x")
+    task = Task(id="T1", title="title", text="text", source="src", lead=lead, schedules=tuple(schedules))
+    units = (Unit(id="u1", name="U1", full_name="Unit one", kind=UnitKind.GOVERNMENT),
+             Unit(id="u2", name="U2", full_name="Unit two", kind=UnitKind.GOVERNMENT))
+    groups = (Group(id="g", name="G", members_listed=False),)
+    return Plan.build(TasksFile(plan=meta, tasks=(task,)), DepartmentsFile(units=units, groups=groups))
 
 
 def commands() -> list[tuple[tuple[str, ...], object]]:

@@ -9,19 +9,15 @@ import io
 import openpyxl
 import pytest
 
-from tests.conftest import FIXTURES
+from tests.conftest import DATA, FIXTURES
 
 HOSTILE = FIXTURES / "hostile"
 
 
 @pytest.fixture(scope="module")
-def book(tmp_path_factory):
-    from typer.testing import CliRunner
-
-    from nmx.cli import app
-
+def book(tmp_path_factory, run):
     out = tmp_path_factory.mktemp("xlsx") / "plan.xlsx"
-    r = CliRunner().invoke(app, ["export", "xlsx", "--output", str(out), "--data", str(FIXTURES.parent.parent / "data")])
+    r = run("export", "xlsx", "--output", str(out), "--data", str(DATA))
     assert r.exit_code == 0, r.output
     return openpyxl.load_workbook(out)
 

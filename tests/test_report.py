@@ -8,21 +8,16 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import FIXTURES
+from tests.conftest import DATA, FIXTURES
 
 HOSTILE = FIXTURES / "hostile"
 TODAY = "2023-05-10"
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory) -> Path:
-    from typer.testing import CliRunner
-
-    from nmx.cli import app
-
+def site(tmp_path_factory, run) -> Path:
     out = tmp_path_factory.mktemp("report") / "site"
-    r = CliRunner().invoke(app, ["report", "--output", str(out), "--today", TODAY,
-                                 "--data", str(FIXTURES.parent.parent / "data")])
+    r = run("report", "--output", str(out), "--today", TODAY, "--data", str(DATA))
     assert r.exit_code == 0, r.output
     return out
 
