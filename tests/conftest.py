@@ -1,9 +1,12 @@
-"""Shared fixtures: one CLI runner with a fixed terminal width, isolated cache and env."""
+"""Shared fixtures: one CLI runner with a fixed terminal width, isolated cache and env; fixture headers."""
 
 from __future__ import annotations
 
+import codecs
 import os
+import re
 import shutil
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -100,6 +103,42 @@ def tiny(*schedules, start=None, end=None, lead=("U1",)):
              Unit(id="u2", name="U2", full_name="Unit two", kind=UnitKind.GOVERNMENT))
     groups = (Group(id="g", name="G", members_listed=False),)
     return Plan.build(TasksFile(plan=meta, tasks=(task,)), DepartmentsFile(units=units, groups=groups))
+
+
+# --- what a bad-input fixture expects ----------------------------------------------------------------
+#: The first line of every bad-input fixture (tests/fixtures/README.md).
+EXPECT = re.compile(r"# expect: (?P<rule>[\w-]+) (?P<line>\d+)(?::(?P<col>\d+))?(?P<texts>(?: \S+)*)")
+
+
+@dataclass(frozen=True)
+class Expect:
+    """The problem a bad-input fixture must give: rule, line (and column), words its message contains."""
+
+    rule: str
+    line: int
+    col: int | None = None
+    texts: tuple[str, ...] = ()
+
+    def found_in(self, output: str, file: str) -> str | None:
+        """The line of `output` that reports this error in a path ending with `file`, if there is one."""
+        col = str(self.col) if self.col is not None else r"\d+"
+        head = re.compile(rf"(?:^|/){re.escape(file)}:{self.line}:{col}: error \[{re.escape(self.rule)}\] ")
+        return next((ln for ln in output.splitlines() if head.search(ln) and all(t in ln for t in self.texts)), None)
+
+
+def expectation(path: Path) -> Expect:
+    """The `# expect:` header on the first line of `path`, read in the file's own encoding."""
+    raw = path.read_bytes()
+    if raw[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
+        text = raw.decode("utf-16")
+    else:  # UTF-8, or a file that is meant not to be: its header is ASCII all the same
+        text = raw.decode("utf-8", "replace").removeprefix("\ufeff")
+    first = text.split("\n", 1)[0].rstrip("\r")
+    m = EXPECT.fullmatch(first)
+    if m is None:
+        pytest.fail(f"{path}: its first line must be '# expect: RULE LINE[:COL] [TEXT ...]', not {first[:80]!r}",
+                    pytrace=False)
+    return Expect(m["rule"], int(m["line"]), int(m["col"]) if m["col"] else None, tuple(m["texts"].split()))
 
 
 def commands() -> list[tuple[tuple[str, ...], object]]:
