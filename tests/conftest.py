@@ -141,6 +141,83 @@ def expectation(path: Path) -> Expect:
     return Expect(m["rule"], int(m["line"]), int(m["col"]) if m["col"] else None, tuple(m["texts"].split()))
 
 
+# --- a fault as a patch over the shipped data ------------------------------------------------------
+HUNK = re.compile(r"@@ -(\d+)(?:,(\d+))? \+(\d+)(?:,(\d+))? @@.*")
+FILE_HEADER = re.compile(r"^--- (?:a/)?(?P<old>\S+)[^\n]*\n\+\+\+ (?:b/)?(?P<new>\S+)[^\n]*$", re.M)
+
+
+class PatchError(Exception):
+    """A patch that does not apply to the text it is over."""
+
+
+def apply_patch(patch: str, base: list[str]) -> list[str]:
+    """The lines `base` with the one-file unified diff `patch` applied, strictly: no offset, no fuzz.
+
+    Whatever comes before the `---`/`+++` lines is the patch's header (`# expect:`, `# fixture:`,
+    `diff --git`, `index`). Every context and removed line must be the line of `base` at the number
+    its hunk states, and every hunk must hold the lines its `@@` line counts (an omitted count is 1);
+    a hunk's blank line is taken as an empty context line, as an editor that strips trailing spaces
+    leaves it. Anything else raises PatchError, saying where.
+    """
+    lines = patch.split("\n")
+    if lines[-1] == "":
+        lines.pop()
+    heads = [n for n, ln in enumerate(lines) if ln.startswith("--- ")]
+    if not heads or heads[0] + 1 >= len(lines) or not lines[heads[0] + 1].startswith("+++ "):
+        raise PatchError("it has no '--- a/FILE' and '+++ b/FILE' lines")
+    i, out, pos = heads[0] + 2, [], 0
+    while i < len(lines):
+        m = HUNK.fullmatch(lines[i])
+        if m is None:
+            raise PatchError(f"line {i + 1} of the patch should begin a hunk ('@@ -L,N +L,N @@'), not {lines[i]!r}")
+        old_n, new_n = int(m[2] or 1), int(m[4] or 1)
+        start = int(m[1]) - 1 if old_n else int(m[1])  # an empty old range names the line it follows
+        if start < pos:
+            raise PatchError(f"the hunk on line {i + 1} of the patch overlaps the one before it")
+        out += base[pos:start]
+        pos, seen_old, seen_new, i = start, 0, 0, i + 1
+        while seen_old < old_n or seen_new < new_n:
+            if i >= len(lines) or lines[i][:1] not in (" ", "-", "+", ""):
+                raise PatchError(f"the hunk that ends before line {i + 1} of the patch has fewer lines than its @@ line counts")
+            tag, text = lines[i][:1] or " ", lines[i][1:]
+            if (tag in " -" and seen_old == old_n) or (tag in " +" and seen_new == new_n):
+                raise PatchError(f"the hunk that line {i + 1} of the patch is in has more lines than its @@ line counts")
+            if tag in " -":
+                here = base[pos] if pos < len(base) else None
+                if here != text:
+                    shown = "past its end" if here is None else repr(here)
+                    raise PatchError(f"line {pos + 1} of the shipped file is {shown}; "
+                                     f"line {i + 1} of the patch expects {text!r} there")
+                pos, seen_old = pos + 1, seen_old + 1
+            if tag in " +":
+                out.append(text)
+                seen_new += 1
+            i += 1
+    return out + base[pos:]
+
+
+def patched(patch: Path, root: Path = ROOT) -> tuple[str, bytes]:
+    """(the name of the shipped file `patch` is over, that file's bytes with the patch applied).
+
+    The file is `root`/data/FILE as the patch's `--- a/data/FILE` line names it. Fails the test,
+    naming the patch, when that file has changed so that the patch no longer applies.
+    """
+    name = patch.relative_to(ROOT) if patch.is_relative_to(ROOT) else patch
+    text = patch.read_text(encoding="utf-8")
+    m = FILE_HEADER.search(text)
+    if m is None or m["old"] != m["new"] or not m["old"].startswith("data/"):
+        pytest.fail(f"{name}: a fixture patch is over one shipped file: '--- a/data/FILE', '+++ b/data/FILE'",
+                    pytrace=False)
+    shipped = root / m["old"]
+    base = shipped.read_text(encoding="utf-8")
+    try:
+        lines = apply_patch(text, base.split("\n")[:-1] if base.endswith("\n") else base.split("\n"))
+    except PatchError as exc:
+        pytest.fail(f"{name} no longer applies to {m['old']}: {exc}. The shipped file has changed: "
+                    "make the patch again over it (tests/fixtures/README.md)", pytrace=False)
+    return shipped.name, ("\n".join(lines) + ("\n" if base.endswith("\n") else "")).encode("utf-8")
+
+
 def commands() -> list[tuple[tuple[str, ...], object]]:
     """Every command as (its words, its click command); typer's click is read by duck typing."""
     from nmx.cli import app

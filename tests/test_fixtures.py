@@ -1,8 +1,10 @@
 """Every file under tests/fixtures/{invalid,valid}/ through `nmx validate` in a subprocess.
 
-A fixture is named `<tasks|departments>--<fault>.yaml`: it replaces that one file in a
-copy of the shipped data/. Invalid ones carry exactly one fault, and their first line says
-which: `# expect: RULE LINE [TEXT ...]` (tests/fixtures/README.md).
+A fixture is named `<tasks|departments>--<fault>.yaml`, a whole file that replaces that one
+file in a copy of the shipped data/, or `<tasks|departments>--<fault>.patch`, a unified diff
+over the shipped file, applied to make the file that replaces it. Invalid ones carry exactly
+one fault, and their first line says which: `# expect: RULE LINE [TEXT ...]`, the line in the
+file as it stands, patched (tests/fixtures/README.md).
 """
 
 from __future__ import annotations
@@ -16,21 +18,27 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import DATA, FIXTURES, Expect, expectation
+from tests.conftest import DATA, FIXTURES, Expect, expectation, patched
 
 pytestmark = pytest.mark.slow
 
 PROBLEM = re.compile(r"^(?P<file>\S+?):(?P<line>\d+):(?P<col>\d+): (?P<level>error|warning) \[(?P<rule>[\w-]+)\] ")
 TIMEOUT = 30  # seconds; the brief asks for well under one — this only stops a hang
-NAME = re.compile(r"(?P<target>tasks|departments)--[\w-]+\.yaml")
+NAME = re.compile(r"(?P<target>tasks|departments)--[\w-]+\.(?:yaml|patch)")
 
 
 def _fixtures(kind: str) -> list[Path]:
     return sorted((FIXTURES / kind).iterdir())
 
 
-def _target(fixture: Path) -> str:
-    return fixture.name.split("--")[0] + ".yaml"
+def _input(fixture: Path) -> tuple[str, bytes]:
+    """(the name of the shipped file a fixture replaces, the bytes to put in its place)."""
+    target = fixture.name.split("--")[0] + ".yaml"
+    if fixture.suffix == ".patch":
+        over, raw = patched(fixture)
+        assert over == target, f"{fixture.name} patches {over}"
+        return target, raw
+    return target, fixture.read_bytes()
 
 
 #: bad inputs no file can state its expectation in: (name, file it replaces, its bytes, what it gives)
@@ -38,8 +46,7 @@ BUILT = [("tasks--empty", "tasks.yaml", b"", Expect("empty", 1))]  # a file of n
 
 
 def _cases() -> list:
-    files = [pytest.param(_target(p), p.read_bytes(), p, id=p.name) for p in _fixtures("invalid")]
-    return files + [pytest.param(target, raw, expect, id=name) for name, target, raw, expect in BUILT]
+    return [pytest.param(p, id=p.name) for p in _fixtures("invalid")] + [pytest.param(b, id=b[0]) for b in BUILT]
 
 
 def _validate_with(target: str, raw: bytes, tmp_path: Path, *args: str) -> tuple[subprocess.CompletedProcess, str]:
@@ -59,10 +66,12 @@ def test_every_fixture_file_is_a_case() -> None:
         assert [p.name for p in _fixtures(kind) if not NAME.fullmatch(p.name)] == [], kind
 
 
-@pytest.mark.parametrize(("target", "raw", "expect"), _cases())
-def test_invalid_fixture(target: str, raw: bytes, expect: Path | Expect, tmp_path: Path) -> None:
-    if isinstance(expect, Path):
-        expect = expectation(expect)
+@pytest.mark.parametrize("case", _cases())
+def test_invalid_fixture(case: Path | tuple[str, str, bytes, Expect], tmp_path: Path) -> None:
+    if isinstance(case, Path):
+        (target, raw), expect = _input(case), expectation(case)
+    else:
+        _, target, raw, expect = case
     proc, file = _validate_with(target, raw, tmp_path, "--no-cache")
     output = proc.stdout + proc.stderr
     assert proc.returncode == 1, output
@@ -83,6 +92,6 @@ def test_invalid_fixture(target: str, raw: bytes, expect: Path | Expect, tmp_pat
 
 @pytest.mark.parametrize("fixture", _fixtures("valid"), ids=lambda p: p.name)
 def test_valid_fixture(fixture: Path, tmp_path: Path) -> None:
-    proc, _ = _validate_with(_target(fixture), fixture.read_bytes(), tmp_path, "--strict", "--no-cache")
+    proc, _ = _validate_with(*_input(fixture), tmp_path, "--strict", "--no-cache")
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "数据有效" in proc.stdout
