@@ -80,6 +80,17 @@ def plan_copy(tmp_path: Path) -> Path:
 
 
 @pytest.fixture(scope="session")
+def hostile_data(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The shipped plan folder with tests/fixtures/hostile/*.patch applied: markup and formulas as text."""
+    dest = tmp_path_factory.mktemp("hostile") / "data"
+    shutil.copytree(DATA, dest)
+    for patch in sorted((FIXTURES / "hostile").glob("*.patch")):
+        name, raw = patched(patch)
+        (dest / name).write_bytes(raw)
+    return dest
+
+
+@pytest.fixture(scope="session")
 def plan():
     """The shipped plan, validated."""
     from nmx.plan.pipeline import load_plan

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import DATA, FIXTURES
+from tests.conftest import DATA
 
 pytestmark = pytest.mark.browser
 
@@ -54,8 +54,8 @@ def site(run, tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def hostile_site(run, tmp_path_factory) -> Path:
-    return _build(run, tmp_path_factory, "hostile", FIXTURES / "hostile")
+def hostile_site(run, tmp_path_factory, hostile_data) -> Path:
+    return _build(run, tmp_path_factory, "hostile", hostile_data)
 
 
 class Visit:

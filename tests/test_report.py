@@ -8,9 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import DATA, FIXTURES
+from tests.conftest import DATA
 
-HOSTILE = FIXTURES / "hostile"
 TODAY = "2023-05-10"
 
 
@@ -97,9 +96,9 @@ def test_today_outside_period(run, tmp_path):
     assert not (out / "checklists").exists()
 
 
-def test_hostile_data_is_escaped(run, tmp_path):
+def test_hostile_data_is_escaped(run, tmp_path, hostile_data):
     out = tmp_path / "s"
-    r = run("report", "-o", str(out), "--today", TODAY, "--data", str(HOSTILE))
+    r = run("report", "-o", str(out), "--today", TODAY, "--data", str(hostile_data))
     assert r.exit_code == 0, r.output
     pages = _pages(out)
     for rel, text in pages.items():
