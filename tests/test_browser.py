@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import DATA, FIXTURES
+from tests.conftest import DATA
 
 pytestmark = pytest.mark.browser
 
@@ -41,25 +41,21 @@ def browser(tmp_path_factory):
     pw.stop()
 
 
-def _build(tmp_path_factory, name: str, data: Path) -> Path:
-    from typer.testing import CliRunner
-
-    from nmx.cli import app
-
+def _build(run, tmp_path_factory, name: str, data: Path) -> Path:
     out = tmp_path_factory.mktemp(name) / "site"
-    r = CliRunner().invoke(app, ["report", "-o", str(out), "--today", TODAY, "--data", str(data)])
+    r = run("report", "-o", str(out), "--today", TODAY, "--data", str(data))
     assert r.exit_code == 0, r.output
     return out
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory) -> Path:
-    return _build(tmp_path_factory, "site", DATA)
+def site(run, tmp_path_factory) -> Path:
+    return _build(run, tmp_path_factory, "site", DATA)
 
 
 @pytest.fixture(scope="module")
-def hostile_site(tmp_path_factory) -> Path:
-    return _build(tmp_path_factory, "hostile", FIXTURES / "hostile")
+def hostile_site(run, tmp_path_factory, hostile_data) -> Path:
+    return _build(run, tmp_path_factory, "hostile", hostile_data)
 
 
 class Visit:

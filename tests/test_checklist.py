@@ -8,10 +8,7 @@ import os
 
 import pytest
 
-from tests.conftest import FIXTURES
-
 D = dt.date
-HOSTILE = FIXTURES / "hostile"
 
 
 def _cl(plan, unit_id: str, month: str, today: str = "2023-05-10"):
@@ -230,8 +227,8 @@ def _unwritable_dir(tmp_path):
 
 
 # --- escaping ----------------------------------------------------------------------------------
-def test_hostile_titles_stay_text_in_every_format(run, tmp_path):
-    base = ("--data", str(HOSTILE), "--dept", "市交通运输局", "--month", "2023-05", "--today", "2023-05-10")
+def test_hostile_titles_stay_text_in_every_format(run, tmp_path, hostile_data):
+    base = ("--data", str(hostile_data), "--dept", "市交通运输局", "--month", "2023-05", "--today", "2023-05-10")
     html = run("checklist", *base, "-f", "html").output
     assert "<script>alert(1)</script>" not in html and "<img" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
@@ -241,11 +238,11 @@ def test_hostile_titles_stay_text_in_every_format(run, tmp_path):
     assert "<script>alert(1)</script>" in [x["title"] for x in doc["checklists"][0]["standing"]]
 
 
-def test_hostile_formulas_are_text_in_xlsx(run, tmp_path):
+def test_hostile_formulas_are_text_in_xlsx(run, tmp_path, hostile_data):
     import openpyxl
 
     out = tmp_path / "h.xlsx"
-    r = run("checklist", "--data", str(HOSTILE), "-d", "市住建局", "-m", "2023-05", "-f", "xlsx", "-o", str(out))
+    r = run("checklist", "--data", str(hostile_data), "-d", "市住建局", "-m", "2023-05", "-f", "xlsx", "-o", str(out))
     assert r.exit_code == 0, r.output
     ws = openpyxl.load_workbook(out)["自查清单"]
     cells = {c.value: c for row in ws.iter_rows(min_row=4) for c in row if isinstance(c.value, str)}

@@ -313,7 +313,7 @@ def test_fast_json_with_no_departments_and_special_characters():
     from nmx.schedule import engine
     from nmx.plan.models import Quota, Span
     from nmx.render.tabular import to_json
-    from tests.test_schedule import tiny
+    from tests.conftest import tiny
 
     q = Quota(kind="quota", what='引号"和\\反斜杠', label="x", rrule="FREQ=MONTHLY;BYMONTHDAY=1", span=Span.MONTH, count=3)
     p = tiny(q, lead=("G",))

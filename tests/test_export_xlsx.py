@@ -9,19 +9,13 @@ import io
 import openpyxl
 import pytest
 
-from tests.conftest import FIXTURES
-
-HOSTILE = FIXTURES / "hostile"
+from tests.conftest import DATA
 
 
 @pytest.fixture(scope="module")
-def book(tmp_path_factory):
-    from typer.testing import CliRunner
-
-    from nmx.cli import app
-
+def book(tmp_path_factory, run):
     out = tmp_path_factory.mktemp("xlsx") / "plan.xlsx"
-    r = CliRunner().invoke(app, ["export", "xlsx", "--output", str(out), "--data", str(FIXTURES.parent.parent / "data")])
+    r = run("export", "xlsx", "--output", str(out), "--data", str(DATA))
     assert r.exit_code == 0, r.output
     return openpyxl.load_workbook(out)
 
@@ -107,9 +101,9 @@ def test_same_bytes_every_run(run, tmp_path):
     assert len(digests) == 1
 
 
-def test_hostile_strings_are_plain_text(run, tmp_path):
+def test_hostile_strings_are_plain_text(run, tmp_path, hostile_data):
     out = tmp_path / "h.xlsx"
-    r = run("export", "xlsx", "-o", str(out), "--data", str(HOSTILE))
+    r = run("export", "xlsx", "-o", str(out), "--data", str(hostile_data))
     assert r.exit_code == 0, r.output
     wb = openpyxl.load_workbook(out)
     cells = {c.value: c for ws in wb for row in ws.iter_rows() for c in row if isinstance(c.value, str)}

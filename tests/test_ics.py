@@ -29,13 +29,9 @@ def occurrences(data: bytes) -> dict[str, list[tuple[dt.date, dt.date]]]:
 
 
 @pytest.fixture(scope="module")
-def whole_plan(tmp_path_factory) -> bytes:
-    from typer.testing import CliRunner
-
-    from nmx.cli import app
-
+def whole_plan(tmp_path_factory, run) -> bytes:
     path = tmp_path_factory.mktemp("ics") / "plan.ics"
-    result = CliRunner().invoke(app, ["export", "ics", "--output", str(path)], catch_exceptions=False)
+    result = run("export", "ics", "--output", str(path))
     assert result.exit_code == 0, result.output
     return path.read_bytes()
 

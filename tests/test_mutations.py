@@ -105,11 +105,7 @@ def test_mutations_never_crash_or_hang(case: tuple[str, bytes]) -> None:
 
 @settings(max_examples=25, deadline=timedelta(seconds=10), suppress_health_check=[HealthCheck.too_slow])
 @given(mutated())
-def test_mutations_through_the_cli(case: tuple[str, bytes]) -> None:
-    from typer.testing import CliRunner
-
-    from nmx.cli import app
-
+def test_mutations_through_the_cli(run, case: tuple[str, bytes]) -> None:
     name, raw = case
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp) / "data"
@@ -117,7 +113,7 @@ def test_mutations_through_the_cli(case: tuple[str, bytes]) -> None:
         for file, content in {**SHIPPED, name: raw}.items():
             (folder / file).write_bytes(content)
         with no_hang():
-            result = CliRunner().invoke(app, ["validate", str(folder), "--no-cache"], catch_exceptions=True)
+            result = run("validate", str(folder), "--no-cache")
     assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
     assert result.exit_code in (0, 1), result.output
     assert "Traceback" not in result.output

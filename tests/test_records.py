@@ -17,7 +17,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tests.conftest import FIXTURES
+from tests.conftest import FIXTURES, expectation
 
 NMX = str(Path(sys.executable).parent / "nmx")
 TODAY = "--today"
@@ -290,12 +290,11 @@ INVALID = sorted((FIXTURES / "records" / "invalid").glob("*.yaml"))
 
 @pytest.mark.parametrize("fixture", INVALID, ids=[p.stem for p in INVALID])
 def test_invalid_records_files(run, plan_copy, fixture):
-    expect = fixture.read_bytes().decode("utf-8", "replace").splitlines()[0]  # "# expect: RULE LINE:COL"
-    rule, where = expect.split()[2:4]
+    expect = expectation(fixture)
     shutil.copy(fixture, plan_copy / "records.yaml")
     result = run("validate", str(plan_copy))
     assert result.exit_code == 1, result.output
-    assert f"records.yaml:{where}: error [{rule}]" in result.output, result.output
+    assert expect.found_in(result.output, "records.yaml"), result.output
     assert "Traceback" not in result.output
 
 

@@ -8,21 +8,15 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import FIXTURES
+from tests.conftest import DATA
 
-HOSTILE = FIXTURES / "hostile"
 TODAY = "2023-05-10"
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory) -> Path:
-    from typer.testing import CliRunner
-
-    from nmx.cli import app
-
+def site(tmp_path_factory, run) -> Path:
     out = tmp_path_factory.mktemp("report") / "site"
-    r = CliRunner().invoke(app, ["report", "--output", str(out), "--today", TODAY,
-                                 "--data", str(FIXTURES.parent.parent / "data")])
+    r = run("report", "--output", str(out), "--today", TODAY, "--data", str(DATA))
     assert r.exit_code == 0, r.output
     return out
 
@@ -102,9 +96,9 @@ def test_today_outside_period(run, tmp_path):
     assert not (out / "checklists").exists()
 
 
-def test_hostile_data_is_escaped(run, tmp_path):
+def test_hostile_data_is_escaped(run, tmp_path, hostile_data):
     out = tmp_path / "s"
-    r = run("report", "-o", str(out), "--today", TODAY, "--data", str(HOSTILE))
+    r = run("report", "-o", str(out), "--today", TODAY, "--data", str(hostile_data))
     assert r.exit_code == 0, r.output
     pages = _pages(out)
     for rel, text in pages.items():

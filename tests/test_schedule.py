@@ -8,8 +8,8 @@ import pytest
 
 from nmx.schedule import engine
 from nmx.errors import UsageError
-from nmx.plan.models import Deadline, Group, Irregular, Once, Quota, Relative, Span, Standing, Task, Unit, UnitKind, Window
-from nmx.plan.plan import Plan
+from nmx.plan.models import Deadline, Irregular, Once, Quota, Relative, Span, Standing, Window
+from tests.conftest import tiny
 
 D = dt.date
 YEAR = (D(2023, 1, 1), D(2023, 12, 31))
@@ -137,19 +137,7 @@ def test_undated(plan):
     ]
 
 
-# --- plans built in code ----------------------------------------------------------------------
-def tiny(*schedules, start=D(2023, 1, 1), end=D(2023, 12, 31), lead=("U1",)) -> Plan:
-    from nmx.plan.models import DepartmentsFile, Period, PlanMeta, TasksFile
-
-    meta = PlanMeta(title="t", doc_number="n", issuer="i", issuer_short="s", year=start.year,
-                    period=Period(start=start, end=end), timezone="Asia/Shanghai", source_document="x")
-    task = Task(id="T1", title="title", text="text", source="src", lead=lead, schedules=tuple(schedules))
-    units = (Unit(id="u1", name="U1", full_name="Unit one", kind=UnitKind.GOVERNMENT),
-             Unit(id="u2", name="U2", full_name="Unit two", kind=UnitKind.GOVERNMENT))
-    groups = (Group(id="g", name="G", members_listed=False),)
-    return Plan.build(TasksFile(plan=meta, tasks=(task,)), DepartmentsFile(units=units, groups=groups))
-
-
+# --- plans built in code (tiny: tests/conftest.py) ---------------------------------------------
 def test_weekly_window_clipped_to_period():
     w = Window(kind="window", what="w", label="每周", rrule="FREQ=WEEKLY;BYDAY=MO", span=Span.WEEK, id="wk")
     p = tiny(w, start=D(2023, 1, 1), end=D(2023, 1, 18))
