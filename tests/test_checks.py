@@ -7,7 +7,7 @@ import pytest
 from nmx.plan.checks import CHECKS
 from nmx.plan.pipeline import validate_files
 from nmx.problems import Level
-from tests.conftest import DATA, FIXTURES
+from tests.conftest import DATA, FIXTURES, patched
 
 DEPARTMENTS = """\
 units:
@@ -212,10 +212,13 @@ def test_the_check_registry_is_keyed_by_the_rule_ids_its_checks_emit():
     from nmx.plan.yaml_reader import parse
 
     emitted: dict[str, set[str]] = {}
-    faults = [None, *sorted((FIXTURES / "invalid").glob("*.yaml"))]
+    faults = [None, *sorted(p for p in (FIXTURES / "invalid").iterdir() if p.suffix in (".yaml", ".patch"))]
     for fault in faults:
         files = {name: (DATA / name).read_bytes() for name in ("tasks.yaml", "departments.yaml")}
-        if fault is not None:
+        if fault is not None and fault.suffix == ".patch":
+            name, raw = patched(fault)
+            files[name] = raw
+        elif fault is not None:
             files[fault.name.split("--")[0] + ".yaml"] = fault.read_bytes()
         docs = {name: parse(raw, name) for name, raw in files.items()}
         built = {name: validate_document(doc, FILE_MODELS[name])[0] for name, doc in docs.items()
@@ -229,4 +232,5 @@ def test_the_check_registry_is_keyed_by_the_rule_ids_its_checks_emit():
     by_name = {fn.__name__: fn for fn in checks.CHECKS.values()}
     wrong = {(name, rule) for name, rules in emitted.items() for rule in rules if checks.CHECKS.get(rule) is not by_name[name]}
     assert wrong == set()
-    assert len(set().union(*emitted.values())) >= 10  # the fixtures do reach the checks
+    reached = set().union(*emitted.values())
+    assert {"bad-id", "group-cycle", "alias-clash", "unit-group-clash", "bad-rrule"} <= reached  # patches and files both reach the checks
