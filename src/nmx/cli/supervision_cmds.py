@@ -66,6 +66,7 @@ def done_cmd(
 
     示例：nmx done M2 --item report --dept 金安区 --period 2023-05 --on 2023-06-05 --evidence https://…
     """
+    from nmx.views import supervision as views
     from nmx.schedule.dates import parse_date
     from nmx.duties.match import find_unit
     from nmx.supervision import append
@@ -87,7 +88,7 @@ def done_cmd(
     _warn(prepared.warnings)
     path = source.path / RECORDS
     result = append.add_record(plan, key, path, prepared, when, wait=wait, allow_duplicate=allow_duplicate)
-    _show_done(plan, prepared, result, fmt)
+    _facts(views.done_facts(plan, prepared, result), fmt)
 
 
 @command(name="status")
@@ -109,30 +110,18 @@ def status_cmd(
     定额显示 完成/要求；组织、配合单位不计。不给范围时看“今天”所在的月份（方案期满后看整个期间）。
     示例：nmx status --month 2023-05 --today 2023-06-08 --matrix
     """
+    from nmx.schedule.ranges import status_range
     from nmx.supervision import files
     from nmx.views import supervision as views
-    from nmx.supervision.status import statuses
 
     require_format(fmt, LIST_FORMATS)
     plan, records, _ = files.load_records(data)
     day, period_note = as_of(plan, today_from(today), fmt)
-    rng = _range(plan, month, start, end, day)
-    units = _units(plan, dept)
-    found = statuses(plan, records, rng.start, rng.end, day, units, soon=soon)
-    assumed = statuses(plan, records, rng.start, rng.end, day, units, soon=soon, assumed=True)
-    from nmx.schedule.workdays import range_note
-
-    cal = range_note(rng.start, rng.end)
-    calendar_notice(cal, output)
-    notes = _status_notes(plan, rng, found, day, cal) + _assumed_notes(assumed)
-    if matrix:
-        view = views.matrix_view(plan, found, rng.start, rng.end, day, notes)
-    else:
-        view = views.status_view(plan, found, rng.start, rng.end, day, notes,
+    rng = status_range(plan, month, start, end, day)
+    report = views.status_report(plan, records, rng, day, _units(plan, dept), soon, period_note, matrix=matrix,
                                  wide=fmt in (Format.CSV, Format.XLSX), full=fmt is not Format.TABLE)
-    if isinstance(view.payload, dict):
-        view.payload.update(period_note=period_note,
-                            assumed=[views.status_record(plan, s) for s in assumed])
+    calendar_notice(report.calendar_note, output)
+    view = report.view
     _show(plan, view, fmt, output, "sv_sheet_status")
 
 
@@ -148,24 +137,16 @@ def overdue_cmd(
 
     示例：nmx overdue --today 2023-06-08 --dept 金安区
     """
-    from nmx.i18n import t
     from nmx.supervision import files
     from nmx.views import supervision as views
-    from nmx.supervision.status import overdue
 
     require_format(fmt, LIST_FORMATS)
     plan, records, _ = files.load_records(data)
     day, period_note = as_of(plan, today_from(today), fmt)
-    groups = overdue(plan, records, day, _units(plan, dept))
-    notes = [t("sv_note_lead", today=day), t("sv_note_ledger")]
-    from nmx.schedule.workdays import range_note
-
-    cal = range_note(plan.meta.period.start, plan.meta.period.end)
-    calendar_notice(cal, output)
-    view = views.overdue_view(plan, groups, day, notes + ([cal] if cal else []))
-    view.payload.update(period_note=period_note, calendar_note=cal)
-    if fmt in (Format.CSV, Format.XLSX):
-        view = views.flat_overdue_view(view)
+    report = views.overdue_report(plan, records, day, _units(plan, dept), period_note,
+                                  flat=fmt in (Format.CSV, Format.XLSX))
+    calendar_notice(report.calendar_note, output)
+    view = report.view
     _show(plan, view, fmt, output, "sv_sheet_overdue")
 
 
@@ -187,6 +168,7 @@ def ledger_add_cmd(
 
     示例：nmx ledger add --dept 市城管局 --problem "停车泊位标识不清" --measure "重新施划" --due 2023-07-31
     """
+    from nmx.views import supervision as views
     from nmx.schedule.dates import parse_date
     from nmx.duties.match import find_unit
     from nmx.supervision import append
@@ -208,7 +190,7 @@ def ledger_add_cmd(
         return entry_fields(entry), entry
 
     entry = append.add_ledger_item(plan, key, source.path / LEDGER, "entries", make, wait=wait)
-    _show_ledger_added(entry, source.path / LEDGER, fmt)
+    _facts(views.ledger_added_facts(entry, source.path / LEDGER), fmt)
 
 
 @command(target=ledger_app, name="close")
@@ -225,6 +207,7 @@ def ledger_close_cmd(
 
     示例：nmx ledger close L0001 --on 2023-07-20 --note "已重新施划并验收"
     """
+    from nmx.views import supervision as views
     from nmx.schedule.dates import parse_date
     from nmx.supervision import append
     from nmx.supervision.names import LEDGER
@@ -242,7 +225,7 @@ def ledger_close_cmd(
         return closure_fields(closure), (entry, closure)
 
     entry, closure = append.add_ledger_item(plan, key, source.path / LEDGER, "closures", make, wait=wait)
-    _show_ledger_closed(entry, closure, fmt)
+    _facts(views.ledger_closed_facts(entry, closure), fmt)
 
 
 @command(target=ledger_app, name="list")
@@ -259,27 +242,15 @@ def ledger_list_cmd(
 
     示例：nmx ledger list --overdue --today 2023-08-01
     """
-    from nmx.i18n import t
     from nmx.supervision import files
     from nmx.views import supervision as views
-    from nmx.supervision.ledger import CLOSED, OVERDUE, states
 
     require_format(fmt, LIST_FORMATS)
     _source, plan, _key, state, _path = files.load_ledger(data)
     day, _note = as_of(plan, today_from(today), fmt)
-    found = states(state.ledger, day)
-    if open_:
-        found = [e for e in found if e.state != CLOSED]
-    if overdue_:
-        found = [e for e in found if e.state == OVERDUE]
-    if dept is not None:
-        from nmx.duties.match import find_unit
-
-        unit = find_unit(plan, dept)
-        found = [e for e in found if (r := plan.resolve(e.entry.dept)) is not None and r.id == unit.id]
-    notes = [t("sv_ledger_note", today=day)]
-    view = views.ledger_view(found, day, wide=fmt in (Format.CSV, Format.XLSX), notes=notes,
-                             unit_name=lambda name: plan.unit_by_id[plan.resolve(name).id].name)
+    unit = _units(plan, dept)
+    view = views.ledger_list(plan, state.ledger, day, open_=open_, overdue=overdue_, unit=unit,
+                             wide=fmt in (Format.CSV, Format.XLSX))
     _show(plan, view, fmt, output, "sv_sheet_ledger")
 
 
@@ -324,18 +295,6 @@ def _warn(lines: list[str]) -> None:
         say(f"nmx: {t('warning')}: {line}")
 
 
-def _range(plan, month, start, end, day):
-    from nmx.views.deadlines import Range, resolve_range
-
-    if month is None and start is None and end is None:
-        from nmx.schedule.dates import month_end
-
-        if day > plan.meta.period.end:  # the final account: the whole period
-            return Range(plan.meta.period.start, plan.meta.period.end)
-        return Range(day.replace(day=1), month_end(day))
-    return resolve_range(plan, month=month, start=start, end=end, upcoming=None, today=day)
-
-
 def _units(plan, dept: str | None) -> set[str] | None:
     if dept is None:
         return None
@@ -344,45 +303,13 @@ def _units(plan, dept: str | None) -> set[str] | None:
     return {find_unit(plan, dept).id}
 
 
-def _assumed_notes(assumed) -> list[str]:
-    from nmx.i18n import t
-    from nmx.views.supervision import item_name
-
-    names = list(dict.fromkeys(item_name(s.item) for s in assumed))
-    return [t("sv_note_assumed", items="、".join(names))] if names else []
-
-
-def _status_notes(plan, rng, found, day, cal: str | None) -> list[str]:
-    from nmx.views.deadlines import range_notes
-    from nmx.i18n import t
-    from nmx.views.supervision import item_name
-
-    rules = [r.text for r in plan.meta.rules if r.id in ("owed-by", "stated-dates")]
-    notes = range_notes(plan, rng) + ([cal] if cal else []) + [t("sv_note_lead", today=day), *rules]
-    seen: dict[str, list[str]] = {}
-    for s in found:
-        for group in s.item.unlisted:
-            names = seen.setdefault(group, [])
-            if item_name(s.item) not in names:
-                names.append(item_name(s.item))
-    for group, items in seen.items():
-        ref = plan.resolve(group)
-        partly = ref is not None and ref.kind == "group" and plan.members(ref.id)
-        notes.append(t("sv_note_partly" if partly else "sv_note_unlisted", group=group, items="、".join(items)))
-    return notes
-
-
 def _show(plan, view, fmt: Format, output: Path | None, sheet: str) -> None:
     from nmx.cli.output import show
 
     if fmt is Format.XLSX:
-        import datetime as dt
+        from nmx.views.workbook import list_workbook
 
-        from nmx.i18n import t
-        from nmx.views.workbook import Workbook, sheet_from_view
-
-        created = dt.datetime.combine(plan.meta.period.start, dt.time())
-        view = Workbook([sheet_from_view(view, t(sheet))], created, title=view.title or "")
+        view = list_workbook(plan, view, t(sheet))
     show(view, fmt, output)
 
 
@@ -392,56 +319,3 @@ def _facts(view, fmt: Format) -> None:
     show(view, Format.JSON if fmt is Format.JSON else Format.TEXT, None)
 
 
-def _show_done(plan, prepared, result, fmt: Format) -> None:
-    from nmx.fileio import display
-    from nmx.i18n import t
-    from nmx.views.supervision import facts_view
-
-    rec = dict(prepared.fields)
-    occ = prepared.occurrence
-    unit = plan.unit_by_id[prepared.key[3]]
-    task = plan.task_by_id[rec["task"]]
-    late = occ is not None and rec["date"] > occ.due
-    what = task.schedules[prepared.key[1]].what if prepared.key[1] is not None else ""
-    payload = {
-        "recorded": {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in rec.items()},
-        "department": unit.name, "unit": unit.id, "title": task.title,
-        "due": occ.due.isoformat() if occ is not None else None, "late": late,
-        "file": display(result.path), "records": result.count,
-    }
-    due = ""
-    if occ is not None:
-        due = str(occ.due) + (t("sv_late", n=(rec["date"] - occ.due).days) if late else t("sv_on_time"))
-    pairs = [(t("sv_col_task"), f"{task.id} {task.title}"), (t("sv_col_item"), f"{rec.get('item') or ''} {what}".strip()),
-             (t("sv_col_period"), rec.get("period")), (t("sv_col_dept"), unit.name), (t("sv_col_date"), rec["date"]),
-             (t("sv_col_due"), due), (t("sv_col_evidence"), rec.get("evidence")), (t("sv_col_note"), rec.get("note")),
-             (t("sv_col_file"), t("sv_file_count", path=display(result.path), n=result.count))]
-    _facts(facts_view(pairs, payload, t("sv_recorded")), fmt)
-
-
-def _show_ledger_added(entry, path: Path, fmt: Format) -> None:
-    from nmx.fileio import display
-    from nmx.i18n import t
-    from nmx.supervision.ledger import entry_fields
-    from nmx.views.supervision import facts_view
-
-    rec = {k: (v.value if hasattr(v, "value") else v) for k, v in entry_fields(entry)}
-    payload = {**{k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in rec.items()}, "file": display(path)}
-    pairs = [(t("sv_col_id"), entry.id), (t("sv_col_dept"), entry.dept), (t("sv_col_problem"), entry.problem),
-             (t("sv_col_measure"), entry.measure), (t("sv_col_found_on"), entry.found_on),
-             (t("sv_col_source"), entry.source.value), (t("sv_col_deadline"), entry.due), (t("sv_col_note"), entry.note)]
-    _facts(facts_view(pairs, payload, t("sv_ledger_added", id=entry.id)), fmt)
-
-
-def _show_ledger_closed(entry, closure, fmt: Format) -> None:
-    from nmx.i18n import t
-    from nmx.views.supervision import facts_view
-
-    late = (closure.closed_on - entry.due).days
-    payload = {"id": entry.id, "department": entry.dept, "problem": entry.problem, "due": entry.due.isoformat(),
-               "closed_on": closure.closed_on.isoformat(), "note": closure.note, "days_late": max(late, 0)}
-    pairs = [(t("sv_col_id"), entry.id), (t("sv_col_dept"), entry.dept), (t("sv_col_problem"), entry.problem),
-             (t("sv_col_deadline"), entry.due),
-             (t("sv_col_closed_on"), str(closure.closed_on) + (t("sv_late", n=late) if late > 0 else t("sv_on_time"))),
-             (t("sv_col_close_note"), closure.note)]
-    _facts(facts_view(pairs, payload, t("sv_ledger_closed_ok", id=entry.id)), fmt)

@@ -83,3 +83,15 @@ def is_month(rng: Range) -> bool:
 
     return rng.start.day == 1 and (rng.start.year, rng.start.month) == (rng.end.year, rng.end.month) \
         and rng.end == month_end(rng.start)
+
+
+def status_range(plan: Plan, month: str | None, start: str | None, end: str | None, day: dt.date) -> Range:
+    """What `nmx status` looks at: the range asked for, else the month of `day` (the whole
+    period once it has ended: the final account)."""
+    if month is None and start is None and end is None:
+        from nmx.schedule.dates import month_end
+
+        if day > plan.meta.period.end:  # the final account: the whole period
+            return Range(plan.meta.period.start, plan.meta.period.end)
+        return Range(day.replace(day=1), month_end(day))
+    return resolve_range(plan, month=month, start=start, end=end, upcoming=None, today=day)

@@ -14,7 +14,7 @@ from nmx.i18n import t
 from nmx.plan.plan import Plan
 from nmx.views import Column, View
 from nmx.schedule.engine import Item
-from nmx.schedule.ranges import Range, outside, range_notes, resolve_range  # noqa: F401  (the command's range)
+from nmx.schedule.ranges import Range, outside, range_notes
 
 
 def department_names(plan: Plan, item: Item) -> list[str]:

@@ -4,6 +4,7 @@ ledger list, and what `nmx done` / `nmx ledger add|close` recorded."""
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from nmx.i18n import t
@@ -251,3 +252,138 @@ def _range_note(start: dt.date, end: dt.date) -> str | None:
     from nmx.schedule.workdays import range_note
 
     return range_note(start, end)
+
+
+@dataclass
+class Report:
+    """A supervision list ready to show, and the calendar note to say beside it."""
+
+    view: View
+    calendar_note: str | None
+
+
+def status_report(plan: Plan, records, rng, day: dt.date, units: set[str] | None, soon: int,
+                  period_note: str | None, *, matrix: bool, wide: bool, full: bool) -> Report:
+    """`nmx status`: each dated obligation in `rng` for the units that owe it, with its light;
+    the items whose dates are assumed are listed apart (in the notes and the JSON)."""
+    from nmx.schedule.workdays import range_note
+    from nmx.supervision.status import statuses
+
+    found = statuses(plan, records, rng.start, rng.end, day, units, soon=soon)
+    assumed = statuses(plan, records, rng.start, rng.end, day, units, soon=soon, assumed=True)
+    cal = range_note(rng.start, rng.end)
+    notes = _status_notes(plan, rng, found, day, cal) + _assumed_notes(assumed)
+    if matrix:
+        view = matrix_view(plan, found, rng.start, rng.end, day, notes)
+    else:
+        view = status_view(plan, found, rng.start, rng.end, day, notes, wide=wide, full=full)
+    if isinstance(view.payload, dict):
+        view.payload.update(period_note=period_note, assumed=[status_record(plan, s) for s in assumed])
+    return Report(view, cal)
+
+
+def overdue_report(plan: Plan, records, day: dt.date, units: set[str] | None, period_note: str | None,
+                   *, flat: bool) -> Report:
+    """`nmx overdue`: what is past its due day and not recorded done, by unit, oldest first."""
+    from nmx.schedule.workdays import range_note
+    from nmx.supervision.status import overdue
+
+    groups = overdue(plan, records, day, units)
+    cal = range_note(plan.meta.period.start, plan.meta.period.end)
+    notes = [t("sv_note_lead", today=day), t("sv_note_ledger")] + ([cal] if cal else [])
+    view = overdue_view(plan, groups, day, notes)
+    view.payload.update(period_note=period_note, calendar_note=cal)
+    return Report(flat_overdue_view(view) if flat else view, cal)
+
+
+def ledger_list(plan: Plan, ledger, day: dt.date, *, open_: bool, overdue: bool, unit: set[str] | None,
+                wide: bool) -> View:
+    """`nmx ledger list`: every entry with its state on `day`, filtered as asked."""
+    from nmx.supervision.ledger import CLOSED, OVERDUE, states
+
+    found = states(ledger, day)
+    if open_:
+        found = [e for e in found if e.state != CLOSED]
+    if overdue:
+        found = [e for e in found if e.state == OVERDUE]
+    if unit is not None:
+        found = [e for e in found if (r := plan.resolve(e.entry.dept)) is not None and r.id in unit]
+    return ledger_view(found, day, wide=wide, notes=[t("sv_ledger_note", today=day)],
+                       unit_name=lambda name: plan.unit_by_id[plan.resolve(name).id].name)
+
+
+def _status_notes(plan: Plan, rng, found: list[Status], day: dt.date, cal: str | None) -> list[str]:
+    """What to know under a status list: the range, the calendar, who counts, groups the plan leaves open."""
+    from nmx.schedule.ranges import range_notes
+
+    rules = [r.text for r in plan.meta.rules if r.id in ("owed-by", "stated-dates")]
+    notes = range_notes(plan, rng) + ([cal] if cal else []) + [t("sv_note_lead", today=day), *rules]
+    seen: dict[str, list[str]] = {}
+    for s in found:
+        for group in s.item.unlisted:
+            names = seen.setdefault(group, [])
+            if item_name(s.item) not in names:
+                names.append(item_name(s.item))
+    for group, items in seen.items():
+        ref = plan.resolve(group)
+        partly = ref is not None and ref.kind == "group" and plan.members(ref.id)
+        notes.append(t("sv_note_partly" if partly else "sv_note_unlisted", group=group, items="、".join(items)))
+    return notes
+
+
+def _assumed_notes(assumed: list[Status]) -> list[str]:
+
+    names = list(dict.fromkeys(item_name(s.item) for s in assumed))
+    return [t("sv_note_assumed", items="、".join(names))] if names else []
+
+
+def done_facts(plan: Plan, prepared, result) -> View:
+    """`nmx done`'s answer: what was recorded, against which due day, in which file."""
+    from nmx.fileio import display
+
+    rec = dict(prepared.fields)
+    occ = prepared.occurrence
+    unit = plan.unit_by_id[prepared.key[3]]
+    task = plan.task_by_id[rec["task"]]
+    late = occ is not None and rec["date"] > occ.due
+    what = task.schedules[prepared.key[1]].what if prepared.key[1] is not None else ""
+    payload = {
+        "recorded": {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in rec.items()},
+        "department": unit.name, "unit": unit.id, "title": task.title,
+        "due": occ.due.isoformat() if occ is not None else None, "late": late,
+        "file": display(result.path), "records": result.count,
+    }
+    due = ""
+    if occ is not None:
+        due = str(occ.due) + (t("sv_late", n=(rec["date"] - occ.due).days) if late else t("sv_on_time"))
+    pairs = [(t("sv_col_task"), f"{task.id} {task.title}"), (t("sv_col_item"), f"{rec.get('item') or ''} {what}".strip()),
+             (t("sv_col_period"), rec.get("period")), (t("sv_col_dept"), unit.name), (t("sv_col_date"), rec["date"]),
+             (t("sv_col_due"), due), (t("sv_col_evidence"), rec.get("evidence")), (t("sv_col_note"), rec.get("note")),
+             (t("sv_col_file"), t("sv_file_count", path=display(result.path), n=result.count))]
+    return facts_view(pairs, payload, t("sv_recorded"))
+
+
+def ledger_added_facts(entry, path) -> View:
+    """`nmx ledger add`'s answer."""
+    from nmx.fileio import display
+    from nmx.supervision.ledger import entry_fields
+
+    rec = {k: (v.value if hasattr(v, "value") else v) for k, v in entry_fields(entry)}
+    payload = {**{k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in rec.items()}, "file": display(path)}
+    pairs = [(t("sv_col_id"), entry.id), (t("sv_col_dept"), entry.dept), (t("sv_col_problem"), entry.problem),
+             (t("sv_col_measure"), entry.measure), (t("sv_col_found_on"), entry.found_on),
+             (t("sv_col_source"), entry.source.value), (t("sv_col_deadline"), entry.due), (t("sv_col_note"), entry.note)]
+    return facts_view(pairs, payload, t("sv_ledger_added", id=entry.id))
+
+
+def ledger_closed_facts(entry, closure) -> View:
+    """`nmx ledger close`'s answer: closed on time, or how many days late."""
+
+    late = (closure.closed_on - entry.due).days
+    payload = {"id": entry.id, "department": entry.dept, "problem": entry.problem, "due": entry.due.isoformat(),
+               "closed_on": closure.closed_on.isoformat(), "note": closure.note, "days_late": max(late, 0)}
+    pairs = [(t("sv_col_id"), entry.id), (t("sv_col_dept"), entry.dept), (t("sv_col_problem"), entry.problem),
+             (t("sv_col_deadline"), entry.due),
+             (t("sv_col_closed_on"), str(closure.closed_on) + (t("sv_late", n=late) if late > 0 else t("sv_on_time"))),
+             (t("sv_col_close_note"), closure.note)]
+    return facts_view(pairs, payload, t("sv_ledger_closed_ok", id=entry.id))

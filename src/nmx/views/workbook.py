@@ -48,6 +48,13 @@ def sheet_from_view(view: View, name: str, widths: dict[str, int] | None = None)
     return Sheet(name, cols, view.rows, [view.title] if view.title else [])
 
 
+def list_workbook(plan: Plan, view: View, sheet: str) -> Workbook:
+    """One list (status, overdue, ledger) as a workbook of one sheet, stamped with the plan's
+    first day so the same data gives the same bytes."""
+    return Workbook([sheet_from_view(view, sheet)], dt.datetime.combine(plan.meta.period.start, dt.time()),
+                    title=view.title or "")
+
+
 def plan_workbook(plan: Plan, created: dt.datetime) -> Workbook:
     meta = plan.meta
     head = [t("cl_heading", title=meta.title, doc=meta.doc_number)]
