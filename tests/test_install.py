@@ -47,3 +47,29 @@ def test_the_readmes_first_command_works_in_a_clean_copy(tmp_path):
     answer = proc.stdout[proc.stdout.rfind("市交通运输局（"):]  # after pip's own lines
     assert answer.startswith("市交通运输局（六安市交通运输局）：牵头") and "四（二）" in answer, proc.stdout[-2000:]
     assert (copy / ".venv" / "bin" / "nmx").exists()
+
+
+@pytest.mark.slow
+def test_ci_says_what_is_missing_when_it_cannot_install_the_browser():
+    """Without root and without Chromium, .ci/run stops before installing anything, says what is
+    missing and how to get it, and exits 2 (as root it would apt-get install it)."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as folder:  # not under pytest's 0700 root: the other user writes here
+        tmp_path = Path(folder)
+        tmp_path.chmod(0o777)
+        _ci_without_browser(tmp_path)
+
+
+def _ci_without_browser(tmp_path: Path) -> None:
+    cmd = [str(ROOT / ".ci" / "run")]
+    if os.geteuid() == 0:  # be the newcomer without root
+        setpriv = shutil.which("setpriv")
+        assert setpriv, "setpriv (util-linux) drops root for this test"
+        cmd = [setpriv, "--reuid=65534", "--regid=65534", "--clear-groups", *cmd]
+    env = {"PATH": os.environ["PATH"], "HOME": str(tmp_path), "TMPDIR": str(tmp_path),
+           "NMX_CHROMIUM": str(tmp_path / "no-chromium")}
+    proc = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 2, proc.stdout + proc.stderr
+    assert "needs root" in proc.stderr and "apt-get install chromium" in proc.stderr, proc.stderr
+    assert "pip install" not in proc.stdout  # nothing was installed first
