@@ -26,6 +26,9 @@ COMMANDS = {
     "matrix-expand": (("matrix", "--expand"), TABULAR),
     "info": (("info",), {"table", "json", "md"}),
     "validate": (("validate", str(DATA)), {"text", "table", "json", "github"}),
+    "source": (("source", "四（二）"), TABULAR | {"text"}),
+    "source-annex": (("source", "附件6"), TABULAR | {"text"}),
+    "source-outline": (("source",), TABULAR | {"text"}),
 }
 CASES = [(name, fmt.value) for name in COMMANDS for fmt in Format]
 

@@ -311,7 +311,7 @@ def test_schema_lists_the_supervision_files(run):
     result = run("schema")
     schemas = json.loads(result.output)
     assert set(schemas) >= {"records.yaml", "ledger.yaml"}
-    root = Path(__file__).resolve().parent.parent / "schema"
+    root = Path(__file__).resolve().parent.parent / "data"  # shipped beside the plan
     for name in ("records", "ledger"):
         assert json.loads((root / f"{name}.schema.json").read_text(encoding="utf-8")) == schemas[f"{name}.yaml"]
 

@@ -172,14 +172,14 @@ def test_an_output_that_is_an_input_is_refused_before_any_work(run, plan_copy, c
         os.link(plan_copy / "departments.yaml", out)
     elif target == "symlink":
         os.symlink(plan_copy / "records.yaml", out)
-    before = {p.name: p.read_bytes() for p in plan_copy.iterdir()}
+    before = {p: p.read_bytes() for p in plan_copy.rglob("*") if p.is_file()}  # the plan folder has source/ too
     import nmx.plan.pipeline
 
     monkeypatch.setattr(nmx.plan.pipeline, "load", lambda *a, **k: pytest.fail("work started"))
     result = run(*cmd, "--data", str(plan_copy), "-o", str(out))
     assert result.exit_code == 2, result.output
     assert "拒绝覆盖" in result.stderr
-    assert {p.name: p.read_bytes() for p in plan_copy.iterdir()} == before
+    assert {p: p.read_bytes() for p in plan_copy.rglob("*") if p.is_file()} == before
 
 
 def test_dash_is_stdout_for_every_writer(run):

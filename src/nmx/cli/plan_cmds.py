@@ -7,7 +7,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from nmx.cli.app import DataOpt, FormatOpt, command, require_format, say
+from nmx.cli.app import DataOpt, FormatOpt, OutputOpt, command, require_format, say
 from nmx.cli.output import show
 from nmx.errors import EXIT_DATA, EXIT_OK
 from nmx.i18n import t
@@ -73,3 +73,27 @@ def info_cmd(data: DataOpt = None, fmt: FormatOpt = Format.TABLE) -> None:
     require_format(fmt, (Format.TABLE, Format.JSON, Format.MD))
     source = locate(data)
     show(info_view(load_plan(source), source), fmt, None)
+
+
+@command(name="source")
+def source_cmd(
+    clause: Annotated[Optional[list[str]], typer.Argument(
+        metavar="[CLAUSE]", help="条款：四（二）、4(2)、附件6、附件 6、全文 …；省略时列出全部条款。", show_default=False)] = None,
+    data: DataOpt = None,
+    fmt: FormatOpt = Format.TABLE,
+    output: OutputOpt = None,
+) -> None:
+    """显示方案原文：一个条款的原文，或（不给条款时）全部条款的目录。数据中的 source 字段引用的就是这些条款。
+
+    示例：nmx source 四（二）
+    """
+    from nmx.plan.document import document_path, read
+    from nmx.plan.pipeline import load_plan
+    from nmx.plan.source import locate
+    from nmx.views.document import clause_view, outline_view
+
+    require_format(fmt, (Format.TABLE, Format.TEXT, Format.JSON, Format.CSV, Format.MD))
+    source = locate(data)
+    plan = load_plan(source)
+    document = read(document_path(source.path, plan.meta.source_document))
+    show(clause_view(document.find(" ".join(clause))) if clause else outline_view(plan, document), fmt, output)
