@@ -72,35 +72,43 @@ def span_words(line: Line) -> str:
 # --- terminal -----------------------------------------------------------------------------
 def render_table(lists: list[Checklist]) -> Any:
     from rich.console import Group
-    from rich.table import Table
-    from rich import box as rbox
 
-    from nmx.render.terminal import text as Text
+    from nmx.render.flow import Para
 
     parts: list[Any] = []
     for cl in lists:
-        parts += [Text(heading(cl), style="bold"), Text(subheading(cl), style="bold")]
-        dated = Table(box=rbox.SIMPLE_HEAD, title=t("cl_sec_dated"), title_justify="left")
-        for label, width in ((t("cl_col_box"), None), (t("cl_col_due"), 8), (t("xl_task_id"), None),
-                             (t("cl_col_item"), 34), (t("cl_col_role"), 12), (t("cl_col_source"), 10)):
-            dated.add_column(label, max_width=width, overflow="fold", no_wrap=width is None)
-        for due, lines in cl.by_due():
-            for n, line in enumerate(lines):
-                dated.add_row("☐", Text(_due_cell(line) if n == 0 else ""), Text(line.task),
-                              Text(_item_text(line, False)), Text(role_words(line)), Text(line.source),
-                              end_section=n == len(lines) - 1)
-        parts.append(dated if cl.dated else Text(t("cl_no_dated"), style="dim"))
+        parts += [Para(heading(cl), style="bold"), Para(subheading(cl), style="bold")]
+        if cl.dated:
+            parts += [Para(t("cl_sec_dated"), style="italic"), _dated_table(cl)]
+        else:
+            parts.append(Para(t("cl_no_dated"), style="dim"))
         for title, lines in ((t("cl_sec_standing"), cl.standing), (t("cl_sec_irregular"), cl.irregular)):
             if lines:
-                parts.append(_undated_table(title, lines))
+                parts += [Para(title, style="italic"), _undated_table(lines)]
         if cl.deliveries:
-            parts.append(Text(t("cl_sec_deliver"), style="bold"))
-            parts += [Text(f"  {_delivery_text(x)}") for x in cl.deliveries]
+            parts.append(Para(t("cl_sec_deliver"), style="bold"))
+            parts += [Para(f"  {_delivery_text(x)}") for x in cl.deliveries]
         if any(line.due != line.due_workday for line in cl.dated):
-            parts.append(Text(t("cl_workday_legend"), style="dim"))
-        parts += [Text(n, style="dim") for n in cl.notes]
-        parts.append(Text(""))
-    return Group(*parts) if parts else Text(t("cl_empty"))
+            parts.append(Para(t("cl_workday_legend"), style="dim"))
+        parts += [Para(n, style="dim") for n in cl.notes]
+        parts.append(Para(""))
+    return Group(*parts) if parts else Para(t("cl_empty"))
+
+
+def _dated_table(cl: Checklist) -> Any:
+    """Box, due day, id, item, role, source; a rule under each due day's lines."""
+    from nmx.render.flow import Grid, GridCol
+
+    cols = [GridCol(t("cl_col_box"), no_wrap=True), GridCol(t("cl_col_due"), no_wrap=True),
+            GridCol(t("xl_task_id"), no_wrap=True), GridCol(t("cl_col_item"), 34), GridCol(t("cl_col_role"), 12),
+            GridCol(t("cl_col_source"), 10)]
+    rows, ends = [], []
+    for _, lines in cl.by_due():
+        for n, line in enumerate(lines):
+            rows.append(["☐", _due_cell(line) if n == 0 else "", line.task, _item_text(line, False), role_words(line),
+                         line.source])
+            ends.append(n == len(lines) - 1)
+    return Grid(cols, rows, end_section=ends)
 
 
 def _due_cell(line: Line) -> str:
@@ -112,21 +120,12 @@ def _due_cell(line: Line) -> str:
     return short_date(line.due)
 
 
-def _undated_table(title: str, lines: list[Line]) -> Any:
-    from rich import box as rbox
-    from rich.table import Table
+def _undated_table(lines: list[Line]) -> Any:
+    from nmx.render.flow import Grid, GridCol
 
-    from nmx.render.terminal import text as Text
-
-    tab = Table(box=rbox.SIMPLE_HEAD, title=title, title_justify="left")
-    tab.add_column(t("cl_col_box"), no_wrap=True)
-    tab.add_column(t("xl_task_id"), no_wrap=True)
-    tab.add_column(t("cl_col_item"), max_width=40, overflow="fold")
-    tab.add_column(t("cl_col_role"), max_width=12, overflow="fold")
-    tab.add_column(t("cl_col_source"), max_width=10, overflow="fold")
-    for line in lines:
-        tab.add_row("☐", Text(line.task), Text(_item_text(line, False)), Text(role_words(line)), Text(line.source))
-    return tab
+    cols = [GridCol(t("cl_col_box"), no_wrap=True), GridCol(t("xl_task_id"), no_wrap=True),
+            GridCol(t("cl_col_item"), 40), GridCol(t("cl_col_role"), 12), GridCol(t("cl_col_source"), 10)]
+    return Grid(cols, [["☐", line.task, _item_text(line, False), role_words(line), line.source] for line in lines])
 
 
 def label_text(label: str, basis: str) -> str:
