@@ -796,6 +796,9 @@ CATALOG: dict[str, tuple[str, str]] = {
         "the same delivery (obligation, unit, period, date and evidence) is already recorded in {path}",
     ),
     "sv_duplicate_hint": ("确需重复登记时加 --allow-duplicate", "add --allow-duplicate to record it again"),
+    # --- render: docx (公文 attachments) ---
+    "dx_annex": ("附件", "Attachment"),
+    "dx_page": ("第 {page} 页", "page {page}"),
 }
 
 

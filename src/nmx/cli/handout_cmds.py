@@ -23,7 +23,7 @@ from nmx.cli.app import (
 )
 from nmx.render import Format
 
-CHECKLIST_FORMATS = (Format.TABLE, Format.MD, Format.HTML, Format.JSON, Format.XLSX)
+CHECKLIST_FORMATS = (Format.TABLE, Format.MD, Format.HTML, Format.JSON, Format.XLSX, Format.DOCX)
 
 
 @command(name="checklist")

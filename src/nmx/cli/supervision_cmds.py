@@ -34,6 +34,7 @@ WaitOpt = Annotated[float, typer.Option("--wait", help="文件被其他进程锁
                                         min=0, max=3600)]
 
 LIST_FORMATS = (Format.TABLE, Format.JSON, Format.CSV, Format.MD, Format.XLSX)
+REPORT_FORMATS = LIST_FORMATS + (Format.DOCX,)  # status and overdue: also a 公文 attachment
 WRITE_FORMATS = (Format.TABLE, Format.JSON)
 
 ledger_app = typer.Typer(
@@ -114,7 +115,7 @@ def status_cmd(
     from nmx.supervision import files
     from nmx.views import supervision as views
 
-    require_format(fmt, LIST_FORMATS)
+    require_format(fmt, REPORT_FORMATS)
     plan, records, _ = files.load_records(data)
     day, period_note = as_of(plan, today_from(today), fmt)
     rng = status_range(plan, month, start, end, day)
@@ -140,7 +141,7 @@ def overdue_cmd(
     from nmx.supervision import files
     from nmx.views import supervision as views
 
-    require_format(fmt, LIST_FORMATS)
+    require_format(fmt, REPORT_FORMATS)
     plan, records, _ = files.load_records(data)
     day, period_note = as_of(plan, today_from(today), fmt)
     report = views.overdue_report(plan, records, day, _units(plan, dept), period_note,
@@ -310,6 +311,10 @@ def _show(plan, view, fmt: Format, output: Path | None, sheet: str) -> None:
         from nmx.views.workbook import list_workbook
 
         view = list_workbook(plan, view, t(sheet))
+    elif fmt is Format.DOCX:
+        from nmx.views.workbook import list_paper
+
+        view = list_paper(plan, view)
     show(view, fmt, output)
 
 

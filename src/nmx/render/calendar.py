@@ -26,7 +26,7 @@ def render_calendar(cal: MonthCalendar) -> Any:
     from rich.columns import Columns
     from rich.console import Group
 
-    from nmx.render.terminal import text as Text
+    from nmx.render.flow import Para as Text
 
     months: dict[tuple[int, int], list[Day]] = {}
     for day in cal.days:

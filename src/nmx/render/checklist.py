@@ -72,35 +72,43 @@ def span_words(line: Line) -> str:
 # --- terminal -----------------------------------------------------------------------------
 def render_table(lists: list[Checklist]) -> Any:
     from rich.console import Group
-    from rich.table import Table
-    from rich import box as rbox
 
-    from nmx.render.terminal import text as Text
+    from nmx.render.flow import Para
 
     parts: list[Any] = []
     for cl in lists:
-        parts += [Text(heading(cl), style="bold"), Text(subheading(cl), style="bold")]
-        dated = Table(box=rbox.SIMPLE_HEAD, title=t("cl_sec_dated"), title_justify="left")
-        for label, width in ((t("cl_col_box"), None), (t("cl_col_due"), 8), (t("xl_task_id"), None),
-                             (t("cl_col_item"), 34), (t("cl_col_role"), 12), (t("cl_col_source"), 10)):
-            dated.add_column(label, max_width=width, overflow="fold", no_wrap=width is None)
-        for due, lines in cl.by_due():
-            for n, line in enumerate(lines):
-                dated.add_row("☐", Text(_due_cell(line) if n == 0 else ""), Text(line.task),
-                              Text(_item_text(line, False)), Text(role_words(line)), Text(line.source),
-                              end_section=n == len(lines) - 1)
-        parts.append(dated if cl.dated else Text(t("cl_no_dated"), style="dim"))
+        parts += [Para(heading(cl), style="bold"), Para(subheading(cl), style="bold")]
+        if cl.dated:
+            parts += [Para(t("cl_sec_dated"), style="italic"), _dated_table(cl)]
+        else:
+            parts.append(Para(t("cl_no_dated"), style="dim"))
         for title, lines in ((t("cl_sec_standing"), cl.standing), (t("cl_sec_irregular"), cl.irregular)):
             if lines:
-                parts.append(_undated_table(title, lines))
+                parts += [Para(title, style="italic"), _undated_table(lines)]
         if cl.deliveries:
-            parts.append(Text(t("cl_sec_deliver"), style="bold"))
-            parts += [Text(f"  {_delivery_text(x)}") for x in cl.deliveries]
+            parts.append(Para(t("cl_sec_deliver"), style="bold"))
+            parts += [Para(f"  {_delivery_text(x)}") for x in cl.deliveries]
         if any(line.due != line.due_workday for line in cl.dated):
-            parts.append(Text(t("cl_workday_legend"), style="dim"))
-        parts += [Text(n, style="dim") for n in cl.notes]
-        parts.append(Text(""))
-    return Group(*parts) if parts else Text(t("cl_empty"))
+            parts.append(Para(t("cl_workday_legend"), style="dim"))
+        parts += [Para(n, style="dim") for n in cl.notes]
+        parts.append(Para(""))
+    return Group(*parts) if parts else Para(t("cl_empty"))
+
+
+def _dated_table(cl: Checklist) -> Any:
+    """Box, due day, id, item, role, source; a rule under each due day's lines."""
+    from nmx.render.flow import Grid, GridCol
+
+    cols = [GridCol(t("cl_col_box"), no_wrap=True), GridCol(t("cl_col_due"), no_wrap=True),
+            GridCol(t("xl_task_id"), no_wrap=True), GridCol(t("cl_col_item"), 34), GridCol(t("cl_col_role"), 12),
+            GridCol(t("cl_col_source"), 10)]
+    rows, ends = [], []
+    for _, lines in cl.by_due():
+        for n, line in enumerate(lines):
+            rows.append(["☐", _due_cell(line) if n == 0 else "", line.task, _item_text(line, False), role_words(line),
+                         line.source])
+            ends.append(n == len(lines) - 1)
+    return Grid(cols, rows, end_section=ends)
 
 
 def _due_cell(line: Line) -> str:
@@ -112,21 +120,12 @@ def _due_cell(line: Line) -> str:
     return short_date(line.due)
 
 
-def _undated_table(title: str, lines: list[Line]) -> Any:
-    from rich import box as rbox
-    from rich.table import Table
+def _undated_table(lines: list[Line]) -> Any:
+    from nmx.render.flow import Grid, GridCol
 
-    from nmx.render.terminal import text as Text
-
-    tab = Table(box=rbox.SIMPLE_HEAD, title=title, title_justify="left")
-    tab.add_column(t("cl_col_box"), no_wrap=True)
-    tab.add_column(t("xl_task_id"), no_wrap=True)
-    tab.add_column(t("cl_col_item"), max_width=40, overflow="fold")
-    tab.add_column(t("cl_col_role"), max_width=12, overflow="fold")
-    tab.add_column(t("cl_col_source"), max_width=10, overflow="fold")
-    for line in lines:
-        tab.add_row("☐", Text(line.task), Text(_item_text(line, False)), Text(role_words(line)), Text(line.source))
-    return tab
+    cols = [GridCol(t("cl_col_box"), no_wrap=True), GridCol(t("xl_task_id"), no_wrap=True),
+            GridCol(t("cl_col_item"), 40), GridCol(t("cl_col_role"), 12), GridCol(t("cl_col_source"), 10)]
+    return Grid(cols, [["☐", line.task, _item_text(line, False), role_words(line), line.source] for line in lines])
 
 
 def label_text(label: str, basis: str) -> str:
@@ -198,16 +197,17 @@ def html_section(cl: Checklist, first: bool = True, level: int = 1, sign: bool =
     """One unit's form; `level` 1 for its own page, 2 inside a unit's report page, where
     `limit` may cut long sections (saying so; the printable form is always whole)."""
     h, hs = f"h{level}", f"h{level + 1}"
+    running = f"{subheading(cl)} · {cl.plan_title}"  # printed at the top of every page the tables run over
     parts: list[Any] = []
     if level == 1:
         parts += [el("p", heading(cl), class_="meta"), el(h, subheading(cl))]
         parts.append(el("p", t("cl_unit_full", full=cl.unit.full_name), class_="meta"))
     parts += [el(hs, t("cl_sec_dated")),
-              _dated_html(cl.dated[:limit]) if cl.dated else el("p", t("cl_no_dated"), class_="note"),
+              _dated_html(cl.dated[:limit], running) if cl.dated else el("p", t("cl_no_dated"), class_="note"),
               _cut(cl.dated, limit)]
     for title, lines in ((t("cl_sec_standing"), cl.standing), (t("cl_sec_irregular"), cl.irregular)):
         if lines:
-            parts += [el(hs, title), _undated_html(lines[:limit]), _cut(lines, limit)]
+            parts += [el(hs, title), _undated_html(lines[:limit], running), _cut(lines, limit)]
     if cl.deliveries:
         parts += [el(hs, t("cl_sec_deliver")),
                   el("ul", [_delivery_li(lang(), x) for x in cl.deliveries[:limit]]), _cut(cl.deliveries, limit)]
@@ -229,14 +229,16 @@ def _cut(lines: list, limit: int | None) -> Safe | None:
     return el("p", t("rp_more_items", shown=limit, n=len(lines)), class_="note")
 
 
-def _dated_html(dated: list[Line]) -> Safe:
+def _dated_html(dated: list[Line], running: str | None = None) -> Safe:
     heads = _dated_heads(lang())
-    return table(list(heads), [_dated_row(heads, line) for line in dated], class_="stack checklist dated")
+    return table(list(heads), [_dated_row(heads, line) for line in dated], class_="stack checklist dated",
+                 running=running)
 
 
-def _undated_html(lines: list[Line]) -> Safe:
+def _undated_html(lines: list[Line], running: str | None = None) -> Safe:
     heads = _undated_heads(lang())
-    return table(list(heads), [_undated_row(heads, line) for line in lines], class_="stack checklist")
+    return table(list(heads), [_undated_row(heads, line) for line in lines], class_="stack checklist",
+                 running=running)
 
 
 @lru_cache(maxsize=8)
@@ -312,7 +314,9 @@ def render_xlsx(checklists: Checklists) -> bytes:
             ("task", t("cl_col_task_id"), 8), ("title", t("cl_col_title"), 30), ("what", t("cl_col_what"), 40),
             ("label", t("cl_col_label"), 20), ("count", t("cl_col_count"), 8), ("role", t("cl_col_role"), 24),
             ("deliver_to", t("cl_col_deliver"), 12), ("source", t("cl_col_source"), 14),
-            ("checker", t("cl_col_checker"), 10), ("checked_on", t("cl_col_checked_on"), 12)]
+            ("result", t("cl_col_result"), 40), ("checker", t("cl_col_checker"), 16),
+            ("checked_on", t("cl_col_checked_on"), 14)]
+    room = {"result": 40, "checker": 16, "checked_on": 14}  # left blank, to be filled in by hand
     rows = []
     for cl in lists:
         for section, lines in ((t("cl_sec_dated"), cl.dated), (t("cl_sec_standing"), cl.standing),
@@ -325,8 +329,46 @@ def render_xlsx(checklists: Checklists) -> bytes:
                              "deliver_to": line.deliver_to, "source": line.source})
     month = month_words(lists[0].month) if lists else ""
     title_lines = [heading(lists[0]) if lists else "", t("cl_xlsx_title", month=month)]
-    sheet = Sheet(t("cl_sheet"), [XCol(k, label, w) for k, label, w in cols], rows, title_lines)
-    return workbook_bytes(Workbook([sheet], checklists.created, title=title_lines[1]))
+    sheet = Sheet(t("cl_sheet"), [XCol(k, label, w, room.get(k, 0)) for k, label, w in cols], rows, title_lines)
+    return workbook_bytes(Workbook([sheet], checklists.created, title=title_lines[1],
+                                   header=lists[0].plan_title if lists else ""))
+
+
+# --- docx -------------------------------------------------------------------------------------
+def render_docx(checklists: Checklists) -> bytes:
+    """Each unit's checklist on its own pages: dated items, standing and irregular work, each a
+    table with a wide 落实情况 column left blank, then lines for the checker and the date."""
+    from nmx.render.docx import HEAD_FONT, Doc
+
+    lists = checklists.lists
+    doc = Doc(checklists.created, subheading(lists[0]) if lists else t("cl_empty"))
+    if not lists:
+        doc.para(t("cl_empty"))
+    for cl in lists:
+        doc.heading(cl.plan_title, cl.doc_number, subheading(cl))
+        doc.para(t("cl_unit_full", full=cl.unit.full_name))
+        sections = [(t("cl_sec_dated"), cl.dated, True), (t("cl_sec_standing"), cl.standing, False),
+                    (t("cl_sec_irregular"), cl.irregular, False)]
+        for title, lines, dated in sections:
+            if not lines and not dated:
+                continue
+            doc.para(title, font=HEAD_FONT, size=12)
+            if not lines:
+                doc.para(t("cl_no_dated"))
+                continue
+            heads = [t("cl_col_box"), *([t("cl_col_due")] if dated else []), t("xl_task_id"), t("cl_col_item"),
+                     t("cl_col_role"), t("cl_col_source"), t("cl_col_result")]
+            rows = []
+            for line in lines:
+                item = f"{line.title}：{line.what}（{label_text(line.label, line.basis)}）"
+                due = [short_date(line.due) + (f"（→{short_date(line.due_workday)}）"
+                                               if line.due_workday and line.due_workday != line.due else "")]
+                rows.append(["☐", *(due if dated else []), line.task, item, role_words(line), line.source, ""])
+            doc.table(heads, rows, [3, *([6] if dated else []), 4, 30, 10, 8, 18])
+        for note in cl.notes:
+            doc.para(note, size=9)
+        doc.para(f"{t('cl_checker')}＿＿＿＿＿＿＿＿　　{t('cl_check_date')}＿＿＿＿＿＿＿＿", size=12)
+    return doc.bytes()
 
 
 # --- the registry -------------------------------------------------------------------------------
@@ -342,4 +384,5 @@ RENDERERS = {
     Format.HTML: lambda c: render_html(c.lists),
     Format.JSON: render_json,
     Format.XLSX: render_xlsx,
+    Format.DOCX: render_docx,
 }

@@ -15,6 +15,7 @@ class Format(str, Enum):
     ICS = "ics"
     HTML = "html"
     XLSX = "xlsx"
+    DOCX = "docx"
 
 
 TABULAR = (Format.TABLE, Format.JSON, Format.CSV, Format.MD)

@@ -100,12 +100,18 @@ def void(tag: str, **attributes: Any) -> Safe:
 BR = Safe("<br>")
 
 
-def table(headers: list[str], rows: Iterable[Any], *, class_: str = "stack", **attributes: Any) -> Safe:
+def table(headers: list[str], rows: Iterable[Any], *, class_: str = "stack", running: str | None = None,
+          **attributes: Any) -> Safe:
     """A table that becomes stacked cards on a narrow screen (each cell labelled by its header).
 
     A row is a list of cells, or a Safe `<tr>` made by `tr` (callers that repeat rows cache them).
+    `running`: a line above the headers shown only in print, where the header rows repeat on
+    every page (what the printed page is, e.g. the unit and month of a checklist).
     """
-    head = el("thead", el("tr", [el("th", h, scope="col") for h in headers]))
+    names = el("tr", [el("th", h, scope="col") for h in headers])
+    if running is not None:
+        names = join([el("tr", el("th", running, colspan=len(headers)), class_="running"), names])
+    head = el("thead", names)
     opens = cell_opens(tuple(headers))
     body = "".join([row if type(row) is Safe else tr(opens, row) for row in rows])
     return Safe(f"<table{attrs(class_=class_, **attributes)}>{head}<tbody>{body}</tbody></table>")
@@ -214,6 +220,7 @@ ul.units{columns:14rem;padding-left:1.2rem}
 table.checklist td:first-child,table.checklist th:first-child{width:2.6em;text-align:center}
 table.dated td:nth-child(2),table.items td:nth-child(-n+2),table.items td:nth-child(7){white-space:nowrap}
 table.checklist td:last-child{min-width:6em}
+tr.running{display:none}
 @media (max-width:40rem){
  table.stack thead{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)}
  table.stack,table.stack tbody,table.stack tr,table.stack td{display:block;width:100%}
@@ -234,6 +241,10 @@ table.checklist td:last-child{min-width:6em}
  tr,.month,.sign{break-inside:avoid}
  h2,h3{break-after:avoid}
  thead{display:table-header-group}
+ tr.running{display:table-row}
+ tr.running th{background:none;border:0;border-bottom:1px solid var(--fg);font-weight:400;font-size:9pt;padding:0 0 .2rem}
+ table.checklist th:last-child,table.checklist td:last-child{width:28%;min-width:12em}
+ table.checklist .blank{min-height:2.6rem}
  .month.focus,.tag.focus,thead th{-webkit-print-color-adjust:exact;print-color-adjust:exact}
 }
 """.strip()

@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from nmx.render.formats import Format
+from nmx.render.linebreak import display_width
 from nmx.views import View, cell_text
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -75,33 +76,22 @@ def render_md(view: View) -> str:
 
 
 def render_table(view: View) -> Any:
-    from rich import box
+    """A `flow.Grid`: columns sized when the screen is known, lines broken where Chinese text
+    may break; the title and notes are paragraphs broken the same way."""
     from rich.console import Group
-    from rich.table import Table
 
-    from nmx.render.terminal import text as Text
+    from nmx.render.flow import Grid, GridCol, Para
 
-    # The title is a line of its own: as Table(title=…) Rich would wrap it to the table's
-    # width, which for a narrow table (few rows, short cells) splits it over several lines.
-    table = Table(box=box.SIMPLE_HEAD if view.show_header else None, show_header=view.show_header)
-    for col in view.columns:
-        table.add_column(Text(col.label), max_width=col.max_width, no_wrap=col.no_wrap, overflow="fold")
-    for row in view.rows:
-        table.add_row(*(Text(view.cell(row, c.key)) for c in view.columns))
-    title = [Text(view.title, style="italic")] if view.title else []
+    grid = Grid([GridCol(c.label, c.max_width, c.no_wrap, c.items) for c in view.columns],
+                [[view.cell(row, c.key) for c in view.columns] for row in view.rows],
+                box=view.show_header, show_header=view.show_header)
+    title = [Para(view.title, style="italic")] if view.title else []
     if not view.notes and not title:
-        return table
-    return Group(*title, table, *(Text(n, style="dim") for n in view.notes))
+        return grid
+    return Group(*title, grid, *(Para(n, style="dim") for n in view.notes))
 
 
-__all__ = ["guard_formula", "to_json", "cell_text"]
-
-
-def display_width(line: str) -> int:
-    """Terminal cells `line` takes: wide (CJK) characters count 2."""
-    import unicodedata
-
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in line)
+__all__ = ["guard_formula", "to_json", "cell_text", "display_width"]
 
 
 def render_facts(view: View) -> str:

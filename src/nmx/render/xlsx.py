@@ -42,10 +42,11 @@ def looks_like_formula(text: str) -> bool:
 
 def workbook_bytes(book: Workbook) -> bytes:
     """The workbook as bytes; identical bytes for identical input."""
-    return _workbook_bytes(book.sheets, created=book.created, title=book.title, author=book.author)
+    return _workbook_bytes(book.sheets, created=book.created, title=book.title, author=book.author,
+                           header=book.header)
 
 
-def _workbook_bytes(sheets: list[Sheet], *, created: dt.datetime, title: str, author: str) -> bytes:
+def _workbook_bytes(sheets: list[Sheet], *, created: dt.datetime, title: str, author: str, header: str = "") -> bytes:
     import xlsxwriter
 
     buf = io.BytesIO()
@@ -55,7 +56,7 @@ def _workbook_bytes(sheets: list[Sheet], *, created: dt.datetime, title: str, au
     book.set_properties({"title": title, "author": author, "created": created, "comments": "nmx"})
     formats = _Formats(book)
     for sheet in sheets:
-        _write_sheet(book, sheet, formats)
+        _write_sheet(book, sheet, formats, header)
     book.close()
     return buf.getvalue()
 
@@ -74,7 +75,7 @@ class _Formats:
         return self.cache[key]
 
 
-def _write_sheet(book: Any, sheet: Sheet, formats: _Formats) -> None:
+def _write_sheet(book: Any, sheet: Sheet, formats: _Formats, header_text: str = "") -> None:
     ws = book.add_worksheet(_sheet_name(sheet.name))
     for r, line in enumerate(sheet.title_lines):
         ws.write_string(r, 0, line, formats.get(bold=r == 0))
@@ -86,9 +87,30 @@ def _write_sheet(book: Any, sheet: Sheet, formats: _Formats) -> None:
         for c, col in enumerate(sheet.columns):
             widths[c] = max(widths[c], _write_cell(ws, r, c, row.get(col.key), col, formats))
     for c, col in enumerate(sheet.columns):
-        ws.set_column(c, c, min(widths[c], col.max_width) + 2)
+        ws.set_column(c, c, max(min(widths[c], col.max_width), col.min_width) + 2)
     ws.freeze_panes(header + 1, 0)
     ws.autofilter(header, 0, header + max(len(sheet.rows), 1), len(sheet.columns) - 1)
+    _page_setup(ws, header, header_text or sheet.name, ws.name)
+
+
+PAGE_FOOTER = "&C第 &P 页 / 共 &N 页"
+
+
+def _page_setup(ws: Any, header_row: int, title: str, name: str) -> None:
+    """Printed: A4 landscape, one page wide, the column headers on every page, the plan's title
+    and the sheet's name in the page header, 第 N 页 / 共 M 页 in the footer."""
+    ws.set_landscape()
+    ws.set_paper(9)  # A4
+    ws.fit_to_pages(1, 0)
+    ws.repeat_rows(header_row)
+    ws.set_margins(left=0.5, right=0.5, top=0.9, bottom=0.7)
+    ws.set_header(_header_field("&L", title, 120) + _header_field("&R", name, 60), {"margin": 0.4})
+    ws.set_footer(PAGE_FOOTER, {"margin": 0.3})
+
+
+def _header_field(code: str, text: str, limit: int) -> str:
+    """A header section: `&` doubled (Excel reads `&X` as a code), cut to keep within Excel's 255."""
+    return code + text[:limit].replace("&", "&&")
 
 
 def _write_cell(ws: Any, r: int, c: int, value: Any, col: XCol, formats: _Formats) -> int:

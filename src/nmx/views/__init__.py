@@ -17,7 +17,8 @@ class Column:
     key: str
     label: str
     max_width: int | None = None  # in terminal cells; longer text wraps
-    no_wrap: bool = False
+    no_wrap: bool = False  # dates, ids, counts: each line of a cell is never broken
+    items: bool = False  # a 、-joined list of names: broken between names, each whole when it fits
 
 
 @dataclass

@@ -216,7 +216,7 @@ def table_view(plan: Plan, items: list[Item], rng: Range, today: dt.date, notes:
         Column("left", t("col_left"), no_wrap=True),
         Column("task", t("col_task"), no_wrap=True),
         Column("what", t("col_what")),
-        Column("units", t("col_units")),
+        Column("units", t("col_units"), items=True),
         Column("holiday", t("col_holiday")),
     ]
     title = t("deadlines_title", start=rng.start, end=rng.end, n=len(items))

@@ -118,7 +118,7 @@ def departments_view(plan: Plan, units: list[Unit], tallies: dict[str, Tally], c
             lines += [t("d:groups_line", names="、".join(row["groups"]))] if row["groups"] else []
             row["detail"] = "\n".join(lines)
         columns = [
-            Column("name", t("d:col_name"), max_width=18), Column("kind", t("d:col_kind"), no_wrap=True),
+            Column("name", t("d:col_name"), max_width=18, items=True), Column("kind", t("d:col_kind"), no_wrap=True),
             Column("leads", t("d:col_leads"), no_wrap=True), Column("supports", t("d:col_supports"), no_wrap=True),
             Column("detail", t("d:col_detail")),
         ]
@@ -143,7 +143,7 @@ def tasks_view(plan: Plan, compact: bool) -> View:
     ]
     columns = [
         Column("id", t("d:col_task"), no_wrap=True), Column("title", t("d:col_title")),
-        Column("lead", t("d:col_lead_written")), Column("support", t("d:col_support_written")),
+        Column("lead", t("d:col_lead_written"), items=True), Column("support", t("d:col_support_written"), items=True),
         Column("source", t("d:col_source"), max_width=12),
     ]
     if not compact:
@@ -268,7 +268,7 @@ def matrix_view(plan: Plan, grid: "Matrix", compact: bool) -> View:
     if compact:
         reacher = Reacher(plan)
         return View(
-            [Column("task", t("d:col_task"), no_wrap=True), Column("lead", t("d:col_lead")), Column("support", t("d:col_support"))],
+            [Column("task", t("d:col_task"), no_wrap=True), Column("lead", t("d:col_lead"), items=True), Column("support", t("d:col_support"), items=True)],
             [_matrix_compact_row(plan, reacher, plan.task_by_id[r.task], grid.expanded) for r in grid.rows],
             payload=payload, title=title, notes=[*legend, t("d:matrix_table_note")],
         )

@@ -75,7 +75,7 @@ def status_view(plan: Plan, found: list[Status], start: dt.date, end: dt.date, t
              "state_cell": _cell(s, state_label(s.state)), "due": s.item.due,
              "due_workday": dt.date.fromisoformat(rec["due_workday"]) if full else None,
              "dates": "、".join(rec["dates"])} for s, rec in zip(found, records)]
-    columns = [Column("due", t("sv_col_due"), no_wrap=True), Column("department", t("sv_col_dept"), max_width=20),
+    columns = [Column("due", t("sv_col_due"), no_wrap=True), Column("department", t("sv_col_dept"), max_width=20, items=True),
                Column("item", t("sv_col_item"), no_wrap=True), Column("period", t("sv_col_period"), no_wrap=True),
                Column("state_cell", t("sv_col_state"), no_wrap=True), Column("light_label", t("sv_col_light"),
                                                                             no_wrap=True)]
@@ -178,7 +178,7 @@ def overdue_view(plan: Plan, groups: list[tuple[str, list[Status]]], today: dt.d
             rows.append({**rec, "dept_cell": name if i == 0 else "", "item": item_name(s.item), "ratio": ratio(s),
                          "due": s.item.due, "late": t("sv_days_n", n=rec["days_overdue"])})
         units.append({"department": name, "unit": unit, "items": recs})
-    columns = [Column("dept_cell", t("sv_col_dept"), max_width=20), Column("due", t("sv_col_due"), no_wrap=True),
+    columns = [Column("dept_cell", t("sv_col_dept"), max_width=20, items=True), Column("due", t("sv_col_due"), no_wrap=True),
                Column("late", t("sv_col_late"), no_wrap=True), Column("item", t("sv_col_item"), no_wrap=True),
                Column("period", t("sv_col_period"), no_wrap=True), Column("ratio", t("sv_col_done"), no_wrap=True)]
     notes = legend(s.item for _, items in groups for s in items) + notes
@@ -215,7 +215,7 @@ def ledger_view(found: list[EntryState], today: dt.date, wide: bool, notes: list
         state = _ledger_state(e)
         closed = f"{rec['closed_on']} {rec['close_note']}" if e.closure else ""
         rows.append({**rec, "state_label": state, "closed": closed, "due": e.entry.due, "found_on": e.entry.found_on})
-    columns = [Column("id", t("sv_col_id"), no_wrap=True), Column("department", t("sv_col_dept"), max_width=14),
+    columns = [Column("id", t("sv_col_id"), no_wrap=True), Column("department", t("sv_col_dept"), max_width=14, items=True),
                Column("problem", t("sv_col_problem"), max_width=24), Column("due", t("sv_col_deadline"), no_wrap=True),
                Column("state_label", t("sv_col_state"), no_wrap=True), Column("closed", t("sv_col_closed"), max_width=20)]
     if wide:

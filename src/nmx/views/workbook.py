@@ -21,6 +21,7 @@ class XCol:
     key: str
     label: str
     max_width: int = DEFAULT_MAX_WIDTH
+    min_width: int = 0  # room to write by hand in a printed sheet (a checker's name, a date)
 
 
 @dataclass
@@ -39,6 +40,28 @@ class Workbook:
     created: dt.datetime
     title: str = ""
     author: str = ""
+    header: str = ""  # the plan's title, in every printed page's header beside the sheet's name
+
+
+@dataclass
+class Paper:
+    """A list laid out as a 公文 attachment (`--format docx`): the plan's title and document
+    number, the list's title, one table, notes under it."""
+
+    plan_title: str
+    doc_number: str
+    title: str
+    columns: list[XCol]
+    rows: list[dict[str, Any]]
+    created: dt.datetime
+    notes: list[str] = field(default_factory=list)
+
+
+def list_paper(plan: Plan, view: View) -> Paper:
+    """One list (status, overdue) as a document, stamped with the plan's first day like its workbook."""
+    return Paper(plan.meta.title, plan.meta.doc_number, view.title or "",
+                 [XCol(c.key, c.label) for c in view.columns], view.rows,
+                 dt.datetime.combine(plan.meta.period.start, dt.time()), list(view.notes))
 
 
 def sheet_from_view(view: View, name: str, widths: dict[str, int] | None = None) -> Sheet:
@@ -52,14 +75,14 @@ def list_workbook(plan: Plan, view: View, sheet: str) -> Workbook:
     """One list (status, overdue, ledger) as a workbook of one sheet, stamped with the plan's
     first day so the same data gives the same bytes."""
     return Workbook([sheet_from_view(view, sheet)], dt.datetime.combine(plan.meta.period.start, dt.time()),
-                    title=view.title or "")
+                    title=view.title or "", header=plan.meta.title)
 
 
 def plan_workbook(plan: Plan, created: dt.datetime) -> Workbook:
     meta = plan.meta
     head = [t("cl_heading", title=meta.title, doc=meta.doc_number)]
     sheets = [matrix_sheet(plan, head), duties_sheet(plan, head), deadlines_sheet(plan, head)]
-    return Workbook(sheets, created, title=meta.title, author=meta.issuer)
+    return Workbook(sheets, created, title=meta.title, author=meta.issuer, header=meta.title)
 
 
 def matrix_sheet(plan: Plan, head: list[str]) -> Sheet:

@@ -1,0 +1,198 @@
+"""Terminal tables and paragraphs that break lines where Chinese text may break (`linebreak`).
+
+Rich sizes a table's columns by itself and, when the screen is narrow, cuts any of them —
+dates, counts and ids included — and folds Chinese text at any character. `Grid` decides the
+columns' widths instead, when the screen's width is known (at layout time):
+
+1. each column gets its natural width, capped at its `max_width`, but never narrower than its
+   widest unbreakable piece (a date, an id, a count, a unit name when it can);
+2. on a narrow screen the widest free-text columns give way first, a prose column down to
+   `PROSE_KEEP` cells (or its widest piece), a list of names down to its widest name;
+3. if even that does not fit, the columns sit closer (one space apart, no margin);
+4. and if that does not fit either, each row is shown as `label：value` lines.
+
+Cells are broken into lines here (`linebreak.wrap`) and handed to Rich as lines that fit.
+`Para` does the same for a line of prose (a title, a note). Data text still enters Rich
+only through `terminal.text`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+
+from nmx.render import linebreak
+from nmx.safetext import for_terminal
+
+ITEM_WHOLE = 20  # a name in a list up to this wide (ten Chinese characters) is never broken
+PROSE_KEEP = 12  # a prose column stays this wide while others can give way
+
+
+def _cell_len(text: str) -> int:
+    from rich.cells import cell_len
+
+    return cell_len(text)
+
+
+@lru_cache(maxsize=1 << 14)
+def _min_width(text: str, items: bool) -> int:
+    return linebreak.min_width(text, items=items, measure=_cell_len)
+
+
+@lru_cache(maxsize=1 << 14)
+def _piece_min(text: str) -> int:
+    return linebreak.min_width(text, measure=_cell_len)
+
+
+def _natural(text: str) -> int:
+    return max((_cell_len(line) for line in text.split("\n")), default=0)
+
+
+def wrap(text: str, width: int, items: bool = False) -> list[str]:
+    return linebreak.wrap(text, width, items=items, measure=_cell_len)
+
+
+@dataclass(frozen=True)
+class GridCol:
+    label: str
+    max_width: int | None = None  # the natural width is capped here (never below the widest piece)
+    no_wrap: bool = False  # each line of a cell is one piece: a date, an id, a count
+    items: bool = False  # a 、-joined list (unit names): break between items when they fit
+    justify: str = "left"
+
+
+@dataclass
+class Grid:
+    """A table laid out at render time (see the module's docstring)."""
+
+    columns: Sequence[GridCol]
+    rows: list[list[str]]
+    box: bool = True
+    show_header: bool = True
+    end_section: list[bool] = field(default_factory=list)  # a rule under these rows
+
+    def __post_init__(self) -> None:
+        self.rows = [[for_terminal(c) for c in row] for row in self.rows]
+        self._labels = [for_terminal(c.label) for c in self.columns]
+
+    # --- widths ----------------------------------------------------------------------------
+    def _spans(self) -> list[tuple[int, int, int]]:
+        """(floor, preferred, keep) for each column. `floor`: its widest piece — for a list, its
+        widest name too (up to `ITEM_WHOLE`); `keep`: the narrowest it gets (a prose column
+        `PROSE_KEEP` wide, a header unbroken)."""
+        spans = []
+        for n, col in enumerate(self.columns):
+            cells = [row[n] for row in self.rows]
+            head = _natural(self._labels[n]) if self.show_header else 0
+            natural = max(head, *map(_natural, cells), 0)
+            if col.no_wrap:
+                spans.append((natural, natural, natural))
+                continue
+            floor = max((_piece_min(c) for c in cells + [self._labels[n]]), default=0)
+            if col.items:
+                floor = max(floor, min(max((_min_width(c, True) for c in cells), default=0), ITEM_WHOLE))
+            cap = col.max_width if col.max_width is not None else natural
+            preferred = max(min(natural, cap), floor)
+            keep = max(floor, min(preferred, max(PROSE_KEEP, head)))
+            spans.append((floor, preferred, keep))
+        return spans
+
+    def _overhead(self, compact: bool) -> int:
+        n = len(self.columns)
+        if compact:
+            return n + (n - 1 if self.box else 0)
+        return 2 * n + ((2 + n - 1) if self.box else 0)
+
+    def widths(self, max_width: int) -> tuple[bool, list[int]] | None:
+        """(compact, widths) that fit `max_width`, or None: show the rows as records."""
+        spans = self._spans()
+        for compact in (False, True):
+            room = max_width - self._overhead(compact)
+            widths = _fit(spans, room, [c.no_wrap for c in self.columns])
+            if widths is not None:
+                return compact, widths
+        return None
+
+    # --- Rich ---------------------------------------------------------------------------------
+    def __rich_console__(self, console: Any, options: Any) -> Any:
+        layout = self.widths(options.max_width)
+        if layout is None:
+            yield from self._records(options.max_width)
+            return
+        yield self._table(*layout)
+
+    def __rich_measure__(self, console: Any, options: Any) -> Any:
+        from rich.measure import Measurement
+
+        return Measurement(1, options.max_width)
+
+    def _table(self, compact: bool, widths: list[int]) -> Any:
+        from rich import box as rbox
+        from rich.table import Table
+
+        from nmx.render.terminal import text
+
+        table = Table(box=rbox.SIMPLE_HEAD if self.box else None, show_header=self.show_header,
+                      show_edge=not compact, padding=(0, 1, 0, 0) if compact else (0, 1))
+        for col, label, width in zip(self.columns, self._labels, widths):
+            table.add_column(text("\n".join(wrap(label, width))), width=width, no_wrap=True, overflow="crop",
+                             justify=col.justify)  # type: ignore[arg-type]
+        for r, row in enumerate(self.rows):
+            cells = [text("\n".join(wrap(cell, width, col.items))) for cell, col, width in zip(row, self.columns, widths)]
+            table.add_row(*cells, end_section=r < len(self.end_section) and self.end_section[r])
+        return table
+
+    def _records(self, max_width: int) -> Any:
+        """Each row as `label：value` lines, the value's later lines under its first."""
+        from nmx.render.terminal import text
+
+        pad = max((_cell_len(label) for label in self._labels), default=0)
+        for r, row in enumerate(self.rows):
+            if r:
+                yield text("")
+            for label, cell, col in zip(self._labels, row, self.columns):
+                if not cell:
+                    continue
+                head = label + " " * (pad - _cell_len(label)) + "："
+                lines = wrap(cell, max(max_width - pad - 2, 1), col.items)
+                yield text(head + lines[0])
+                for more in lines[1:]:
+                    yield text(" " * (pad + 2) + more)
+
+
+def _fit(spans: list[tuple[int, int, int]], room: int, fixed: list[bool]) -> list[int] | None:
+    """Widths within `room`: the preferred widths, the widest free columns giving way first,
+    none below what it keeps; None when that is not enough."""
+    widths = [preferred for _, preferred, _ in spans]
+    excess = sum(widths) - room
+    while excess > 0:
+        slack = [(w, n) for n, (w, span) in enumerate(zip(widths, spans)) if not fixed[n] and w > span[2]]
+        if not slack:
+            return None
+        _, n = max(slack)
+        widths[n] -= 1
+        excess -= 1
+    return widths
+
+
+@dataclass
+class Para:
+    """A line of prose (a title, a note) broken where Chinese text may break."""
+
+    value: str
+    style: str | None = None
+
+    def __rich_console__(self, console: Any, options: Any) -> Any:
+        from nmx.render.terminal import text
+
+        value = for_terminal(self.value)
+        for line in wrap(value, options.max_width) if value else [""]:
+            yield text(line, style=self.style)
+
+    def __rich_measure__(self, console: Any, options: Any) -> Any:
+        from rich.measure import Measurement
+
+        value = for_terminal(self.value)
+        return Measurement(min(_piece_min(value), options.max_width), min(_natural(value), options.max_width))
