@@ -1,0 +1,175 @@
+"""Windows and 信创 desktops: writers without fcntl, consoles that cannot show every character,
+paths with spaces, Chinese names and backslashes."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+NMX = str(Path(sys.executable).parent / "nmx")
+
+# --- writers without fcntl ------------------------------------------------------------------------
+#: nmx in a process where `import fcntl` fails, as on Windows, and `msvcrt` is a stand-in for Windows'
+#: own: `msvcrt.locking` on a byte range, done with POSIX record locks (taken before fcntl is hidden,
+#: so store.py cannot reach it). LK_NBLCK fails with EACCES when another process holds the range, as
+#: Windows' does; every call is counted, and the counts written at exit to the file in argv[1].
+NO_FCNTL = r"""
+import atexit, errno, os, sys, types
+import subprocess  # noqa: F401  (it tells Windows by whether msvcrt imports: decided before the stand-in)
+import fcntl as _posix
+sys.modules["fcntl"] = None  # import fcntl -> ImportError
+log, sys.argv = sys.argv[1], ["nmx"] + sys.argv[2:]
+calls = {"locked": 0, "busy": 0, "unlocked": 0, "offsets": set()}
+m = types.ModuleType("msvcrt")
+m.LK_UNLCK, m.LK_LOCK, m.LK_NBLCK, m.LK_RLCK, m.LK_NBRLCK = 0, 1, 2, 3, 4
+def locking(fd, mode, nbytes):
+    at = os.lseek(fd, 0, os.SEEK_CUR)
+    calls["offsets"].add(at)
+    if mode == m.LK_UNLCK:
+        _posix.lockf(fd, _posix.LOCK_UN, nbytes, at)
+        calls["unlocked"] += 1
+        return
+    assert mode == m.LK_NBLCK, mode
+    try:
+        _posix.lockf(fd, _posix.LOCK_EX | _posix.LOCK_NB, nbytes, at)
+    except OSError:
+        calls["busy"] += 1
+        raise PermissionError(errno.EACCES, "Permission denied") from None
+    calls["locked"] += 1
+m.locking = locking
+sys.modules["msvcrt"] = m
+def _report():
+    with open(log, "a", encoding="utf-8") as fh:
+        fh.write(f"{calls['locked']} {calls['busy']} {calls['unlocked']} {sorted(calls['offsets'])}\n")
+atexit.register(_report)
+"""
+
+
+@pytest.fixture
+def no_fcntl(tmp_path):
+    """`no_fcntl(*args)` → a Popen of nmx with fcntl unimportable; `.calls()` → each run's msvcrt counts."""
+    log = tmp_path / "msvcrt-calls.txt"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("NMX_")}
+    env.update(NMX_CACHE_DIR=str(tmp_path / "cache"), NO_COLOR="1")
+
+    def start(*args: str, code: str = "from nmx.cli import main; main()") -> subprocess.Popen:
+        return subprocess.Popen([sys.executable, "-c", NO_FCNTL + code, str(log), *args], env=env,
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+
+    def nmx(*args: str) -> tuple[int, str, str]:
+        proc = start(*args)
+        out, err = proc.communicate(timeout=120)
+        return proc.returncode, out.decode("utf-8"), err.decode("utf-8")
+
+    def calls() -> list[tuple[int, int, int, str]]:
+        rows = log.read_text(encoding="utf-8").splitlines() if log.exists() else []
+        return [(int(a), int(b), int(c), rest) for a, b, c, rest in (row.split(" ", 3) for row in rows)]
+
+    nmx.start, nmx.calls = start, calls  # type: ignore[attr-defined]
+    return nmx
+
+
+def test_the_stand_in_is_what_store_sees(no_fcntl):
+    code = ("from nmx.supervision import store; from pathlib import Path\n"
+            "print(type(store._primitive(Path('x'))).__name__)\n"
+            "try:\n import fcntl\nexcept ImportError:\n print('no fcntl')\n")
+    proc = no_fcntl.start(code=code)
+    out, err = proc.communicate(timeout=60)
+    assert out.decode().split() == ["_Msvcrt", "no", "fcntl"], err.decode()
+
+
+def test_done_and_ledger_add_and_close_without_fcntl(no_fcntl, plan_copy):
+    from nmx.plan.yaml_reader import parse
+
+    data = ("--data", str(plan_copy))
+    code, out, err = no_fcntl("done", "M3", "--dept", "皖西日报社", "--on", "2023-05-09", "--today", "2023-05-10", *data)
+    assert code == 0, err
+    code, out, err = no_fcntl("ledger", "add", "--dept", "市交通局", "--problem", "客运站无宣传", "--measure", "设置展板",
+                              "--due", "2023-07-15", "--today", "2023-06-08", "-f", "json", *data)
+    assert code == 0, err
+    assert json.loads(out)["id"] == "L0001"
+    code, out, err = no_fcntl("ledger", "close", "L0001", "--on", "2023-07-10", "--note", "已设置", "--today",
+                              "2023-07-11", *data)
+    assert code == 0, err
+    records = parse((plan_copy / "records.yaml").read_bytes(), "records.yaml").data["records"]
+    assert [(r["task"], r["dept"]) for r in records] == [("M3", "皖西日报社")]
+    ledger = parse((plan_copy / "ledger.yaml").read_bytes(), "ledger.yaml").data
+    assert [e["id"] for e in ledger["entries"]] == ["L0001"] and ledger["closures"][0]["id"] == "L0001"
+    calls = no_fcntl.calls()
+    assert len(calls) == 3 and all(locked == unlocked == 1 for locked, _, unlocked, _ in calls), calls
+    assert {rest for *_, rest in calls} == {"[1048576]"}  # past the holder's note, so it stays readable
+    assert not list(plan_copy.glob(".*.tmp"))
+
+
+def test_a_held_lock_without_fcntl_is_waited_for_and_its_holder_named(no_fcntl, plan_copy):
+    hold = ("import sys, time; from pathlib import Path; from nmx.supervision import store\n"
+            "with store.locked(Path(sys.argv[1])):\n    print('held', flush=True); time.sleep(30)\n")
+    holder = no_fcntl.start(str(plan_copy / "records.yaml"), code=hold)
+    try:
+        assert holder.stdout.readline() == b"held\n"
+        code, out, err = no_fcntl("done", "M3", "--dept", "皖西日报社", "--on", "2023-05-09", "--today", "2023-05-10",
+                                  "--wait", "0.3", "--data", str(plan_copy))
+        assert code == 2, err
+        assert f"进程 {holder.pid}" in err and "records.yaml" in err
+    finally:
+        holder.kill()
+        holder.wait()
+    assert not (plan_copy / "records.yaml").exists()
+    code, _, err = no_fcntl("done", "M3", "--dept", "皖西日报社", "--on", "2023-05-09", "--today", "2023-05-10",
+                            "--wait", "5", "--data", str(plan_copy))
+    assert code == 0, err  # a killed holder leaves no stale lock
+
+
+@pytest.mark.slow
+def test_twenty_concurrent_writers_without_fcntl(no_fcntl, plan_copy):
+    from nmx.plan.yaml_reader import parse
+
+    units = ["金安区", "裕安区", "叶集区", "霍邱县", "舒城县", "金寨县", "霍山县", "市开发区管委"]
+    procs = [no_fcntl.start("done", "M2", "--item", "report", "--dept", units[i % len(units)], "--period", "2023-08",
+                            "--on", "2023-09-05", "--today", "2023-09-08", "--note", f"run {i}", "--evidence", f"run-{i}.pdf", "--wait", "120",
+                            "--data", str(plan_copy)) for i in range(20)]
+    outputs = [p.communicate(timeout=240) for p in procs]
+    assert [p.returncode for p in procs] == [0] * 20, [o[1].decode() for o in outputs]
+    records = parse((plan_copy / "records.yaml").read_bytes(), "records.yaml").data["records"]
+    assert sorted(r["note"] for r in records) == sorted(f"run {i}" for i in range(20))  # none lost, none doubled
+    calls = no_fcntl.calls()
+    assert len(calls) == 20 and all(locked == unlocked == 1 for locked, _, unlocked, _ in calls)
+    assert sum(busy for _, busy, _, _ in calls) > 0, calls  # they did wait for one another
+    assert not list(plan_copy.glob(".records.yaml.*.tmp"))
+
+
+DONE = ("done", "M3", "--dept", "皖西日报社", "--on", "2023-05-09", "--today", "2023-05-10")
+
+
+@pytest.mark.parametrize("kind", ["symlink", "hardlink"])
+def test_without_o_nofollow_a_lock_file_that_is_a_link_is_refused(run, plan_copy, tmp_path, monkeypatch, kind):
+    """Windows has no O_NOFOLLOW: the link is told from lstat of the name."""
+    monkeypatch.delattr(os, "O_NOFOLLOW")
+    victim = tmp_path / "victim"
+    victim.write_text("keep me", encoding="utf-8")
+    (os.symlink if kind == "symlink" else os.link)(victim, plan_copy / ".records.yaml.lock")
+    result = run(*DONE, "--data", str(plan_copy))
+    assert result.exit_code == 2 and "锁文件" in result.stderr
+    assert ("符号链接" if kind == "symlink" else "硬链接") in result.stderr
+    assert victim.read_text(encoding="utf-8") == "keep me"
+    assert not (plan_copy / "records.yaml").exists()
+
+
+def test_without_o_nofollow_a_plain_lock_file_works(run, plan_copy, monkeypatch):
+    monkeypatch.delattr(os, "O_NOFOLLOW")
+    assert run(*DONE, "--data", str(plan_copy)).exit_code == 0
+    assert run(*DONE, "--evidence", "b.pdf", "--data", str(plan_copy)).exit_code == 0  # the kept lock file again
+
+
+def test_no_lock_at_all_is_a_clear_usage_error(run, plan_copy, monkeypatch):
+    monkeypatch.setitem(sys.modules, "fcntl", None)
+    monkeypatch.setitem(sys.modules, "msvcrt", None)
+    result = run(*DONE, "--data", str(plan_copy))
+    assert result.exit_code == 2, result.output
+    assert "fcntl" in result.stderr and "msvcrt" in result.stderr and "Traceback" not in result.output
+    assert not (plan_copy / "records.yaml").exists()
