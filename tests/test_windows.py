@@ -173,3 +173,136 @@ def test_no_lock_at_all_is_a_clear_usage_error(run, plan_copy, monkeypatch):
     assert result.exit_code == 2, result.output
     assert "fcntl" in result.stderr and "msvcrt" in result.stderr and "Traceback" not in result.output
     assert not (plan_copy / "records.yaml").exists()
+
+
+# --- consoles that cannot show every character ----------------------------------------------------
+def _console_env(tmp_path: Path, encoding: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("NMX_") and k not in ("NO_COLOR", "COLUMNS")}
+    env.update(NMX_CACHE_DIR=str(tmp_path / "cache"), PYTHONIOENCODING=encoding, COLUMNS="100")
+    return env
+
+
+def _nmx(env: dict[str, str], *args: str) -> tuple[int, bytes, bytes]:
+    proc = subprocess.run([NMX, *args], env=env, capture_output=True, timeout=120)
+    return proc.returncode, proc.stdout, proc.stderr
+
+
+def _examples(data: Path, out: Path) -> dict[tuple[str, ...], tuple[tuple[str, ...], int]]:
+    """A run of every command (words → (arguments, exit code)), in an order that lets each one work."""
+    d = ("--data", str(data))
+    return {
+        ("calendar",): (("calendar", "2023-05", *d), 0),
+        ("checklist",): (("checklist", "-d", "市交通运输局", "-m", "2023-05", *d), 0),
+        ("deadlines",): (("deadlines", "--month", "2023-06", "--today", "2023-06-02", *d), 0),
+        ("departments",): (("departments", *d), 0),
+        ("done",): (("done", "M3", "--dept", "皖西日报社", "--on", "2023-05-09", "--today", "2023-05-10", *d), 0),
+        ("duties",): (("duties", "市交通运输局", *d), 0),
+        ("export", "ics"): (("export", "ics", "-o", str(out / "方案.ics"), *d), 0),
+        ("export", "xlsx"): (("export", "xlsx", "-o", str(out / "方案.xlsx"), *d), 0),
+        ("info",): (("info", *d), 0),
+        ("ledger", "add"): (("ledger", "add", "--dept", "市交通局", "--problem", "客运站无宣传", "--measure", "设置展板",
+                             "--due", "2023-07-15", "--today", "2023-06-08", *d), 0),
+        ("ledger", "close"): (("ledger", "close", "L0001", "--note", "已设置“展板”", "--today", "2023-07-11", *d), 0),
+        ("ledger", "list"): (("ledger", "list", *d), 0),
+        ("matrix",): (("matrix", *d), 0),
+        ("overdue",): (("overdue", "--today", "2023-06-10", *d), 0),
+        ("report",): (("report", "-o", str(out / "报告"), "--today", "2023-05-10", *d), 0),
+        ("schema",): (("schema",), 0),
+        ("status",): (("status", "--today", "2023-06-10", *d), 0),
+        ("tasks",): (("tasks", *d), 0),
+        ("validate",): (("validate", str(data)), 0),
+    }
+
+
+#: What the person must be able to read, by encoding: Chinese as it is under cp936; under ASCII,
+#: the documented fallback (nmx.safetext: stand-ins, `??` for a Chinese character, English messages).
+UNREADABLE = (b"Traceback", b"\\u", b"\\x", "内部错误".encode("gbk"), b"internal error")
+
+
+def _readable(encoding: str, out: bytes, err: bytes) -> str | None:
+    """Why `out`/`err` would not be readable in `encoding`, or None."""
+    for name, raw in (("stdout", out), ("stderr", err)):
+        try:
+            raw.decode("gbk" if encoding == "cp936" else "ascii")
+        except UnicodeDecodeError as exc:
+            return f"{name} is not {encoding}: {exc}"
+        found = [bad for bad in UNREADABLE if bad in raw]
+        if found:
+            return f"{name} has {found}: {raw[:400]!r}"
+    return None
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("encoding", ["cp936", "ascii"])
+def test_every_command_on_a_console_that_cannot_show_everything(plan_copy, tmp_path, encoding):
+    from tests.conftest import commands
+
+    env = _console_env(tmp_path, encoding)
+    out = tmp_path / "out"
+    out.mkdir()
+    examples = _examples(plan_copy, out)
+    assert set(examples) == {words for words, _ in commands()}, "a command without an example here"
+    failures = []
+    for words in examples:
+        args, expected = examples[words]
+        code, stdout, stderr = _nmx(env, *args)
+        why = _readable(encoding, stdout, stderr)
+        if code != expected or why:
+            failures.append(f"nmx {' '.join(words)}: exit {code} (expected {expected}); {why or stderr[-300:]!r}")
+    assert not failures, "\n".join(failures)
+    # files are UTF-8 whatever the console
+    assert "客运站无宣传" in (plan_copy / "ledger.yaml").read_text(encoding="utf-8")
+    assert "开展集中宣传月活动" in (out / "方案.ics").read_text(encoding="utf-8")
+    assert "市交通运输局" in (out / "报告" / "index.html").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("encoding", ["cp936", "ascii"])
+def test_a_checklist_on_a_redirected_console(tmp_path, encoding):
+    """cmd.exe redirected to a file writes cp936, which has no ☐: it is written as [ ]."""
+    code, out, err = _nmx(_console_env(tmp_path, encoding), "checklist", "-d", "市交通运输局", "-m", "2023-05",
+                          "--today", "2023-05-10")
+    assert code == 0, err
+    assert _readable(encoding, out, err) is None
+    assert b"[ ]" in out and "☐".encode("utf-8") not in out
+    if encoding == "cp936":
+        text = out.decode("gbk")
+        assert "市交通运输局" in text and "自查清单" in text and "─" in text  # Chinese and the table's lines kept
+    else:
+        text = out.decode("ascii")
+        assert "self-inspection checklist" in text and "????????????" in text  # 市交通运输局: 6 characters, 12 columns
+        assert "---" in text
+
+
+@pytest.mark.parametrize("encoding,says", [("cp936", "错误"), ("ascii", "error: unit not found")])
+def test_messages_on_a_console_that_cannot_show_everything(tmp_path, encoding, says):
+    code, out, err = _nmx(_console_env(tmp_path, encoding), "duties", "不存在局")
+    assert code == 2
+    assert _readable(encoding, out, err) is None
+    assert says in err.decode("gbk" if encoding == "cp936" else "ascii")
+
+
+def test_a_language_asked_for_is_kept_on_an_ascii_console(tmp_path):
+    env = _console_env(tmp_path, "ascii")
+    code, _, err = _nmx(env, "duties", "不存在局", "--lang", "zh")
+    assert code == 2 and b"nmx: ??" in err and b"error" not in err  # Chinese asked for: its stand-ins
+    code, _, err = _nmx({**env, "NMX_LANG": "zh"}, "duties", "不存在局")
+    assert code == 2 and b"error" not in err
+
+
+def test_a_csv_file_is_utf8_whatever_the_console(tmp_path):
+    target = tmp_path / "清单.csv"
+    code, _, err = _nmx(_console_env(tmp_path, "ascii"), "duties", "市交通运输局", "-f", "csv", "-o", str(target))
+    assert code == 0, err
+    assert target.read_bytes().startswith(b"\xef\xbb\xbf") and "开展集中宣传月活动" in target.read_text(encoding="utf-8-sig")
+
+
+@pytest.mark.parametrize("text,encoding,shown", [
+    ("☐ 市", "cp936", "[ ] 市"), ("✓ ✗", "cp936", "√ ×"), ("✓ ✗", "ascii", "v x"), ("☐", "ascii", "[ ]"),
+    # a wide character keeps its two columns, so a table stays aligned
+    ("市交通（局），《方案》", "ascii", "?????? (??) ,  <????> "), ("２０２３…é", "ascii", "2 0 2 3 ...e"),
+    ("┏━┳┓┃╋├─", "ascii", "+-++|++-"), ("\U0001f600", "cp936", "??"), ("\u0301", "ascii", "?"),
+])
+def test_stand_ins(text, encoding, shown):
+    from nmx.safetext import register_stand_ins
+
+    assert text.encode(encoding, register_stand_ins()).decode(encoding) == shown

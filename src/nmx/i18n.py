@@ -797,12 +797,25 @@ def set_lang(lang: str | None) -> None:
     _from_env = None
 
 
+# --- Windows and 信创 desktops: a console that cannot show Chinese ---
+_default = "zh"  # when neither --lang nor NMX_LANG chooses
+
+
+def default_lang(lang: str) -> None:
+    """The language when none is asked for (the CLI: en on a console that cannot show Chinese)."""
+    global _default, _from_env
+    if lang not in LANGS:
+        raise ValueError(lang)
+    _default, _from_env = lang, None
+
+
 def lang() -> str:
     global _from_env
     if _lang:
         return _lang
     if _from_env is None:
-        _from_env = "en" if os.environ.get("NMX_LANG", "").lower().startswith("en") else "zh"
+        asked = os.environ.get("NMX_LANG", "").lower()
+        _from_env = "en" if asked.startswith("en") else "zh" if asked else _default
     return _from_env
 
 
