@@ -306,3 +306,60 @@ def test_stand_ins(text, encoding, shown):
     from nmx.safetext import register_stand_ins
 
     assert text.encode(encoding, register_stand_ins()).decode(encoding) == shown
+
+
+# --- paths with spaces, Chinese names and backslashes ---------------------------------------------
+@pytest.fixture
+def odd_folder(tmp_path):
+    """A copy of the shipped plan in `我的 方案\\目录` (on POSIX the backslash is part of the name),
+    and a folder for outputs beside it, `输出 文件\\夹`."""
+    import shutil
+
+    from tests.conftest import DATA
+
+    data = tmp_path / "我的 方案\\目录"
+    shutil.copytree(DATA, data)
+    out = tmp_path / "输出 文件\\夹"
+    out.mkdir()
+    return data, out
+
+
+def test_duties_and_validate_read_a_plan_in_an_odd_folder(run, odd_folder):
+    data, _ = odd_folder
+    duties = run("duties", "市交通运输局", "--data", str(data), "-f", "json")
+    assert duties.exit_code == 0, duties.output
+    assert json.loads(duties.stdout)["duties"]
+    checked = run("validate", str(data))
+    assert checked.exit_code == 0, checked.output
+    (data / "tasks.yaml").write_text("plan: [\n", encoding="utf-8")
+    broken = run("validate", str(data))
+    assert broken.exit_code == 1 and "我的 方案\\目录" in broken.output  # the path shown as it is
+
+
+def test_outputs_go_to_an_odd_folder(run, odd_folder):
+    data, out = odd_folder
+    target = out / "清单 5月.md"
+    result = run("checklist", "-d", "市交通运输局", "-m", "2023-05", "-f", "md", "-o", str(target), "--data", str(data))
+    assert result.exit_code == 0, result.output
+    assert "市交通运输局" in target.read_text(encoding="utf-8")
+    site = out / "报告 网站"
+    result = run("report", "-o", str(site), "--today", "2023-05-10", "--data", str(data))
+    assert result.exit_code == 0, result.output
+    assert "市交通运输局" in (site / "index.html").read_text(encoding="utf-8")
+    assert not [p.name for p in out.iterdir() if p.name.startswith(".")]  # no temporary folder left beside it
+
+
+def test_done_writes_records_in_an_odd_folder(odd_folder, tmp_path):
+    """Through a real process: the lock file and the temporary file are named after the odd path too."""
+    from nmx.plan.yaml_reader import parse
+
+    data, _ = odd_folder
+    env = {k: v for k, v in os.environ.items() if not k.startswith("NMX_")}
+    env.update(NMX_CACHE_DIR=str(tmp_path / "缓存 目录\\x"))
+    for evidence in ("a.pdf", "b.pdf"):
+        proc = subprocess.run([NMX, *DONE, "--evidence", evidence, "--data", str(data)], env=env, capture_output=True)
+        assert proc.returncode == 0, proc.stderr.decode()
+    records = parse((data / "records.yaml").read_bytes(), "records.yaml").data["records"]
+    assert [r["evidence"] for r in records] == ["a.pdf", "b.pdf"]
+    assert (data / ".records.yaml.lock").is_file() and not list(data.glob(".records.yaml.*.tmp"))
+    assert subprocess.run([NMX, "validate", str(data)], env=env, capture_output=True).returncode == 0
