@@ -363,3 +363,19 @@ def test_done_writes_records_in_an_odd_folder(odd_folder, tmp_path):
     assert [r["evidence"] for r in records] == ["a.pdf", "b.pdf"]
     assert (data / ".records.yaml.lock").is_file() and not list(data.glob(".records.yaml.*.tmp"))
     assert subprocess.run([NMX, "validate", str(data)], env=env, capture_output=True).returncode == 0
+
+
+# --- folders -----------------------------------------------------------------------------------
+def test_only_the_cache_chooses_a_folder_of_the_users_and_through_platformdirs():
+    """No module but plan/cache.py names a per-user folder, and it asks platformdirs (%LOCALAPPDATA% on
+    Windows); nothing builds a POSIX path such as ~/.cache or /tmp by hand."""
+    import re
+
+    from tests.conftest import ROOT
+
+    src = ROOT / "src" / "nmx"
+    pattern = re.compile(r"expanduser|Path\.home|['\"]HOME['\"]|XDG_|APPDATA|['\"]/tmp|['\"]~/|platformdirs|gettempdir")
+    found = {str(p.relative_to(src)): sorted(set(pattern.findall(p.read_text(encoding="utf-8"))))
+             for p in src.rglob("*.py") if pattern.search(p.read_text(encoding="utf-8"))}
+    # the cache (APPDATA only in its docstring); publish's Path.home() is a folder it refuses to replace
+    assert found == {"plan/cache.py": ["APPDATA", "platformdirs"], "handouts/publish.py": ["Path.home"]}, found
