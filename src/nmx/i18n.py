@@ -786,6 +786,8 @@ CATALOG: dict[str, tuple[str, str]] = {
     "sv_date_before_period": ("完成日期 {day} 早于方案期间开始 {start}", "the date {day} is before the plan's period starts ({start})"),
     "sv_holder": ("进程 {pid}，主机 {host}", "process {pid} on {host}"),
     "sv_holder_unknown": ("持有者未知", "holder unknown"),
+    # --- Windows and 信创 desktops (locking without fcntl) ---
+    "sv_no_locking": ("本系统既无 fcntl 也无 msvcrt，无法加锁", "this system has neither fcntl nor msvcrt to lock with"),
     "sv_read_only": ("{path} 是只读文件，nmx 不会替换它（请先改为可写）", "{path} is read-only; nmx will not replace it (make it writable first)"),
     "sv_keeps_changing": (
         "写入时 {path} 一直在被修改（手工编辑？），已放弃，文件未改动",
@@ -814,12 +816,25 @@ def set_lang(lang: str | None) -> None:
     _from_env = None
 
 
+# --- Windows and 信创 desktops: a console that cannot show Chinese ---
+_default = "zh"  # when neither --lang nor NMX_LANG chooses
+
+
+def default_lang(lang: str) -> None:
+    """The language when none is asked for (the CLI: en on a console that cannot show Chinese)."""
+    global _default, _from_env
+    if lang not in LANGS:
+        raise ValueError(lang)
+    _default, _from_env = lang, None
+
+
 def lang() -> str:
     global _from_env
     if _lang:
         return _lang
     if _from_env is None:
-        _from_env = "en" if os.environ.get("NMX_LANG", "").lower().startswith("en") else "zh"
+        asked = os.environ.get("NMX_LANG", "").lower()
+        _from_env = "en" if asked.startswith("en") else "zh" if asked else _default
     return _from_env
 
 

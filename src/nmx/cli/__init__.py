@@ -15,6 +15,8 @@ from nmx.cli.app import app
 
 def main() -> None:
     from nmx import bulk
+    from nmx.cli.output import fit_streams
 
+    fit_streams()  # no encoding error on a cp936 or ASCII console
     bulk.FREEZE_LOADED = True
     app()

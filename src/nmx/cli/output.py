@@ -15,6 +15,26 @@ from nmx.safetext import for_terminal
 BOM = "\ufeff"
 
 
+def fit_streams() -> None:
+    """Let stdout and stderr never fail on an encoding: a character they cannot carry is written
+    as its stand-in (`nmx.safetext.STAND_INS`: ☐ → [ ], ✓ → √ or v, …). Where they cannot
+    carry Chinese (an ASCII console), messages are in English unless a language is asked for.
+    Files are not concerned: nmx writes them as UTF-8 whatever the console."""
+    from nmx.i18n import default_lang
+    from nmx.safetext import can_show, register_stand_ins
+
+    errors = register_stand_ins()
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            try:
+                reconfigure(errors=errors)
+            except (OSError, ValueError):  # closed, or not a plain text stream: left as it is
+                pass
+    if not all(can_show("中文", getattr(s, "encoding", None)) for s in (sys.stdout, sys.stderr)):
+        default_lang("en")
+
+
 def emit(rendered: Rendered, fmt: Format, output: Path | None) -> None:
     """Print `rendered`, or write it to `output` (`-` = stdout; CSV files with a BOM for Excel)."""
     if output is not None and not is_stdout(output):

@@ -11,6 +11,15 @@ Someone editing the file by hand takes no lock. So just before the rename the wr
 checks that the file is still the one it read (device, inode, size, modification time
 and, where those match, the bytes); if it changed, the change is computed again on the
 new content, so the hand edit and the new entry both survive.
+
+The lock is the system's own, taken through the standard library: `fcntl.flock` where
+there is `fcntl` (Linux, 信创 desktops, macOS), `msvcrt.locking` on Windows. Both are
+released by the system when the process dies, so a killed writer leaves no stale lock.
+On Windows a locked byte cannot be read by anyone else, so the byte locked is far past
+the holder's note (`_WIN_LOCK_AT`) and the note stays readable; and as Windows has no
+`O_NOFOLLOW`, a lock file that is a link is told by comparing the opened file with
+`lstat` of its name. (filelock and portalocker were weighed: each opens the lock file
+itself or locks from byte 0, which would lose the link refusal or the holder's note.)
 """
 
 from __future__ import annotations
@@ -60,51 +69,110 @@ def locked(path: Path, wait: float = DEFAULT_WAIT) -> Iterator[None]:
     if not math.isfinite(wait) or not 0 <= wait <= MAX_WAIT:
         raise UsageError(t("sv_bad_wait", value=wait, max=f"{MAX_WAIT:g}"))
     lock = lock_path(path)
-    flags = os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
+    nofollow = getattr(os, "O_NOFOLLOW", 0)
+    if not nofollow and os.path.islink(lock):  # Windows: refused before opening (and checked again after)
+        raise UsageError(t("sv_lock_unusable", path=lock, reason=t("sv_lock_is_link")))
+    primitive = _primitive(lock)
+    flags = os.O_RDWR | os.O_CREAT | nofollow | getattr(os, "O_BINARY", 0)
     try:
         fd = os.open(lock, flags, 0o600)
     except OSError as exc:
         reason = t("sv_lock_is_link") if exc.errno == errno.ELOOP else (exc.strerror or exc)
         raise UsageError(t("sv_lock_unusable", path=lock, reason=reason)) from None
+    held = False
     try:
         info = os.fstat(fd)
+        if not nofollow and not _is_named(lock, info):  # a link swapped in as it was opened
+            raise UsageError(t("sv_lock_unusable", path=lock, reason=t("sv_lock_is_link")))
         if not stat.S_ISREG(info.st_mode):
             raise UsageError(t("sv_lock_unusable", path=lock, reason=t("kind_other")))
         if info.st_nlink != 1:  # a hard link to someone's file: writing the holder in would destroy it
             raise UsageError(t("sv_lock_unusable", path=lock, reason=t("sv_lock_hardlink")))
-        _acquire(fd, path, lock, wait)
+        _acquire(primitive, fd, path, lock, wait)
+        held = True
         _note_holder(fd)
         yield
     finally:
-        os.close(fd)  # closing releases the lock
+        if held:
+            primitive.unlock(fd)
+        os.close(fd)  # closing releases the lock too (on Windows only eventually: hence the unlock)
 
 
-def _acquire(fd: int, path: Path, lock: Path, wait: float) -> None:
+def _is_named(lock: Path, opened: os.stat_result) -> bool:
+    """Whether the file opened is the one `lock` names, itself not a link."""
+    try:
+        named = os.lstat(lock)
+    except OSError:
+        return False
+    return not stat.S_ISLNK(named.st_mode) and (named.st_dev, named.st_ino) == (opened.st_dev, opened.st_ino)
+
+
+class _Flock:
+    """`fcntl.flock` on the whole lock file (POSIX)."""
+
+    def __init__(self, fcntl: object) -> None:
+        self.fcntl = fcntl
+
+    def try_lock(self, fd: int) -> bool:
+        try:
+            self.fcntl.flock(fd, self.fcntl.LOCK_EX | self.fcntl.LOCK_NB)  # type: ignore[attr-defined]
+            return True
+        except BlockingIOError:
+            return False
+
+    def unlock(self, fd: int) -> None:
+        pass  # closing the file releases it
+
+
+#: Where Windows' lock is: one byte past anything the holder's note could reach (a locked
+#: byte is unreadable to others), below 2 GiB (the C runtime's `_locking` seeks with a long).
+_WIN_LOCK_AT = 1 << 20
+
+
+class _Msvcrt:
+    """`msvcrt.locking` on one byte of the lock file (Windows): LK_NBLCK fails at once when held."""
+
+    def __init__(self, msvcrt: object) -> None:
+        self.msvcrt = msvcrt
+
+    def try_lock(self, fd: int) -> bool:
+        os.lseek(fd, _WIN_LOCK_AT, os.SEEK_SET)
+        try:
+            self.msvcrt.locking(fd, self.msvcrt.LK_NBLCK, 1)  # type: ignore[attr-defined]
+            return True
+        except OSError:  # PermissionError (EACCES) when another process holds it
+            return False
+
+    def unlock(self, fd: int) -> None:
+        try:
+            os.lseek(fd, _WIN_LOCK_AT, os.SEEK_SET)
+            self.msvcrt.locking(fd, self.msvcrt.LK_UNLCK, 1)  # type: ignore[attr-defined]
+        except OSError:
+            pass  # closing the file releases it in any case
+
+
+def _primitive(lock: Path) -> _Flock | _Msvcrt:
+    """The system's lock: imported here, on the write path only."""
+    try:
+        import fcntl
+    except ImportError:
+        pass
+    else:
+        return _Flock(fcntl)
+    try:
+        import msvcrt
+    except ImportError:
+        raise UsageError(t("sv_lock_unusable", path=lock, reason=t("sv_no_locking"))) from None
+    return _Msvcrt(msvcrt)
+
+
+def _acquire(primitive: _Flock | _Msvcrt, fd: int, path: Path, lock: Path, wait: float) -> None:
     deadline = time.monotonic() + wait
-    while not _try_lock(fd):
+    while not primitive.try_lock(fd):
         if time.monotonic() >= deadline:
             raise UsageError(t("sv_locked", path=path, seconds=f"{wait:g}", holder=_holder(lock)),
                              hint=t("sv_locked_hint", lock=lock))
         time.sleep(_POLL)
-
-
-def _try_lock(fd: int) -> bool:
-    try:
-        import fcntl
-    except ImportError:  # Windows: lock the first byte of the lock file
-        import msvcrt
-
-        try:
-            os.lseek(fd, 0, os.SEEK_SET)
-            msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
-            return True
-        except OSError:
-            return False
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        return True
-    except BlockingIOError:
-        return False
 
 
 def _note_holder(fd: int) -> None:
