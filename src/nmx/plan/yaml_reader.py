@@ -121,6 +121,8 @@ class Document:
     data: object = None
     positions: dict[Path_, tuple[int, int]] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
+    #: the path of each value the builder found a fault in (its data there is not to be trusted)
+    faults: list[Path_] = field(default_factory=list)
 
     def where(self, path: Path_) -> tuple[int, int]:
         """Line and column of `path`, or of its nearest ancestor that has one."""
@@ -387,4 +389,5 @@ class _Builder:
         self._add((node.start_mark.line + 1, node.start_mark.column + 1), path, rule, message)
 
     def _add(self, pos: tuple[int, int], path: Path_, rule: str, message: str) -> None:
+        self.doc.faults.append(path)
         self.doc.problems.append(Problem(self.doc.file, pos[0], pos[1], Level.ERROR, rule, message, format_path(path)))
