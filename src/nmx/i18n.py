@@ -99,7 +99,7 @@ CATALOG: dict[str, tuple[str, str]] = {
     "v:list_other": ("{field} 应是列表（如 [甲, 乙]），而不是 {value}", "{field} must be a list (like [a, b]), not {value}"),
     "v:mapping": ("{field} 应是映射（键: 值），而不是 {value}", "{field} must be a mapping (key: value), not {value}"),
     "v:text": ("{field} 应是文字，而不是 {value}", "{field} must be text, not {value}"),
-    "v:text_empty": ("{field} 是空的：写上文字，或删去这一行", "{field} is empty: write a text, or remove the line"),
+    "v:text_empty": ("{field} 是空的：在冒号后写上文字", "{field} is empty: write the text after the colon"),
     "v:int": ("{field} 应是整数，而不是 {value}", "{field} must be a whole number, not {value}"),
     "v:bool": ("{field} 应是 true 或 false，而不是 {value}", "{field} must be true or false, not {value}"),
     "v:choice": ("{field} 的值 {value} 不可用，可用的值：{allowed}", "{field}: {value} is not allowed; allowed values: {allowed}"),

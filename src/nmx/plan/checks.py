@@ -13,7 +13,8 @@ must not report what only the missing parts would explain:
   task) and the checks that compare the kept items with each other (duplicate-id,
   name-clash, group-cycle) are safe: a missing item can hide a finding, never make one;
 - unknown-unit is not reported for a name that any text of a unit or group that failed
-  validation could be (nor at all when the units or groups section is lost);
+  validation could be (nor at all when the units or groups section is lost, or a failed
+  unit or group has no trustworthy id and name: it could be named anything);
 - bad-related and bad-same-as are not reported for a task id a failed task could have;
 - group-empty is not reported while any unit or group is missing (its members may be);
 - the schedule checks and bad-timezone need the `plan` header: without it they do not run.
@@ -41,10 +42,12 @@ class Gaps:
     index: dict[str, tuple[int, ...]] = field(default_factory=dict)  # position in the file of each kept item
     failed: dict[str, list] = field(default_factory=dict)  # the data of each item that did not validate
     lost: set[str] = field(default_factory=set)  # sections nothing of which validated
+    vague: set[str] = field(default_factory=set)  # sections with a failed item whose name is not known
 
     def texts(self, *sections: str) -> set[str] | None:
-        """Every text in the failed items of `sections`, normalized; None when one is lost."""
-        if self.lost.intersection(sections):
+        """Every text in the failed items of `sections`, normalized; None (any name) when a
+        section is lost or has a failed item whose name is not known."""
+        if self.lost.intersection(sections) or self.vague.intersection(sections):
             return None
         out: set[str] = set()
         stack = [item for s in sections for item in self.failed.get(s, ())]

@@ -77,6 +77,7 @@ def _validate_files(files: dict[str, bytes], names: dict[str, str]) -> tuple[Pla
             gaps.index.update(part.index)
             gaps.failed.update(part.failed)
             gaps.lost |= part.lost
+            gaps.vague |= part.vague
     plan = Plan.build(parts["tasks.yaml"].model, parts["departments.yaml"].model)
     problems.extend(run_checks(Context(plan, docs["tasks.yaml"], docs["departments.yaml"], gaps)))
     problems.sort(key=Problem.sort_key)

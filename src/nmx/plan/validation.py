@@ -53,6 +53,7 @@ class Part:
     index: dict[str, tuple[int, ...]] = field(default_factory=dict)
     failed: dict[str, list] = field(default_factory=dict)
     lost: set[str] = field(default_factory=set)
+    vague: set[str] = field(default_factory=set)  # sections with a failed item whose own name is not known
 
     @property
     def whole(self) -> bool:
@@ -93,12 +94,28 @@ def validate_part(doc: Document, name: str) -> tuple[Part, list[Problem]]:
             model = None if (section, i) in broken else _valid(item_cls, item)
             if model is None:
                 failed.append(item)
+                if _nameless(item, section, [f[2:] for f in doc.faults if f[:2] == (section, i)]):
+                    part.vague.add(section)
             else:
                 kept.append(model)
                 index.append(i)
         values[section], part.index[section], part.failed[section] = tuple(kept), tuple(index), failed
     part.model = cls(**values)  # a dataclass built from validated parts: no validator runs
     return part, problems
+
+
+#: the fields that name an item: a failed item without all of them as trusted text could be named anything
+_NAME_FIELDS = {"tasks": ("id",), "units": ("id", "name", "full_name"), "groups": ("id", "name")}
+
+
+def _nameless(item: object, section: str, faults: list[tuple]) -> bool:
+    """Whether a failed item's names are unknown: not a mapping, a name that is not text, or a
+    name the YAML reader found a fault in (`name: no`, read as text but meant as who knows)."""
+    keys = _NAME_FIELDS.get(section, ())
+    if not isinstance(item, dict):
+        return bool(keys)
+    return any(not isinstance(item.get(k), str) for k in keys) or any(
+        f and f[0] in (*keys, "aliases", "former_names", "short_name") for f in faults)
 
 
 def _empty(cls: type, sections: dict) -> Part:
