@@ -152,6 +152,19 @@ def expectation(path: Path) -> Expect:
     return Expect(m["rule"], int(m["line"]), int(m["col"]) if m["col"] else None, tuple(m["texts"].split()))
 
 
+def also_expected(path: Path) -> list[Expect]:
+    """The further `# expect:` lines right below the first: a fixture showing that one run finds
+    several faults states each one (tests/fixtures/README.md)."""
+    text = path.read_bytes().decode("utf-8", "replace")
+    out = []
+    for line in text.split("\n")[1:]:
+        m = EXPECT.fullmatch(line.rstrip("\r"))
+        if m is None:
+            break
+        out.append(Expect(m["rule"], int(m["line"]), int(m["col"]) if m["col"] else None, tuple(m["texts"].split())))
+    return out
+
+
 # --- a fault as a patch over the shipped data ------------------------------------------------------
 HUNK = re.compile(r"@@ -(\d+)(?:,(\d+))? \+(\d+)(?:,(\d+))? @@.*")
 FILE_HEADER = re.compile(r"^--- (?:a/)?(?P<old>\S+)[^\n]*\n\+\+\+ (?:b/)?(?P<new>\S+)[^\n]*$", re.M)

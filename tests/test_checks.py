@@ -234,3 +234,116 @@ def test_the_check_registry_is_keyed_by_the_rule_ids_its_checks_emit():
     assert wrong == set()
     reached = set().union(*emitted.values())
     assert {"bad-id", "group-cycle", "alias-clash", "unit-group-clash", "bad-rrule"} <= reached  # patches and files both reach the checks
+
+
+# --- every problem in one run: the checks run on what validated ------------------------------------
+def test_a_structural_and_a_semantic_fault_are_both_reported() -> None:
+    tasks = _edit(_edit(TASKS, "lead: [市发改委]", "lead: 市发改委"), "lead: [市教育局, 全部单位]", "lead: [市教育厅]")
+    plan, problems = _validate(tasks)
+    assert plan is None
+    assert [(p.rule, p.path) for p in problems] == [("tuple-type", "tasks[0].lead"), ("unknown-unit", "tasks[1].lead[0]")]
+
+
+def test_positions_are_the_files_when_an_item_before_failed() -> None:
+    tasks = _edit(_edit(TASKS, "title: 任务一", "title: [任务一]"), "related: [T2]", "related: [T2]\n    note: [x]")
+    tasks = _edit(tasks, "lead: [市教育局, 全部单位]", "lead: [市教育局, 全部单位]\n    support: [无名单位]")
+    _, problems = _validate(tasks)
+    assert [(p.rule, p.line, p.path) for p in problems] == [
+        ("string-type", 12, "tasks[0].title"), ("string-type", 18, "tasks[0].note"),
+        ("unknown-unit", 29, "tasks[1].support[0]"),  # T2 is tasks[1] in the file, though the first kept
+    ]
+
+
+def test_no_finding_that_only_a_failed_item_explains() -> None:
+    # 市教体局 fails (a bad kind): T2's lead 市教育局 (its alias) is not unknown, the group that lists it
+    # is not empty; T1 fails (a bad count): T2 may still name it as related
+    departments = _edit(DEPARTMENTS, "kind: government, aliases: [市教育局]", "kind: ngo, aliases: [市教育局]")
+    departments = _edit(departments, "members: [市发改委, 市教体局]", "members: [市教体局]")
+    tasks = _edit(_edit(TASKS, "span: month, count: 2}", "span: month, count: two}"),
+                  "lead: [市教育局, 全部单位]", "lead: [市教育局, 全部单位]\n    related: [T1, T9]")
+    plan, problems = _validate(tasks, departments)
+    assert plan is None
+    assert [(p.rule, p.path) for p in problems] == [
+        ("enum", "units[1].kind"), ("int-parsing", "tasks[0].schedules[2].count"),
+        ("bad-related", "tasks[1].related[1]"),  # T9 is no task, failed or not
+    ]
+
+
+def test_a_unit_whose_name_is_not_known_hides_every_unknown_unit() -> None:
+    departments = _edit(DEPARTMENTS, "{id: edu, name: 市教体局,", "{id: edu, name: [市教体局],")
+    tasks = _edit(TASKS, "lead: [市发改委]", "lead: [市发展委]")  # could be the unit whose name is not text
+    _, problems = _validate(tasks, departments)
+    assert [(p.rule, p.path) for p in problems] == [("string-type", "units[1].name")]
+
+
+def test_a_file_that_does_not_parse_leaves_the_other_files_checks() -> None:
+    tasks = _edit(_edit(TASKS, "related: [T2]", "related: [T3]"), "timezone: Asia/Shanghai", "timezone: Mars/Olympus")
+    tasks = _edit(tasks, "lead: [市发改委]", "lead: [没有的单位]")  # unknown, but departments.yaml is unreadable
+    plan, problems = _validate(tasks, "units: [\n")
+    assert plan is None
+    assert sorted((p.file, p.rule) for p in problems) == [
+        ("d.yaml", "syntax"), ("t.yaml", "bad-related"), ("t.yaml", "bad-timezone"),
+    ]
+
+
+def test_without_its_header_the_schedules_are_not_checked() -> None:
+    tasks = _edit(_edit(TASKS, "year: 2023", "year: [2023]"), "related: [T2]", "related: [T3]")
+    tasks = _edit(tasks, 'rrule: "FREQ=MONTHLY;BYMONTH=2,5,8,11"', 'rrule: "FREQ=NEVER"')
+    _, problems = _validate(tasks)
+    assert [p.rule for p in problems] == ["int-type", "bad-related"]  # no bad-rrule: no period to check it in
+
+
+# --- messages that say what to fix ---------------------------------------------------------------------
+MESSAGES = [  # (tasks edit, rule, Chinese, English)
+    (("lead: [市发改委]", "lead: 市发改委"), "tuple-type", "写成列表：[市发改委]", "write it as a list: [市发改委]"),
+    (("date: 2023-06-01}", "date: 2023-02-30}"), "date-from-datetime-parsing",
+     "date 的日期 2023-02-30 不存在：2023 年 2 月只有 28 天",
+     "the date 2023-02-30 does not exist: day out of range for the month (2023-02 has 28 days)"),
+    (("date: 2023-06-01}", "date: 2023-13-01}"), "date-from-datetime-parsing", "月份 13 不在 1–12 之间",
+     "month 13 is not between 1 and 12"),
+    (("date: 2023-06-01}", "date: 6月1日}"), "date-from-datetime-parsing", "不是日期：写成 YYYY-MM-DD",
+     "is not a date: write it as YYYY-MM-DD"),
+    (("title: 任务一", "titel: 任务一"), "unknown-key", "未知字段 'titel'，是否指 'title'？",
+     "unknown field 'titel'; did you mean 'title'?"),
+    (("title: 任务一", "titel: 任务一"), "missing", "缺少必填字段 'title'：请加上 title:", "required field 'title' is missing: add title:"),
+    (("year: 2023", "year: 二〇二三"), "int-parsing", "year 应是整数，而不是 '二〇二三'", "year must be a whole number, not '二〇二三'"),
+    (("title: 任务一", "title: 1"), "string-type", "title 应是文字，而不是 1", "title must be text, not 1"),
+    (("title: 任务一", "title: true"), "string-type", "加引号", "quote text"),
+    (("span: month}", "span: month, binding: maybe}"), "bool-parsing", "binding 应是 true 或 false，而不是 'maybe'",
+     "binding must be true or false, not 'maybe'"),
+    (("span: month}", "span: mnth}"), "enum", "span 的值 'mnth' 不可用，是否指 month？可用的值：day、week、month",
+     "span: 'mnth' is not allowed; did you mean month? Allowed values: day, week, month"),
+    (("{kind: once,", "{kind: one,"), "union-tag-invalid", "kind 的值 'one' 不可用，是否指 once？",
+     "kind: 'one' is not allowed; did you mean once?"),
+    (("lead: [市发改委]", "lead: [市发改局]"), "unknown-unit", "未知的单位或分组 '市发改局'，是否指 市发改委",
+     "unknown unit or group '市发改局'; did you mean 市发改委"),
+]
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("case", MESSAGES, ids=[f"{c[1]}:{c[0][1]}" for c in MESSAGES])
+def test_messages_name_the_value_and_the_fix(case: tuple, lang: str) -> None:
+    from nmx.i18n import set_lang
+
+    (old, new), rule, zh, en = case
+    set_lang(lang)
+    try:
+        _, problems = _validate(_edit(TASKS, old, new))
+    finally:
+        set_lang(None)
+    messages = [p.message for p in problems if p.rule == rule]
+    assert any((zh if lang == "zh" else en) in m for m in messages), [str(p) for p in problems]
+
+
+def test_validate_suggests_what_duties_suggests(plan) -> None:
+    """One implementation: the unit names an unknown name gets are the ones `nmx duties` offers."""
+    from nmx.duties.match import find_unit
+    from nmx.errors import UsageError
+    from nmx.plan.checks import unknown_unit_message
+
+    for name in ("市交通运输厅", "jtysjj", "市城管理局"):
+        with pytest.raises(UsageError) as err:
+            find_unit(plan, name)
+        offered = err.value.hint.removeprefix("是否指：")
+        assert unknown_unit_message(plan, name) == f"未知的单位或分组 {name!r}，是否指 {offered}？"
+    assert unknown_unit_message(plan, "交通运输局") == "未知的单位或分组 '交通运输局'，是否指 市交通运输局？"  # duties finds it

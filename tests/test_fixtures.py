@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import DATA, FIXTURES, Expect, expectation, patched
+from tests.conftest import DATA, FIXTURES, Expect, also_expected, expectation, patched
 
 pytestmark = pytest.mark.slow
 
@@ -69,25 +69,26 @@ def test_every_fixture_file_is_a_case() -> None:
 @pytest.mark.parametrize("case", _cases())
 def test_invalid_fixture(case: Path | tuple[str, str, bytes, Expect], tmp_path: Path) -> None:
     if isinstance(case, Path):
-        (target, raw), expect = _input(case), expectation(case)
+        (target, raw), expects = _input(case), [expectation(case), *also_expected(case)]
     else:
         _, target, raw, expect = case
+        expects = [expect]
     proc, file = _validate_with(target, raw, tmp_path, "--no-cache")
     output = proc.stdout + proc.stderr
     assert proc.returncode == 1, output
     assert "Traceback" not in output
-    rule, line = expect.rule, expect.line
     found = [m.groupdict() for m in map(PROBLEM.match, proc.stdout.splitlines()) if m]
-    assert {"file": file, "line": str(line), "level": "error", "rule": rule} in [
-        {k: v for k, v in p.items() if k != "col"} for p in found
-    ], output
-    # one fault: every error is that fault, in that file, and each finding is one line
-    assert {(p["file"], p["rule"]) for p in found if p["level"] == "error"} == {(file, rule)}, output
+    for expect in expects:
+        assert {"file": file, "line": str(expect.line), "level": "error", "rule": expect.rule} in [
+            {k: v for k, v in p.items() if k != "col"} for p in found
+        ], output
+        message = next(ln for ln in proc.stdout.splitlines() if f"[{expect.rule}]" in ln and f":{expect.line}:" in ln)
+        for text in expect.texts:
+            assert text in message, output
+        assert expect.found_in(proc.stdout, file), output
+    # the stated faults only: every error is one of them, in that file, and each finding is one line
+    assert {(p["file"], p["rule"]) for p in found if p["level"] == "error"} == {(file, e.rule) for e in expects}, output
     assert len(proc.stdout.splitlines()) == len(found) + 1, output  # problems + the summary
-    message = next(ln for ln in proc.stdout.splitlines() if f"[{rule}]" in ln)
-    for text in expect.texts:
-        assert text in message, output
-    assert expect.found_in(proc.stdout, file), output
 
 
 @pytest.mark.parametrize("fixture", _fixtures("valid"), ids=lambda p: p.name)

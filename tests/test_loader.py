@@ -198,3 +198,33 @@ def test_uses_libyaml_when_available() -> None:
 
     if getattr(yaml, "__with_libyaml__", False):
         assert issubclass(loader._Loader, yaml.CSafeLoader)
+
+
+INDENTS = [  # (text, line:col, sibling line, line's indentation, sibling's)
+    ("tasks:\n  - id: A1\n    title: x\n     text: y\n", (4, 6), 3, 5, 4),  # deeper: YAML reads 'x text' as one value
+    ("tasks:\n  - id: A1\n    title: x\n   text: y\n", (4, 4), 3, 3, 4),  # shallower
+    ("tasks:\n  - id: A1\n  # a comment\n\n    title: x\n   - id: A2\n", (6, 4), 2, 3, 2),  # a list item out of line
+    ("plan:\n  title: x\n    doc: y\n", (3, 5), 2, 4, 2),
+]
+
+
+@pytest.mark.parametrize("text, where, sibling, own, indent", INDENTS)
+def test_an_indentation_error_names_the_line_and_its_sibling(text, where, sibling, own, indent) -> None:
+    from nmx.i18n import set_lang
+
+    set_lang("en")
+    try:
+        (problem,) = parse(text.encode(), "f.yaml").problems
+    finally:
+        set_lang(None)
+    assert (problem.rule, problem.line, problem.col) == ("syntax", *where)
+    assert problem.message.startswith(f"indentation problem: line {where[0]} is indented {own} spaces but its "
+                                      f"sibling at line {sibling} is indented {indent}; line up keys of the same level")
+    (zh,) = parse(text.encode(), "f.yaml").problems
+    assert zh.message.startswith(f"缩进问题：第 {where[0]} 行缩进 {own} 格，而同级的第 {sibling} 行缩进 {indent} 格")
+
+
+def test_a_colon_in_a_value_is_not_called_indentation() -> None:
+    (problem,) = parse(b"plan:\n  title: a: b\n", "f.yaml").problems
+    assert (problem.line, problem.col) == (2, 11)
+    assert problem.message.startswith("值里有“: ”：给这个值加上引号")

@@ -9,7 +9,8 @@ import pytest
 
 from nmx.errors import UsageError
 from nmx.i18n import set_lang
-from nmx.duties.match import find_group, find_task, find_unit, id_ranges, spells, suggest
+from nmx.duties.match import find_group, find_task, find_unit, id_ranges
+from nmx.plan.names import spells, suggest
 
 
 @pytest.mark.parametrize(

@@ -31,7 +31,7 @@ def test_text_lists_each_problem_then_a_summary(run, plan_copy: Path, monkeypatc
     result = run("validate", "data")
     assert result.exit_code == 1, result.output
     assert result.stdout.splitlines() == [
-        f"data/tasks.yaml:{line}:{col}: error [unknown-unit] 未知的单位或分组 '市交通运输厅' (tasks[{_a6()}].lead[0])",
+        f"data/tasks.yaml:{line}:{col}: error [unknown-unit] 未知的单位或分组 '市交通运输厅'，是否指 市交通运输局、市委？ (tasks[{_a6()}].lead[0])",
         "1 个错误，0 个警告",
     ]
 
@@ -71,7 +71,7 @@ def test_json_with_a_problem(run, plan_copy: Path, monkeypatch) -> None:
         "warnings": 0,
         "problems": [{
             "file": "data/tasks.yaml", "line": line, "col": col, "level": "error", "rule": "unknown-unit",
-            "path": f"tasks[{_a6()}].lead[0]", "message": "unknown unit or group '市交通运输厅'",
+            "path": f"tasks[{_a6()}].lead[0]", "message": "unknown unit or group '市交通运输厅'; did you mean 市交通运输局, 市委?",
         }],
         "omitted": 0,
     }
@@ -86,8 +86,8 @@ def test_github_annotations_escape_properties(run, tmp_path: Path, monkeypatch) 
     assert result.exit_code == 1, result.output
     assert result.stdout.splitlines() == [
         f"::error file=d%25a%3At%2Ca/tasks.yaml,line={line},col={col},title=unknown-unit::"
-        "unknown unit or group '市交通运输厅'",
-        f"d%a:t,a/tasks.yaml:{line}:{col}: error [unknown-unit] unknown unit or group '市交通运输厅' (tasks[{_a6()}].lead[0])",
+        "unknown unit or group '市交通运输厅'; did you mean 市交通运输局, 市委?",
+        f"d%a:t,a/tasks.yaml:{line}:{col}: error [unknown-unit] unknown unit or group '市交通运输厅'; did you mean 市交通运输局, 市委? (tasks[{_a6()}].lead[0])",
         "1 error(s), 0 warning(s)",
     ]
 

@@ -4,8 +4,8 @@ The order: an exact name (id, the name as the plan writes it, the full name, an
 alias or former name, a county's short name) after folding full-width forms,
 spaces and letter case; the same with 市 / 六安市 added or 六安 dropped
 (交通运输局 → 市交通运输局); then pinyin, full or initials or a mix (jtysj,
-jiaotongyunshuju). The pinyin and fuzzy-suggestion libraries are imported only
-when the exact lookup fails, so the everyday path stays fast.
+jiaotongyunshuju). The lookups and suggestions live in `nmx.plan.names`, shared with
+`nmx validate`; the pinyin and fuzzy libraries are imported only when the exact lookup fails.
 """
 
 from __future__ import annotations
@@ -13,10 +13,8 @@ from __future__ import annotations
 from nmx.errors import UsageError
 from nmx.i18n import t
 from nmx.plan.models import Group, Task, Unit
-from nmx.plan.plan import Plan, Ref, normalize, unit_names
-
-_PREFIXES = ("六安市", "六安", "市")
-
+from nmx.plan.names import by_pinyin as _by_pinyin, exact as _exact, suggest
+from nmx.plan.plan import Plan, normalize
 
 def find_unit(plan: Plan, query: str) -> Unit:
     """The unit `query` names, or UsageError saying why not (with suggestions)."""
@@ -37,17 +35,6 @@ def find_unit(plan: Plan, query: str) -> Unit:
     raise UsageError(t("unit_not_found", name=query), hint=hint)
 
 
-def _exact(plan: Plan, query: str) -> Ref | None:
-    """The exact-name lookup, with case folded and the city prefix added or dropped."""
-    key = normalize(query).casefold()
-    bare = next((key[len(p):] for p in _PREFIXES if key.startswith(p) and len(key) > len(p)), key)
-    for candidate in (query, key, "市" + bare, "六安市" + bare, bare):
-        ref = plan.resolve(candidate)
-        if ref is not None:
-            return ref
-    return None
-
-
 def _group_error(plan: Plan, query: str, group_id: str) -> UsageError:
     group = plan.group_by_id[group_id]
     if group.everyone:
@@ -58,97 +45,6 @@ def _group_error(plan: Plan, query: str, group_id: str) -> UsageError:
         if members and not group.members_listed:
             hint += t("group_partly_listed")
     return UsageError(t("is_group", name=query, group=group.name), hint=hint)
-
-
-# --- pinyin -------------------------------------------------------------------------
-def _pinyin_query(query: str) -> str:
-    """The query as bare lowercase letters, or '' when it is not pinyin (Chinese, digits)."""
-    q = normalize(query).casefold()
-    letters = "".join(ch for ch in q if ch not in "'’-_·.")
-    return letters if letters.isascii() and letters.isalpha() else ""
-
-
-def _readings(name: str) -> list[set[str]]:
-    """Each character's possible readings: the phrase reading plus every single-character one.
-
-    六安 reads lù'ān as a place name, but people type liuan too; 行 in 人行 is háng.
-    """
-    from pypinyin import Style, pinyin
-
-    phrase = pinyin(name, style=Style.NORMAL, errors=lambda s: list(s))
-    if len(phrase) != len(name):  # a reading did not map one-to-one: use characters only
-        phrase = [[ch] for ch in name]
-    out: list[set[str]] = []
-    for ch, phrase_reading in zip(name, phrase):
-        if not ch.isalnum():
-            continue
-        readings = {r.casefold() for r in phrase_reading}
-        if "\u4e00" <= ch <= "\u9fff":
-            readings.update(pinyin(ch, style=Style.NORMAL, heteronym=True)[0])
-        out.append(readings)
-    return out
-
-
-def spells(query: str, readings: list[set[str]]) -> bool:
-    """Whether `query` spells the characters in order, each by a full reading or its initial."""
-    reachable = {0}
-    for options in readings:
-        pieces = options | {r[0] for r in options}
-        reachable = {i + len(p) for i in reachable for p in pieces if query.startswith(p, i)}
-        if not reachable:
-            return False
-    return len(query) in reachable
-
-
-def _variants(unit: Unit) -> set[str]:
-    names = {unit.name, unit.full_name, *unit.aliases, *unit.former_names}
-    if unit.short_name:
-        names.add(unit.short_name)
-    for name in list(names):
-        for prefix in _PREFIXES:
-            if name.startswith(prefix) and len(name) > len(prefix) + 1:
-                names.add(name[len(prefix):])
-    return names
-
-
-def _by_pinyin(plan: Plan, query: str) -> list[Unit]:
-    q = _pinyin_query(query)
-    if not q:
-        return []
-    return [u for u in plan.units if any(spells(q, _readings(n)) for n in _variants(u))]
-
-
-def _pinyin_keys(name: str) -> set[str]:
-    from pypinyin import Style, lazy_pinyin
-
-    return {
-        "".join(lazy_pinyin(name)).casefold(),
-        "".join(lazy_pinyin(name, style=Style.FIRST_LETTER)).casefold(),
-    }
-
-
-# --- suggestions -------------------------------------------------------------------------
-def suggest(plan: Plan, query: str, limit: int = 3) -> list[str]:
-    """Up to `limit` unit names closest to `query`, by characters or by pinyin."""
-    from rapidfuzz import fuzz, process
-
-    q = normalize(query).casefold()
-    as_pinyin = _pinyin_query(query)
-    choices: dict[str, str] = {}
-    for unit in plan.units:
-        for name in unit_names(unit):
-            choices.setdefault(normalize(name).casefold(), unit.id)
-        if as_pinyin:
-            for name in _variants(unit):
-                for key in _pinyin_keys(name):
-                    choices.setdefault(key, unit.id)
-    hits = process.extract(as_pinyin or q, list(choices), scorer=fuzz.WRatio, limit=limit * 8, score_cutoff=50)
-    out: list[str] = []
-    for choice, _score, _ in hits:
-        name = plan.unit_by_id[choices[choice]].name
-        if name not in out:
-            out.append(name)
-    return out[:limit]
 
 
 # --- groups and tasks ------------------------------------------------------------------

@@ -3,6 +3,21 @@
 A check is a function `(Context) -> Iterable[Problem]` registered with `@check(rule, …)`,
 naming every rule id its problems carry: `CHECKS[rule]` is the code behind `[rule]` in a
 message (as yamllint keys its rules by `ID`).
+
+The checks also run on a partial plan: when a file is not valid as a whole, the plan is
+built from the items that validated one by one (`validation.Part`) and `Context.gaps`
+says what is missing, so one run reports every problem it can. A check on a partial plan
+must not report what only the missing parts would explain:
+
+- per-item checks (bad-id, task-no-lead, invisible-char, the schedule checks within one
+  task) and the checks that compare the kept items with each other (duplicate-id,
+  name-clash, group-cycle) are safe: a missing item can hide a finding, never make one;
+- unknown-unit is not reported for a name that any text of a unit or group that failed
+  validation could be (nor at all when the units or groups section is lost, or a failed
+  unit or group has no trustworthy id and name: it could be named anything);
+- bad-related and bad-same-as are not reported for a task id a failed task could have;
+- group-empty is not reported while any unit or group is missing (its members may be);
+- the schedule checks and bad-timezone need the `plan` header: without it they do not run.
 """
 
 from __future__ import annotations
@@ -10,7 +25,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 from nmx.i18n import t
@@ -21,10 +36,54 @@ from nmx.problems import Level, Problem
 
 
 @dataclass
+class Gaps:
+    """What a partial plan lacks (see the module's docstring), section by section."""
+
+    index: dict[str, tuple[int, ...]] = field(default_factory=dict)  # position in the file of each kept item
+    failed: dict[str, list] = field(default_factory=dict)  # the data of each item that did not validate
+    lost: set[str] = field(default_factory=set)  # sections nothing of which validated
+    vague: set[str] = field(default_factory=set)  # sections with a failed item whose name is not known
+
+    def texts(self, *sections: str) -> set[str] | None:
+        """Every text in the failed items of `sections`, normalized; None (any name) when a
+        section is lost or has a failed item whose name is not known."""
+        if self.lost.intersection(sections) or self.vague.intersection(sections):
+            return None
+        out: set[str] = set()
+        stack = [item for s in sections for item in self.failed.get(s, ())]
+        while stack:
+            value = stack.pop()
+            if isinstance(value, dict):
+                stack.extend(value.values())
+            elif isinstance(value, list):
+                stack.extend(value)
+            elif value is not None:
+                out.add(normalize(str(value)))
+        return out
+
+
+@dataclass
 class Context:
     plan: Plan
     tasks: Document
     departments: Document
+    gaps: Gaps | None = None  # None: the plan is whole
+
+    def each(self, section: str, items: tuple) -> Iterable[tuple[int, object]]:
+        """`items` (the plan's kept `section`) with each one's position in the file."""
+        index = self.gaps.index.get(section) if self.gaps else None
+        return zip(index, items) if index is not None else enumerate(items)
+
+    def whole(self, *sections: str) -> bool:
+        return self.gaps is None or not (self.gaps.lost.intersection(sections)
+                                         or any(self.gaps.failed.get(s) for s in sections))
+
+    def might_be(self, name: str, *sections: str) -> bool:
+        """Whether `name` could name an item of `sections` that failed validation."""
+        if self.gaps is None:
+            return False
+        texts = self.gaps.texts(*sections)
+        return texts is None or normalize(name) in texts
 
 
 Check = Callable[[Context], Iterable[Problem]]
@@ -60,13 +119,13 @@ def duplicate_ids(ctx: Context) -> Iterable[Problem]:
     for doc, key, items in _id_lists(ctx):
         if key in ("actions", "tasks"):
             seen = {}
-        for i, item in enumerate(items):
+        for i, item in ctx.each(key, items):
             path = (key, i, "id")
             if item.id in seen:
                 yield doc.problem(path, "duplicate-id", t("duplicate_id", id=item.id, line=seen[item.id]))
             else:
                 seen[item.id] = doc.where(path)[0]
-    for i, task in enumerate(ctx.plan.tasks):
+    for i, task in ctx.each("tasks", ctx.plan.tasks):
         ids: dict[str, int] = {}
         for j, sched in enumerate(task.schedules):
             path = ("tasks", i, "schedules", j, "id")
@@ -80,25 +139,25 @@ def duplicate_ids(ctx: Context) -> Iterable[Problem]:
 @check("bad-id")
 def bad_ids(ctx: Context) -> Iterable[Problem]:
     for doc, key, items in _id_lists(ctx):
-        for i, item in enumerate(items):
+        for i, item in ctx.each(key, items):
             if not _ID.match(item.id):
                 yield doc.problem((key, i, "id"), "bad-id", t("bad_id", id=item.id, why="[A-Za-z0-9_.-]"))
 
 
 def _references(ctx: Context) -> Iterable[tuple[Document, tuple, str]]:
     """Every place a unit or group is named, with its path."""
-    for i, task in enumerate(ctx.plan.tasks):
+    for i, task in ctx.each("tasks", ctx.plan.tasks):
         for role in ("lead", "support"):
             for j, name in enumerate(getattr(task, role)):
                 yield ctx.tasks, ("tasks", i, role, j), name
         for j, sched in enumerate(task.schedules):
             if sched.deliver_to is not None:
                 yield ctx.tasks, ("tasks", i, "schedules", j, "deliver_to"), sched.deliver_to
-    for i, group in enumerate(ctx.plan.groups):
+    for i, group in ctx.each("groups", ctx.plan.groups):
         for key in ("members", "excluding"):
             for j, name in enumerate(getattr(group, key)):
                 yield ctx.departments, ("groups", i, key, j), name
-    for i, action in enumerate(ctx.plan.actions):
+    for i, action in ctx.each("actions", ctx.plan.actions):
         for j, name in enumerate(action.lead):
             yield ctx.departments, ("actions", i, "lead", j), name
 
@@ -106,8 +165,18 @@ def _references(ctx: Context) -> Iterable[tuple[Document, tuple, str]]:
 @check("unknown-unit")
 def unknown_units(ctx: Context) -> Iterable[Problem]:
     for doc, path, name in _references(ctx):
-        if ctx.plan.resolve(name) is None:
-            yield doc.problem(path, "unknown-unit", t("unknown_unit", name=name))
+        if ctx.plan.resolve(name) is None and not ctx.might_be(name, "units", "groups"):
+            yield doc.problem(path, "unknown-unit", unknown_unit_message(ctx.plan, name))
+
+
+def unknown_unit_message(plan: Plan, name: str) -> str:
+    """The unknown name, with what `nmx duties` would find or suggest for it."""
+    from nmx.plan.names import candidates
+
+    found = candidates(plan, name)
+    if not found:
+        return t("unknown_unit", name=name)
+    return t("unknown_unit_suggest", name=name, suggestion=t("v:sep").join(found))
 
 
 @check("group-cycle")
@@ -118,7 +187,7 @@ def group_cycles(ctx: Context) -> Iterable[Problem]:
         refs = [plan.resolve(n) for n in plan.group_by_id[gid].members]
         return [r.id for r in refs if r is not None and r.kind == "group"]
 
-    for i, group in enumerate(plan.groups):
+    for i, group in ctx.each("groups", plan.groups):
         stack = [(c, [group.id, c]) for c in children(group.id)]
         seen: set[str] = set()
         while stack:
@@ -136,7 +205,7 @@ def group_cycles(ctx: Context) -> Iterable[Problem]:
 
 @check("task-no-lead")
 def tasks_without_lead(ctx: Context) -> Iterable[Problem]:
-    for i, task in enumerate(ctx.plan.tasks):
+    for i, task in ctx.each("tasks", ctx.plan.tasks):
         if not task.lead:
             yield ctx.tasks.problem(("tasks", i, "lead"), "task-no-lead", t("task_no_lead", id=task.id))
 
@@ -144,7 +213,7 @@ def tasks_without_lead(ctx: Context) -> Iterable[Problem]:
 @check("name-clash", "alias-clash", "unit-group-clash")
 def name_clashes(ctx: Context) -> Iterable[Problem]:
     owners: dict[str, Ref] = {}
-    for path, ref, name in _names(ctx.plan):
+    for path, ref, name in _names(ctx):
         other = owners.setdefault(normalize(name), ref)
         if other == ref:
             continue
@@ -156,9 +225,9 @@ def name_clashes(ctx: Context) -> Iterable[Problem]:
             yield ctx.departments.problem(path, "alias-clash", t("alias_clash", alias=name, a=other.id, b=ref.id))
 
 
-def _names(plan: Plan) -> Iterable[tuple[tuple, Ref, str]]:
+def _names(ctx: Context) -> Iterable[tuple[tuple, Ref, str]]:
     """Every name field of every unit, then of every group, with its path (as `unit_names` orders them)."""
-    for i, unit in enumerate(plan.units):
+    for i, unit in ctx.each("units", ctx.plan.units):
         ref = Ref("unit", unit.id)
         for key in ("id", "name", "full_name", "short_name"):
             if getattr(unit, key):
@@ -166,7 +235,7 @@ def _names(plan: Plan) -> Iterable[tuple[tuple, Ref, str]]:
         for key in ("aliases", "former_names"):
             for j, name in enumerate(getattr(unit, key)):
                 yield ("units", i, key, j), ref, name
-    for i, group in enumerate(plan.groups):
+    for i, group in ctx.each("groups", ctx.plan.groups):
         ref = Ref("group", group.id)
         yield ("groups", i, "id"), ref, group.id
         yield ("groups", i, "name"), ref, group.name
@@ -179,7 +248,7 @@ def invisible_chars(ctx: Context) -> Iterable[Problem]:
     """A zero-width or bidi character makes a name that looks like another and is not."""
     from nmx.safetext import INVISIBLE
 
-    for path, _ref, name in _names(ctx.plan):
+    for path, _ref, name in _names(ctx):
         found = INVISIBLE.search(name)
         if found is not None:
             yield ctx.departments.problem(path, "invisible-char",
@@ -189,7 +258,9 @@ def invisible_chars(ctx: Context) -> Iterable[Problem]:
 
 @check("group-empty")
 def empty_groups(ctx: Context) -> Iterable[Problem]:
-    for i, group in enumerate(ctx.plan.groups):
+    if not ctx.whole("units", "groups"):  # a missing unit or group may be a member
+        return
+    for i, group in ctx.each("groups", ctx.plan.groups):
         if group.members_listed and not ctx.plan.members(group.id):
             yield ctx.departments.problem(("groups", i), "group-empty", t("group_empty", id=group.id), Level.WARNING)
 
@@ -201,6 +272,8 @@ def schedules(ctx: Context) -> Iterable[Problem]:
     from nmx.plan.rules import period_bounds
 
     meta = ctx.plan.meta
+    if meta is None:  # a partial plan without its header: no period to check against
+        return
     for key in ("start", "end"):
         value = getattr(meta.period, key)
         if not EARLIEST <= value <= LATEST:  # every schedule is computed from the period
@@ -211,7 +284,7 @@ def schedules(ctx: Context) -> Iterable[Problem]:
     if meta.period.start > meta.period.end:
         yield ctx.tasks.problem(("plan", "period"), "period-order", t("period_order", start=start.date(), end=end.date()))
         return
-    for i, task in enumerate(ctx.plan.tasks):
+    for i, task in ctx.each("tasks", ctx.plan.tasks):
         windows = {s.id: s for s in task.schedules if isinstance(s, (Window, Quota)) and s.id}
         for j, sched in enumerate(task.schedules):
             path = ("tasks", i, "schedules", j)
@@ -292,12 +365,14 @@ def restatements(ctx: Context) -> Iterable[Problem]:
     from nmx.plan.obligations import parse_ref
 
     plan = ctx.plan
-    for i, task in enumerate(plan.tasks):
+    for i, task in ctx.each("tasks", plan.tasks):
         for j, sched in enumerate(task.schedules):
             if not sched.same_as:
                 continue
             path = ("tasks", i, "schedules", j, "same_as")
             target = parse_ref(plan, sched.same_as)
+            if target is None and ctx.might_be(sched.same_as.partition("/")[0], "tasks"):
+                continue
             if target is None or target[0] == task.id:
                 yield ctx.tasks.problem(path, "bad-same-as", t("bad_same_as", ref=sched.same_as))
                 continue
@@ -311,9 +386,9 @@ def restatements(ctx: Context) -> Iterable[Problem]:
 
 @check("bad-related")
 def related_tasks(ctx: Context) -> Iterable[Problem]:
-    for i, task in enumerate(ctx.plan.tasks):
+    for i, task in ctx.each("tasks", ctx.plan.tasks):
         for j, ref in enumerate(task.related):
-            if ref not in ctx.plan.task_by_id:
+            if ref not in ctx.plan.task_by_id and not ctx.might_be(ref, "tasks"):
                 yield ctx.tasks.problem(("tasks", i, "related", j), "bad-related", t("bad_related", ref=ref))
 
 
@@ -321,6 +396,8 @@ def related_tasks(ctx: Context) -> Iterable[Problem]:
 def timezone(ctx: Context) -> Iterable[Problem]:
     from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+    if ctx.plan.meta is None:
+        return
     try:
         ZoneInfo(ctx.plan.meta.timezone)
     except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: "Asia" is a folder of the tz database

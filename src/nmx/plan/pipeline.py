@@ -55,26 +55,33 @@ def validate_files(files: dict[str, bytes], names: dict[str, str]) -> tuple[Plan
 
 
 def _validate_files(files: dict[str, bytes], names: dict[str, str]) -> tuple[Plan | None, list[Problem]]:
-    from nmx.plan.checks import Context, run_checks
+    """Every problem of both files in one run: the checks run on whatever validated (a
+    partial plan when some items did not, see `nmx.plan.checks`); the plan is None when
+    any problem is an error."""
+    from nmx.plan.checks import Context, Gaps, run_checks
     from nmx.plan.yaml_reader import parse
-    from nmx.plan.validation import FILE_MODELS, validate_document
+    from nmx.plan.validation import validate_part
 
     problems: list[Problem] = []
-    docs, built = {}, {}
+    docs, parts = {}, {}
     for name in FILES:
         doc = parse(files[name], names[name])
         docs[name] = doc
         problems.extend(doc.problems)
-        if isinstance(doc.data, dict) and not any(p.level is Level.ERROR for p in doc.problems):
-            model, found = validate_document(doc, FILE_MODELS[name])
-            problems.extend(found)
-            built[name] = model
-    plan = None
-    if all(built.get(name) is not None for name in FILES):
-        plan = Plan.build(built["tasks.yaml"], built["departments.yaml"])
-        problems.extend(run_checks(Context(plan, docs["tasks.yaml"], docs["departments.yaml"])))
+        parts[name], found = validate_part(doc, name)
+        problems.extend(found)
+    gaps = None
+    if not all(part.whole for part in parts.values()):
+        gaps = Gaps()
+        for part in parts.values():
+            gaps.index.update(part.index)
+            gaps.failed.update(part.failed)
+            gaps.lost |= part.lost
+            gaps.vague |= part.vague
+    plan = Plan.build(parts["tasks.yaml"].model, parts["departments.yaml"].model)
+    problems.extend(run_checks(Context(plan, docs["tasks.yaml"], docs["departments.yaml"], gaps)))
     problems.sort(key=Problem.sort_key)
-    if any(p.level is Level.ERROR for p in problems):
+    if gaps is not None or any(p.level is Level.ERROR for p in problems):
         plan = None
     return plan, problems
 

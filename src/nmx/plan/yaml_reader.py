@@ -121,6 +121,8 @@ class Document:
     data: object = None
     positions: dict[Path_, tuple[int, int]] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
+    #: the path of each value the builder found a fault in (its data there is not to be trusted)
+    faults: list[Path_] = field(default_factory=list)
 
     def where(self, path: Path_) -> tuple[int, int]:
         """Line and column of `path`, or of its nearest ancestor that has one."""
@@ -192,6 +194,10 @@ def _parse(raw: bytes, file: str) -> Document:
         if "expected a single document" in str(exc):
             problem_text = t("multi_document")
             rule = "multi-document"
+        elif mark is not None and (found := _indentation(text, mark.line, mark.column, _one_line(problem))):
+            problem_text, (line, col) = found
+            doc.problems.append(Problem(file, line, col, Level.ERROR, "syntax", problem_text))
+            return doc
         else:
             problem = _one_line(problem)
             if exc.context and exc.context_mark and mark and exc.context_mark.line != mark.line:
@@ -230,6 +236,66 @@ def _parse(raw: bytes, file: str) -> Document:
     if not isinstance(doc.data, dict):
         doc.problems.append(doc.problem((), "structure", t("top_not_mapping")))
     return doc
+
+
+#: libyaml's (and PyYAML's) words for a block that a line's indentation ended or opened wrongly
+_INDENT_ERRORS = ("mapping values are not allowed", "did not find expected key",
+                  "did not find expected '-' indicator", "expected <block end>")
+
+
+def _indentation(text: str, line: int, column: int, problem: str) -> tuple[str, tuple[int, int]] | None:
+    """The message and position for an error an indentation explains, or None.
+
+    The error's line (0-based `line`) is the one out of line: its key (or its '- ') is
+    compared with the lines still open above it (the previous line, its parents); the one
+    whose column is nearest is its sibling. A ': ' earlier on the same line is instead a
+    colon in a plain value, which quotes fix.
+    """
+    if not problem.startswith(_INDENT_ERRORS):
+        return None
+    lines = text.split("\n")
+    if line >= len(lines):
+        return None
+    own = lines[line]
+    if problem.startswith("mapping values") and ": " in own[:column].lstrip(" -"):
+        return t("v:colon", problem=problem), (line + 1, column + 1)
+    dash, col = _key_column(own)
+    levels: list[tuple[int, int]] = []
+    floor = None
+    for j in range(line - 1, -1, -1):
+        above = lines[j]
+        stripped = above.strip()
+        if not stripped or stripped.startswith("#"):
+            continue
+        indent = len(above) - len(above.lstrip(" "))
+        if floor is not None and indent >= floor:
+            continue
+        floor = indent
+        is_dash, key_col = _key_column(above)
+        if dash and is_dash:
+            levels.append((j, indent))
+        elif not dash:
+            levels.append((j, key_col))
+        if indent == 0:
+            break
+    own_col = len(own) - len(own.lstrip(" ")) if dash else col
+    if not levels:
+        return None
+    sibling, indent = min(levels, key=lambda level: abs(level[1] - own_col))  # the nearest line on a tie
+    if indent == own_col:
+        return None
+    message = t("v:indent", line=line + 1, col=own_col, sibling=sibling + 1, indent=indent, problem=problem)
+    return message, (line + 1, own_col + 1)
+
+
+def _key_column(line: str) -> tuple[bool, int]:
+    """Whether `line` is a list item ('- …'), and the column its key (or value) starts at."""
+    col = len(line) - len(line.lstrip(" "))
+    dash = line[col:col + 2] in ("- ", "-")
+    while line[col:col + 2] == "- ":
+        col += 2
+        col += len(line[col:]) - len(line[col:].lstrip(" "))
+    return dash, col
 
 
 def _clamp(text: str, line: int, col: int) -> tuple[int, int]:
@@ -387,4 +453,5 @@ class _Builder:
         self._add((node.start_mark.line + 1, node.start_mark.column + 1), path, rule, message)
 
     def _add(self, pos: tuple[int, int], path: Path_, rule: str, message: str) -> None:
+        self.doc.faults.append(path)
         self.doc.problems.append(Problem(self.doc.file, pos[0], pos[1], Level.ERROR, rule, message, format_path(path)))
