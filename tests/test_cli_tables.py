@@ -83,7 +83,7 @@ def test_duties_role_filter(run):
 
 def test_duties_json_keys(run):
     doc = json.loads(run("duties", "jtysj", "--format", "json").stdout)
-    assert list(doc) == ["department", "duties"]
+    assert list(doc) == ["nmx", "kind", "department", "duties"] and doc["kind"] == "duties/1"
     assert doc["department"] == {"id": "transport", "name": "市交通运输局", "full_name": "六安市交通运输局"}
     assert list(doc["duties"][0]) == ["task", "title", "role", "via", "schedule", "deliver_to", "source", "note",
                                       "possibly", "what", "clauses", "basis"]
@@ -106,6 +106,8 @@ def test_duties_in_english(run):
 
 def test_departments(run):
     doc = json.loads(run("departments", "--format", "json").stdout)
+    assert list(doc) == ["nmx", "kind", "departments"] and doc["kind"] == "departments/1"
+    doc = doc["departments"]
     assert len(doc) == 33
     nfra = next(u for u in doc if u["id"] == "nfra")
     assert nfra["former_names"] == ["中国银行保险监督管理委员会六安监管分局"]
@@ -120,7 +122,7 @@ def test_departments(run):
 
 
 def test_departments_group_filters(run):
-    doc = json.loads(run("departments", "--group", "暖民心行动牵头部门", "--format", "json").stdout)
+    doc = json.loads(run("departments", "--group", "暖民心行动牵头部门", "--format", "json").stdout)["departments"]
     assert [u["name"] for u in doc] == ["市教体局", "市人社局", "市卫健委", "市民政局", "市商务局", "市城管局"]
     result = run("departments", "--group", "市民生工作领导小组成员单位")
     assert result.exit_code == 0 and "0 个单位" in result.stdout
@@ -129,6 +131,8 @@ def test_departments_group_filters(run):
 
 def test_tasks_list_and_detail(run):
     doc = json.loads(run("tasks", "--format", "json").stdout)
+    assert list(doc) == ["nmx", "kind", "tasks"] and doc["kind"] == "tasks/1"
+    doc = doc["tasks"]
     assert [t["id"] for t in doc][:6] == ["M1", "M2", "M3", "M4", "M5", "R1"] and len(doc) == 26
     a9 = json.loads(run("tasks", "a9", "--format", "json").stdout)
     assert a9["lead"] == ["市教育局"] and a9["lead_units"] == [{"id": "edu", "name": "市教体局", "via": None}]
