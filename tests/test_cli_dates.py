@@ -135,7 +135,7 @@ def test_outside_the_period(run):
     (("--upcoming", "-3"), "--upcoming 的天数不能为负：-3"),
     (("--from", "2023-02-30"), "日期无效"),
     (("--today", "tomorrow", "--upcoming", "3"), "日期无效"),
-    (("--format", "xlsx"), "不支持输出格式"),
+    (("--format", "xlsx"), "'xlsx' 不是可选值"),
 ])
 def test_bad_input_exits_2(run, args, message):
     result = run("deadlines", *args)

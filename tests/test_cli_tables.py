@@ -55,7 +55,8 @@ def test_every_format_of_every_command(run, name, fmt):
         check_renders(fmt, result.stdout)
     else:
         assert result.exit_code == 2, result.output
-        assert "此命令不支持输出格式" in result.stderr and "Traceback" not in result.output
+        assert f"'{fmt}' 不是可选值" in result.stderr and "Traceback" not in result.output
+        assert result.stderr.startswith("nmx: 错误: ")
 
 
 # --- exact content ------------------------------------------------------------------------------
@@ -208,10 +209,10 @@ def test_table_is_plain_text_when_not_a_terminal(run, env):
         (("tasks", "A99"), "没有编号为 'A99' 的任务"),
         (("departments", "--kind", "bank"), "未知的单位类别 'bank'"),
         (("departments", "--group", "市交通运输局"), "'市交通运输局' 不是分组"),
-        (("duties", "市交通运输局", "--format", "ics"), "此命令不支持输出格式 'ics'"),
-        (("matrix", "--format", "xml"), "'xml' is not one of"),
-        (("duties", "市交通运输局", "--role", "boss"), "'boss' is not one of"),
-        (("duties",), "Missing argument"),
+        (("duties", "市交通运输局", "--format", "ics"), "'ics' 不是可选值 'table', 'json', 'csv', 'md' 之一"),
+        (("matrix", "--format", "xml"), "'xml' 不是可选值"),
+        (("duties", "市交通运输局", "--role", "boss"), "'boss' 不是可选值 'lead', 'support' 之一"),
+        (("duties",), "nmx: 错误: 缺少参数 'DEPT'。"),
     ],
 )
 def test_bad_input_exit_2(run, args, message):

@@ -7,11 +7,11 @@ from typing import Annotated
 
 import typer
 
-from nmx.cli.app import DataOpt, DeptOpt, app, calendar_notice, command, say
+from nmx.cli.app import DataOpt, DeptOpt, NmxGroup, app, calendar_notice, command, say
 
 export_app = typer.Typer(
     name="export", help="把整个方案导出为其他格式。", no_args_is_help=True,
-    context_settings={"help_option_names": ["-h", "--help"]},
+    context_settings={"help_option_names": ["-h", "--help"]}, cls=NmxGroup,
 )
 app.add_typer(export_app, name="export")
 

@@ -17,7 +17,6 @@ from nmx.cli.app import (
     as_of,
     calendar_notice,
     command,
-    require_format,
     say,
     today_from,
 )
@@ -26,7 +25,7 @@ from nmx.render import Format
 CHECKLIST_FORMATS = (Format.TABLE, Format.MD, Format.HTML, Format.JSON, Format.XLSX)
 
 
-@command(name="checklist")
+@command(name="checklist", formats=CHECKLIST_FORMATS)
 def checklist_cmd(
     dept: DeptOpt = None,
     month: MonthOpt = None,
@@ -45,7 +44,6 @@ def checklist_cmd(
     from nmx.plan.source import locate
     from nmx.views.checklist import Checklists, checklist, unit_checklists
 
-    require_format(fmt, CHECKLIST_FORMATS)
     _pin_language()
     day = today_from(today)
     plan = load_plan(locate(data))

@@ -7,14 +7,14 @@ from typing import Annotated, Optional
 
 import typer
 
-from nmx.cli.app import DataOpt, FormatOpt, command, require_format, say
+from nmx.cli.app import DataOpt, FormatOpt, command, say
 from nmx.cli.output import show
 from nmx.errors import EXIT_DATA, EXIT_OK
 from nmx.i18n import t
 from nmx.render import Format
 
 
-@command(name="validate")
+@command(name="validate", formats=(Format.TEXT, Format.TABLE, Format.JSON, Format.GITHUB))
 def validate_cmd(
     data_dir: Annotated[Optional[Path], typer.Argument(help="方案数据目录；省略时同其他命令。", show_default=False)] = None,
     data: DataOpt = None,
@@ -32,7 +32,6 @@ def validate_cmd(
     from nmx.plan.source import locate
     from nmx.views.problems import problems_view
 
-    require_format(fmt, (Format.TEXT, Format.TABLE, Format.JSON, Format.GITHUB))
     result = load(locate(data, data_dir), use_cache=not no_cache)
     show(problems_view(result, max_problems), fmt, None)
     failed = result.errors > 0 or (strict and result.warnings > 0)
@@ -60,7 +59,7 @@ def schema_cmd(
         say(t("schema_written", path=path))
 
 
-@command(name="info")
+@command(name="info", formats=(Format.TABLE, Format.JSON, Format.MD))
 def info_cmd(data: DataOpt = None, fmt: FormatOpt = Format.TABLE) -> None:
     """显示使用的是哪份方案、为什么，以及方案信息和数量。
 
@@ -70,6 +69,5 @@ def info_cmd(data: DataOpt = None, fmt: FormatOpt = Format.TABLE) -> None:
     from nmx.plan.pipeline import load_plan
     from nmx.plan.source import locate
 
-    require_format(fmt, (Format.TABLE, Format.JSON, Format.MD))
     source = locate(data)
     show(info_view(load_plan(source), source), fmt, None)

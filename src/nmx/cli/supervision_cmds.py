@@ -13,6 +13,7 @@ from nmx.cli.app import (
     FormatOpt,
     FromOpt,
     MonthOpt,
+    NmxGroup,
     OutputOpt,
     TodayOpt,
     ToOpt,
@@ -20,7 +21,6 @@ from nmx.cli.app import (
     as_of,
     calendar_notice,
     command,
-    require_format,
     say,
     today_from,
 )
@@ -38,12 +38,12 @@ WRITE_FORMATS = (Format.TABLE, Format.JSON)
 
 ledger_app = typer.Typer(
     help="整改台账：登记问题（add）、销号（close）、查看（list）。", no_args_is_help=True,
-    context_settings={"help_option_names": ["-h", "--help"]},
+    context_settings={"help_option_names": ["-h", "--help"]}, cls=NmxGroup,
 )
 app.add_typer(ledger_app, name="ledger")
 
 
-@command(name="done")
+@command(name="done", formats=WRITE_FORMATS)
 def done_cmd(
     task: Annotated[str, typer.Argument(metavar="TASK", help="任务编号，如 M2、M3、A14。", show_default=False)],
     dept: DeptOpt = None,
@@ -73,7 +73,6 @@ def done_cmd(
     from nmx.supervision.names import RECORDS
     from nmx.supervision.records import prepare
 
-    require_format(fmt, WRITE_FORMATS)
     if "/" in task:  # M2/report: the task and its item in one id
         task, _, named = task.partition("/")
         if item is not None and item != named:
@@ -91,7 +90,7 @@ def done_cmd(
     _facts(views.done_facts(plan, prepared, result), fmt)
 
 
-@command(name="status")
+@command(name="status", formats=LIST_FORMATS)
 def status_cmd(
     month: MonthOpt = None,
     start: FromOpt = None,
@@ -114,7 +113,6 @@ def status_cmd(
     from nmx.supervision import files
     from nmx.views import supervision as views
 
-    require_format(fmt, LIST_FORMATS)
     plan, records, _ = files.load_records(data)
     day, period_note = as_of(plan, today_from(today), fmt)
     rng = status_range(plan, month, start, end, day)
@@ -125,7 +123,7 @@ def status_cmd(
     _show(plan, view, fmt, output, "sv_sheet_status")
 
 
-@command(name="overdue")
+@command(name="overdue", formats=LIST_FORMATS)
 def overdue_cmd(
     dept: DeptOpt = None,
     today: TodayOpt = None,
@@ -140,7 +138,6 @@ def overdue_cmd(
     from nmx.supervision import files
     from nmx.views import supervision as views
 
-    require_format(fmt, LIST_FORMATS)
     plan, records, _ = files.load_records(data)
     day, period_note = as_of(plan, today_from(today), fmt)
     report = views.overdue_report(plan, records, day, _units(plan, dept), period_note,
@@ -150,7 +147,7 @@ def overdue_cmd(
     _show(plan, view, fmt, output, "sv_sheet_overdue")
 
 
-@command(target=ledger_app, name="add")
+@command(target=ledger_app, name="add", formats=WRITE_FORMATS)
 def ledger_add_cmd(
     dept: DeptOpt = None,
     problem: Annotated[Optional[str], typer.Option("--problem", help="发现的问题。", show_default=False)] = None,
@@ -176,7 +173,6 @@ def ledger_add_cmd(
     from nmx.supervision.ledger import entry_fields, new_entry, parse_source
     from nmx.supervision.models import LedgerFile
 
-    require_format(fmt, WRITE_FORMATS)
     source, plan, key, day = _open_for_writing(data, today, found_on, "sv_what_found_on", "--found-on")
     unit = find_unit(plan, _required(dept, "--dept"))
     due_day = parse_date(_required(due, "--due"))
@@ -193,7 +189,7 @@ def ledger_add_cmd(
     _facts(views.ledger_added_facts(entry, source.path / LEDGER), fmt)
 
 
-@command(target=ledger_app, name="close")
+@command(target=ledger_app, name="close", formats=WRITE_FORMATS)
 def ledger_close_cmd(
     entry_id: Annotated[str, typer.Argument(metavar="ID", help="台账编号，如 L0001。", show_default=False)],
     on: Annotated[Optional[str], typer.Option("--on", help="销号日期 YYYY-MM-DD（默认：今天）。", show_default=False)] = None,
@@ -213,7 +209,6 @@ def ledger_close_cmd(
     from nmx.supervision.names import LEDGER
     from nmx.supervision.ledger import closure_fields, new_closure
 
-    require_format(fmt, WRITE_FORMATS)
     source, plan, key, day = _open_for_writing(data, today, on, "sv_what_closed_on", "--on")
     closed_on = parse_date(on) if on else day
     text = _required(note, "--note")
@@ -228,7 +223,7 @@ def ledger_close_cmd(
     _facts(views.ledger_closed_facts(entry, closure), fmt)
 
 
-@command(target=ledger_app, name="list")
+@command(target=ledger_app, name="list", formats=LIST_FORMATS)
 def ledger_list_cmd(
     open_: Annotated[bool, typer.Option("--open", help="只看未销号的（含逾期）。")] = False,
     overdue_: Annotated[bool, typer.Option("--overdue", help="只看已过整改期限仍未销号的。")] = False,
@@ -245,7 +240,6 @@ def ledger_list_cmd(
     from nmx.supervision import files
     from nmx.views import supervision as views
 
-    require_format(fmt, LIST_FORMATS)
     _source, plan, _key, state, _path = files.load_ledger(data)
     day, _note = as_of(plan, today_from(today), fmt)
     unit = _units(plan, dept)

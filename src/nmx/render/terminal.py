@@ -93,3 +93,23 @@ class Progress:
 
     def __exit__(self, *exc: Any) -> None:
         self._bar.__exit__(*exc)
+
+
+def help_table() -> type:
+    """A Rich Table for typer's help panels whose cells fold at the width instead of ending in
+    "…": Chinese help has no spaces to wrap at, and a cut line loses its end."""
+    from rich.table import Table
+
+    class FoldingTable(Table):
+        folds = True
+
+        def add_column(self, *args: Any, **kwargs: Any) -> None:
+            kwargs.setdefault("overflow", "fold")
+            super().add_column(*args, **kwargs)
+
+        def add_row(self, *renderables: Any, **kwargs: Any) -> None:
+            while len(self.columns) < len(renderables):
+                self.add_column()
+            super().add_row(*renderables, **kwargs)
+
+    return FoldingTable
