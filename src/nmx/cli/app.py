@@ -146,14 +146,30 @@ LangOpt = Annotated[
 ]
 
 
+def complete_unit(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
+    """Shell completion of a unit (nmx.cli.completion, imported only when a shell asks)."""
+    from nmx.cli.completion import units
+
+    return units(ctx, incomplete)
+
+
+def complete_task(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
+    """Shell completion of a task id."""
+    from nmx.cli.completion import tasks
+
+    return tasks(ctx, incomplete)
+
+
 DeptOpt = Annotated[
     Optional[str],
-    typer.Option("--dept", "-d", help="单位：id、名称、全称、别名、县区简称或拼音（如 jtysj）。", show_default=False),
+    typer.Option("--dept", "-d", help="单位：id、名称、全称、别名、县区简称或拼音（如 jtysj）。", show_default=False,
+                 autocompletion=complete_unit),
 ]
 MonthOpt = Annotated[Optional[str], typer.Option("--month", "-m", help="月份 YYYY-MM。", show_default=False)]
 FromOpt = Annotated[Optional[str], typer.Option("--from", help="起始日期 YYYY-MM-DD（默认：方案期间开始）。", show_default=False)]
 ToOpt = Annotated[Optional[str], typer.Option("--to", help="结束日期 YYYY-MM-DD（默认：方案期间结束）。", show_default=False)]
-TaskOpt = Annotated[Optional[str], typer.Option("--task", "-t", help="只看一项任务（编号，如 M2）。", show_default=False)]
+TaskOpt = Annotated[Optional[str], typer.Option("--task", "-t", help="只看一项任务（编号，如 M2）。", show_default=False,
+                                                autocompletion=complete_task)]
 TodayOpt = Annotated[
     Optional[str],
     typer.Option("--today", envvar="NMX_TODAY", help="视为“今天”的日期 YYYY-MM-DD（默认：实际日期）。", show_default=False),

@@ -8,7 +8,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from nmx.cli.app import DataOpt, FormatOpt, OutputOpt, command
+from nmx.cli.app import DataOpt, FormatOpt, OutputOpt, command, complete_task, complete_unit
 from nmx.render import TABULAR, Format
 
 
@@ -26,7 +26,8 @@ def _plan(data: Path | None):
 
 @command(name="duties", formats=TABULAR)
 def duties_cmd(
-    dept: Annotated[str, typer.Argument(metavar="DEPT", help="单位：id、名称、全称、别名、县区简称或拼音（如 jtysj）。", show_default=False)],
+    dept: Annotated[str, typer.Argument(metavar="DEPT", help="单位：id、名称、全称、别名、县区简称或拼音（如 jtysj）。", show_default=False,
+                                        autocompletion=complete_unit)],
     role: Annotated[Optional[Role], typer.Option("--role", "-r", help="只看牵头（lead）或配合（support）。",
                                                  case_sensitive=False, show_default=False)] = None,
     data: DataOpt = None,
@@ -76,7 +77,7 @@ def departments_cmd(
 @command(name="tasks", formats=TABULAR)
 def tasks_cmd(
     task_id: Annotated[Optional[str], typer.Argument(metavar="[ID]", help="任务编号（如 A6、M2）；省略时列出全部任务。",
-                                                     show_default=False)] = None,
+                                                     show_default=False, autocompletion=complete_task)] = None,
     data: DataOpt = None,
     fmt: FormatOpt = Format.TABLE,
     output: OutputOpt = None,

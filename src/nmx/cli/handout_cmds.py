@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Optional
 
 import typer
 
@@ -20,6 +20,8 @@ from nmx.cli.app import (
     say,
     today_from,
 )
+from nmx.errors import UsageError
+from nmx.i18n import t
 from nmx.render import Format
 
 CHECKLIST_FORMATS = (Format.TABLE, Format.MD, Format.HTML, Format.JSON, Format.XLSX)
@@ -126,6 +128,10 @@ def report_cmd(
     from nmx.plan.source import locate
     from nmx.supervision.files import load_records
 
+    from nmx.fileio import is_stdout
+
+    if is_stdout(output):
+        raise UsageError(t("cli_folder_not_stdout", option="--output"))
     source = locate(data)
     check_destination(output, force, keep=[source.path])
     _pin_language()
@@ -155,7 +161,8 @@ def _write_with_progress(output: Path, files, count: int, force: bool, data: Pat
 
 
 def export_xlsx(
-    output: Annotated[Path, typer.Option("--output", "-o", help="写入的 .xlsx 文件。", dir_okay=False, show_default=False)],
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="写入的 .xlsx 文件（- 或省略为标准输出，不能是终端）。",
+                                                   dir_okay=False, show_default=False)] = None,
     data: DataOpt = None,
 ) -> None:
     """导出 Excel 工作簿：任务分工表（同附件版式）、各单位职责、全年期限（含最后工作日、节假日）。

@@ -52,7 +52,9 @@ def schema_cmd(
     from nmx.plan.schema import schemas, write_schemas
     from nmx.views import View
 
-    if output is None:
+    from nmx.fileio import is_stdout
+
+    if output is None or is_stdout(output):  # `-o -`: stdout, as for every command
         show(View([], [], payload=schemas()), Format.JSON, None)
         return
     for path in write_schemas(output):

@@ -21,6 +21,7 @@ from nmx.cli.app import (
     as_of,
     calendar_notice,
     command,
+    complete_task,
     say,
     today_from,
 )
@@ -45,7 +46,8 @@ app.add_typer(ledger_app, name="ledger")
 
 @command(name="done", formats=WRITE_FORMATS)
 def done_cmd(
-    task: Annotated[str, typer.Argument(metavar="TASK", help="任务编号，如 M2、M3、A14。", show_default=False)],
+    task: Annotated[str, typer.Argument(metavar="TASK", help="任务编号，如 M2、M3、A14。", show_default=False,
+                                        autocompletion=complete_task)],
     dept: DeptOpt = None,
     item: Annotated[Optional[str], typer.Option("--item", "-i", help="任务中的哪一项（日程 id，如 focus、report）；"
                                                 "任务只有一项有日期的事项时可省略。", show_default=False)] = None,
@@ -64,7 +66,7 @@ def done_cmd(
 ) -> None:
     """登记一个单位完成了一项任务（追加到数据目录的 records.yaml，保留原有内容和注释）。
 
-    示例：nmx done M2 --item report --dept 金安区 --period 2023-05 --on 2023-06-05 --evidence https://…
+    示例：nmx done M2 --item report --dept 金安区 --period 2023-05 --on 2023-06-05 --evidence 报告.pdf
     """
     from nmx.views import supervision as views
     from nmx.schedule.dates import parse_date

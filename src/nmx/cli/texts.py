@@ -142,12 +142,13 @@ def for_help(lang: str) -> None:
     """typer's Rich help in `lang`, its cells folded at the width rather than cut with "…"."""
     import typer.rich_utils as rich_utils
 
-    from nmx.render.terminal import help_table
+    from nmx.render.terminal import help_columns, help_table
 
     for name, english in _TYPER_CONSTANTS:
         setattr(rich_utils, name, text(english, lang))
     if not getattr(rich_utils.Table, "folds", False):
         rich_utils.Table = help_table()
+        rich_utils.Columns = help_columns()
 
 
 def usage_hint(ctx: Any) -> str | None:
