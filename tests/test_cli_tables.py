@@ -190,7 +190,7 @@ def test_output_into_missing_folder_writes_nothing(run, tmp_path):
     assert list(tmp_path.iterdir()) == []
 
 
-@pytest.mark.parametrize("env", [{"NO_COLOR": "1"}, {"FORCE_COLOR": "1"}, {"TERM": "xterm-256color"}])
+@pytest.mark.parametrize("env", [{"NO_COLOR": "1"}, {"NO_COLOR": "1", "FORCE_COLOR": "1"}, {"TERM": "xterm-256color"}])
 def test_table_is_plain_text_when_not_a_terminal(run, env):
     result = run("departments", env=env)
     assert result.exit_code == 0

@@ -67,7 +67,6 @@ class NmxGroup(_localised_help(TyperGroup)):  # type: ignore[misc]
              standalone_mode: bool = True, **extra: Any) -> Any:
         from typer._click import exceptions as click  # typer 0.28 carries its own click
 
-        from nmx.cli import texts
         from nmx.i18n import lang
 
         argv = list(sys.argv[1:] if args is None else args)
@@ -82,6 +81,8 @@ class NmxGroup(_localised_help(TyperGroup)):  # type: ignore[misc]
             sys.stdout.write(exc.ctx.get_help() + "\n")
             code = 0
         except click.ClickException as exc:
+            from nmx.cli import texts
+
             hint = texts.usage_hint(getattr(exc, "ctx", None)) if isinstance(exc, click.UsageError) else None
             report_error(UsageError(texts.error_text(exc.format_message(), lang()), hint=hint))
             code = EXIT_USAGE
@@ -147,15 +148,15 @@ LangOpt = Annotated[
 
 
 def complete_unit(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
-    """Shell completion of a unit (nmx.cli.completion, imported only when a shell asks)."""
-    from nmx.cli.completion import units
+    """Shell completion of a unit (nmx.cli.completers, imported only when a shell asks)."""
+    from nmx.cli.completers import units
 
     return units(ctx, incomplete)
 
 
 def complete_task(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
     """Shell completion of a task id."""
-    from nmx.cli.completion import tasks
+    from nmx.cli.completers import tasks
 
     return tasks(ctx, incomplete)
 
