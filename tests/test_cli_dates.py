@@ -21,7 +21,8 @@ def deadlines_json(run, *args: str) -> dict:
 
 def test_json_shape_for_june(run):
     doc = deadlines_json(run, "--month", "2023-06", "--today", "2023-06-02")
-    assert list(doc) == ["from", "to", "today", "calendar_note", "period_note", "items"]
+    assert list(doc) == ["nmx", "kind", "from", "to", "today", "calendar_note", "period_note", "items"]
+    assert doc["kind"] == "deadlines/1"
     assert (doc["from"], doc["to"], doc["today"], doc["calendar_note"], doc["period_note"]) == (
         "2023-06-01", "2023-06-30", "2023-06-02", None, None)  # inside the period: no period note
     report = doc["items"][0]
@@ -134,7 +135,7 @@ def test_outside_the_period(run):
     (("--upcoming", "-3"), "--upcoming 的天数不能为负：-3"),
     (("--from", "2023-02-30"), "日期无效"),
     (("--today", "tomorrow", "--upcoming", "3"), "日期无效"),
-    (("--format", "xlsx"), "不支持输出格式"),
+    (("--format", "xlsx"), "'xlsx' 不是可选值"),
 ])
 def test_bad_input_exits_2(run, args, message):
     result = run("deadlines", *args)
@@ -208,7 +209,8 @@ def test_calendar_month_json(run):
     result = run("calendar", "2023-10", "--format", "json", "--today", "2023-10-09")
     assert result.exit_code == 0, result.output
     doc = json.loads(result.stdout)
-    assert set(doc) == {"from", "to", "dept", "calendar_note", "period_note", "days"}
+    assert set(doc) == {"nmx", "kind", "from", "to", "dept", "calendar_note", "period_note", "days"}
+    assert doc["kind"] == "calendar/1"
     assert doc["period_note"] is None
     days = {d["date"]: d for d in doc["days"]}
     assert len(days) == 31 and (doc["from"], doc["to"]) == ("2023-10-01", "2023-10-31")

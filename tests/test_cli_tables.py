@@ -58,7 +58,8 @@ def test_every_format_of_every_command(run, name, fmt):
         check_renders(fmt, result.stdout)
     else:
         assert result.exit_code == 2, result.output
-        assert "此命令不支持输出格式" in result.stderr and "Traceback" not in result.output
+        assert f"'{fmt}' 不是可选值" in result.stderr and "Traceback" not in result.output
+        assert result.stderr.startswith("nmx: 错误: ")
 
 
 # --- exact content ------------------------------------------------------------------------------
@@ -86,7 +87,7 @@ def test_duties_role_filter(run):
 
 def test_duties_json_keys(run):
     doc = json.loads(run("duties", "jtysj", "--format", "json").stdout)
-    assert list(doc) == ["department", "duties"]
+    assert list(doc) == ["nmx", "kind", "department", "duties"] and doc["kind"] == "duties/1"
     assert doc["department"] == {"id": "transport", "name": "市交通运输局", "full_name": "六安市交通运输局"}
     assert list(doc["duties"][0]) == ["task", "title", "role", "via", "schedule", "deliver_to", "source", "note",
                                       "possibly", "what", "clauses", "basis"]
@@ -109,6 +110,8 @@ def test_duties_in_english(run):
 
 def test_departments(run):
     doc = json.loads(run("departments", "--format", "json").stdout)
+    assert list(doc) == ["nmx", "kind", "departments"] and doc["kind"] == "departments/1"
+    doc = doc["departments"]
     assert len(doc) == 33
     nfra = next(u for u in doc if u["id"] == "nfra")
     assert nfra["former_names"] == ["中国银行保险监督管理委员会六安监管分局"]
@@ -123,7 +126,7 @@ def test_departments(run):
 
 
 def test_departments_group_filters(run):
-    doc = json.loads(run("departments", "--group", "暖民心行动牵头部门", "--format", "json").stdout)
+    doc = json.loads(run("departments", "--group", "暖民心行动牵头部门", "--format", "json").stdout)["departments"]
     assert [u["name"] for u in doc] == ["市教体局", "市人社局", "市卫健委", "市民政局", "市商务局", "市城管局"]
     result = run("departments", "--group", "市民生工作领导小组成员单位")
     assert result.exit_code == 0 and "0 个单位" in result.stdout
@@ -132,6 +135,8 @@ def test_departments_group_filters(run):
 
 def test_tasks_list_and_detail(run):
     doc = json.loads(run("tasks", "--format", "json").stdout)
+    assert list(doc) == ["nmx", "kind", "tasks"] and doc["kind"] == "tasks/1"
+    doc = doc["tasks"]
     assert [t["id"] for t in doc][:6] == ["M1", "M2", "M3", "M4", "M5", "R1"] and len(doc) == 26
     a9 = json.loads(run("tasks", "a9", "--format", "json").stdout)
     assert a9["lead"] == ["市教育局"] and a9["lead_units"] == [{"id": "edu", "name": "市教体局", "via": None}]
@@ -188,7 +193,7 @@ def test_output_into_missing_folder_writes_nothing(run, tmp_path):
     assert list(tmp_path.iterdir()) == []
 
 
-@pytest.mark.parametrize("env", [{"NO_COLOR": "1"}, {"FORCE_COLOR": "1"}, {"TERM": "xterm-256color"}])
+@pytest.mark.parametrize("env", [{"NO_COLOR": "1"}, {"NO_COLOR": "1", "FORCE_COLOR": "1"}, {"TERM": "xterm-256color"}])
 def test_table_is_plain_text_when_not_a_terminal(run, env):
     result = run("departments", env=env)
     assert result.exit_code == 0
@@ -207,10 +212,10 @@ def test_table_is_plain_text_when_not_a_terminal(run, env):
         (("tasks", "A99"), "没有编号为 'A99' 的任务"),
         (("departments", "--kind", "bank"), "未知的单位类别 'bank'"),
         (("departments", "--group", "市交通运输局"), "'市交通运输局' 不是分组"),
-        (("duties", "市交通运输局", "--format", "ics"), "此命令不支持输出格式 'ics'"),
-        (("matrix", "--format", "xml"), "'xml' is not one of"),
-        (("duties", "市交通运输局", "--role", "boss"), "'boss' is not one of"),
-        (("duties",), "Missing argument"),
+        (("duties", "市交通运输局", "--format", "ics"), "'ics' 不是可选值 'table', 'json', 'csv', 'md' 之一"),
+        (("matrix", "--format", "xml"), "'xml' 不是可选值"),
+        (("duties", "市交通运输局", "--role", "boss"), "'boss' 不是可选值 'lead', 'support' 之一"),
+        (("duties",), "nmx: 错误: 缺少参数 'DEPT'。"),
     ],
 )
 def test_bad_input_exit_2(run, args, message):

@@ -171,7 +171,7 @@ def test_source_prints_a_clause(run) -> None:
 
 def test_source_json_is_clause_title_text(run, document) -> None:
     got = json.loads(run("source", "附件", "6", "--format", "json").stdout)
-    assert list(got) == ["clause", "title", "text"]
+    assert list(got) == ["nmx", "kind", "clause", "title", "text"] and got["kind"] == "source/1"
     assert got["clause"] == "附件 序号6" and got["text"] == document.by_id["附件 序号6"].text
 
 
@@ -188,7 +188,9 @@ def test_source_text_format_shows_id_and_text(run) -> None:
 def test_source_alone_is_the_outline(run, document) -> None:
     result = run("source", "--format", "json")
     assert result.exit_code == 0, result.output
-    outline = json.loads(result.stdout)
+    doc = json.loads(result.stdout)
+    assert doc["kind"] == "source-outline/1"
+    outline = doc["clauses"]
     assert [c["clause"] for c in outline] == [c.id for c in document.clauses]
     assert outline[12] == {"clause": "四（二）", "title": "开展集中宣传月活动", "parent": "四"}
     table = run("source").stdout

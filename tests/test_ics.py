@@ -133,10 +133,10 @@ def test_deadlines_format_ics_for_a_month(run, tmp_path):
     assert len(dates) == 2  # no R6 quarter window any more
 
 
-def test_export_ics_needs_output(run):
+def test_export_ics_without_output_goes_to_stdout(run):
     result = run("export", "ics")
-    assert result.exit_code == 2
-    assert "--output" in result.output
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("BEGIN:VCALENDAR") and result.stdout.rstrip().endswith("END:VCALENDAR")
 
 
 # --- the RRULE finder ---------------------------------------------------------------------

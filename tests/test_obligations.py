@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from nmx import __version__
+
 GOLDEN = Path(__file__).resolve().parent / "golden"
 IN_PERIOD = ("--today", "2023-06-08")
 
@@ -35,6 +37,7 @@ def test_golden_status_counts_a2_and_m3_records_for_one_quota(run, plan_copy):
     assert len(quota) == 1
     assert (quota[0]["task"], quota[0]["clauses"], quota[0]["done"], quota[0]["state"], quota[0]["light"]) == \
         ("M3", ["M3", "A2"], 2, "done", "green")
+    assert doc.pop("nmx") == __version__  # the golden file holds the rest, version-free
     assert doc == json.loads((GOLDEN / "status_wxdaily_2023-05.json").read_text(encoding="utf-8"))
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import DATA, ROOT
+from tests.conftest import DATA
 
 SCHEMA = DATA  # shipped beside the plan files: the modeline `$schema=./tasks.schema.json` resolves in any copy
 

@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from nmx import __version__
+
 RECORDS = """\
 # 手写记录
 records:
@@ -180,4 +182,4 @@ def test_overdue_leaves_out_what_was_done(run, data):
 
 def test_overdue_on_the_first_day_is_empty(run, plan_copy):
     payload = json.loads(run("overdue", "--today", "2023-01-01", "--data", str(plan_copy), "-f", "json").output)
-    assert payload == {"today": "2023-01-01", "count": 0, "units": [], "period_note": None, "calendar_note": None}
+    assert payload == {"nmx": __version__, "kind": "overdue/1", "today": "2023-01-01", "count": 0, "units": [], "period_note": None, "calendar_note": None}

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from nmx import __version__
 from tests.conftest import DATA
 
 FAULT = ("lead: [市交通运输局]", "lead: [市交通运输厅]")  # one unknown unit in task A6
@@ -55,7 +56,7 @@ def test_json_on_the_shipped_plan(run) -> None:
     result = run("validate", str(DATA), "--format", "json")
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout) == {
-        "data": str(DATA), "valid": True, "errors": 0, "warnings": 0, "problems": [], "omitted": 0,
+        "nmx": __version__, "kind": "validate/1", "data": str(DATA), "valid": True, "errors": 0, "warnings": 0, "problems": [], "omitted": 0,
     }
 
 
@@ -65,7 +66,7 @@ def test_json_with_a_problem(run, plan_copy: Path, monkeypatch) -> None:
     result = run("validate", "data", "--format", "json", "--lang", "en")
     assert result.exit_code == 1, result.output
     assert json.loads(result.stdout) == {
-        "data": "data",
+        "nmx": __version__, "kind": "validate/1", "data": "data",
         "valid": False,
         "errors": 1,
         "warnings": 0,

@@ -831,6 +831,18 @@ CATALOG: dict[str, tuple[str, str]] = {
     # --- render: docx (公文 attachments) ---
     "dx_annex": ("附件", "Attachment"),
     "dx_page": ("第 {page} 页", "page {page}"),
+    # --- cli: usage errors, completion, output contract (issue 12) -----------------------------
+    "cli_usage_hint": ("用法：{usage}（{help} 查看帮助）", "usage: {usage} (see {help})"),
+    "aborted": ("已中止", "aborted"),
+    "cli_bad_shell": ("不支持的 shell {shell!r}，可选：{shells}", "unsupported shell {shell!r}; choose one of: {shells}"),
+    "cli_completion_how": (
+        "把下面的脚本加入 {profile} 即可补全 nmx 的命令、选项、单位和任务编号",
+        "add the script below to {profile} to complete nmx's commands, options, units and task ids",
+    ),
+    "cli_folder_not_stdout": (
+        "{option} 是一个目录，不能写到标准输出（-）；请给出目录名",
+        "{option} is a folder and cannot go to standard output (-); give a folder name",
+    ),
 }
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from nmx.cli import (
+    completion,  # noqa: F401
     date_cmds,  # noqa: F401
     duty_cmds,  # noqa: F401
     export_cmds,  # noqa: F401

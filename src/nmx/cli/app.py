@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Annotated, Any, Callable, Optional
 
 import typer
+from typer.core import TyperCommand, TyperGroup
 
 import nmx.supervision  # noqa: F401  registers records.yaml and ledger.yaml with the plan pipeline
 from nmx import __version__
@@ -18,8 +19,111 @@ from nmx.errors import EXIT_INTERNAL, EXIT_USAGE, DataError, NmxError, UsageErro
 from nmx.i18n import set_lang, t
 from nmx.render import Format
 
+COMPLETE_VAR = "_NMX_COMPLETE"  # set by the scripts `nmx completion SHELL` prints
+
+
+def _localised_help(cls: type) -> type:
+    """`cls` (a typer command or group) with its help in the user's language, never cut at the
+    terminal's width: the usage line, `-h`'s own help, typer's panel titles."""
+
+    class Localised(cls):  # type: ignore[valid-type, misc]
+        def format_help(self, ctx: Any, formatter: Any) -> None:
+            from nmx.cli import texts
+            from nmx.i18n import lang
+
+            texts.for_help(lang())
+            super().format_help(ctx, formatter)
+
+        def format_usage(self, ctx: Any, formatter: Any) -> None:
+            from nmx.cli.texts import text
+            from nmx.i18n import lang
+
+            formatter.write_usage(ctx.command_path, " ".join(self.collect_usage_pieces(ctx)),
+                                  prefix=text("Usage: ", lang()))
+
+        def get_help_option(self, ctx: Any) -> Any:
+            from nmx.cli.texts import text
+            from nmx.i18n import lang
+
+            option = super().get_help_option(ctx)
+            if option is not None:
+                option.help = text("Show this message and exit.", lang())
+            return option
+
+    Localised.__name__ = Localised.__qualname__ = f"Nmx{cls.__name__.removeprefix('Typer')}"
+    return Localised
+
+
+NmxCommand = _localised_help(TyperCommand)
+
+
+class NmxGroup(_localised_help(TyperGroup)):  # type: ignore[misc]
+    """The root (and sub-app) group: help as `NmxCommand`'s; the root's `main` reads `--lang`
+    and `--format json` wherever they are on the line, and reports click's usage errors in the
+    user's language as nmx reports its own (`nmx: 错误: …`, exit 2)."""
+
+
+    def main(self, args: Any = None, prog_name: str | None = None, complete_var: str | None = None,
+             standalone_mode: bool = True, **extra: Any) -> Any:
+        from typer._click import exceptions as click  # typer 0.28 carries its own click
+
+        from nmx.i18n import lang
+
+        argv = list(sys.argv[1:] if args is None else args)
+        _prescan(argv)
+        if os.environ.get(complete_var or COMPLETE_VAR):
+            from typer._completion_classes import completion_init
+
+            completion_init()
+        try:
+            code = super().main(argv, prog_name, complete_var or COMPLETE_VAR, standalone_mode=False, **extra)
+        except click.NoArgsIsHelpError as exc:  # `nmx`, `nmx ledger`: the help, as asked
+            sys.stdout.write(exc.ctx.get_help() + "\n")
+            code = 0
+        except click.ClickException as exc:
+            from nmx.cli import texts
+
+            hint = texts.usage_hint(getattr(exc, "ctx", None)) if isinstance(exc, click.UsageError) else None
+            report_error(UsageError(texts.error_text(exc.format_message(), lang()), hint=hint))
+            code = EXIT_USAGE
+        except typer.Abort:
+            say(f"nmx: {t('aborted')}")
+            code = 130
+        finally:
+            _run.update(json_errors=False, root_lang=None)
+        code = code if isinstance(code, int) else 0
+        if standalone_mode:
+            sys.exit(code)
+        return code
+
+
+#: What the command line says before a command runs: its language and whether errors are JSON.
+_run: dict[str, Any] = {"json_errors": False, "root_lang": None}
+
+
+def _prescan(argv: list[str]) -> None:
+    """`--lang L` and `--format json` anywhere before `--` (click's own texts and errors come
+    before any command runs; a bad value is left for the command to report)."""
+    words = argv[: argv.index("--")] if "--" in argv else argv
+    fmt = lang_value = None
+    for i, word in enumerate(words):
+        following = words[i + 1] if i + 1 < len(words) else None
+        if word == "--lang" or word.startswith("--lang="):
+            lang_value = word.partition("=")[2] if "=" in word else following
+        elif word in ("--format", "-f") or word.startswith("--format="):
+            fmt = word.partition("=")[2] if "=" in word else following
+        elif word.startswith("-f") and not word.startswith("--"):
+            fmt = word[2:]
+    _run["json_errors"] = (fmt or "").lower() == Format.JSON.value
+    try:
+        set_lang(lang_value.lower() if lang_value else None)
+    except ValueError:
+        set_lang(None)
+
+
 app = typer.Typer(
     name="nmx",
+    cls=NmxGroup,
     help="六安市 2023 年暖民心行动宣传方案（六民生办〔2023〕3号）：查询职责、期限，校验方案数据。",
     no_args_is_help=True,
     add_completion=False,
@@ -43,14 +147,30 @@ LangOpt = Annotated[
 ]
 
 
+def complete_unit(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
+    """Shell completion of a unit (nmx.cli.completers, imported only when a shell asks)."""
+    from nmx.cli.completers import units
+
+    return units(ctx, incomplete)
+
+
+def complete_task(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
+    """Shell completion of a task id."""
+    from nmx.cli.completers import tasks
+
+    return tasks(ctx, incomplete)
+
+
 DeptOpt = Annotated[
     Optional[str],
-    typer.Option("--dept", "-d", help="单位：id、名称、全称、别名、县区简称或拼音（如 jtysj）。", show_default=False),
+    typer.Option("--dept", "-d", help="单位：id、名称、全称、别名、县区简称或拼音（如 jtysj）。", show_default=False,
+                 autocompletion=complete_unit),
 ]
 MonthOpt = Annotated[Optional[str], typer.Option("--month", "-m", help="月份 YYYY-MM。", show_default=False)]
 FromOpt = Annotated[Optional[str], typer.Option("--from", help="起始日期 YYYY-MM-DD（默认：方案期间开始）。", show_default=False)]
 ToOpt = Annotated[Optional[str], typer.Option("--to", help="结束日期 YYYY-MM-DD（默认：方案期间结束）。", show_default=False)]
-TaskOpt = Annotated[Optional[str], typer.Option("--task", "-t", help="只看一项任务（编号，如 M2）。", show_default=False)]
+TaskOpt = Annotated[Optional[str], typer.Option("--task", "-t", help="只看一项任务（编号，如 M2）。", show_default=False,
+                                                autocompletion=complete_task)]
 TodayOpt = Annotated[
     Optional[str],
     typer.Option("--today", envvar="NMX_TODAY", help="视为“今天”的日期 YYYY-MM-DD（默认：实际日期）。", show_default=False),
@@ -65,13 +185,29 @@ def today_from(value: str | None) -> datetime.date:
     return parse_date(value) if value else datetime.date.today()
 
 
-#: The one `--format` option; each command checks it with `require_format`.
+#: The one `--format` option. A command declares the formats it accepts once, as
+#: `@command(formats=(...))`: they become the option's choices, its help, its completions and its check.
 FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="输出格式。", case_sensitive=False)]
 
 
 def require_format(fmt: Format, allowed: tuple[Format, ...]) -> None:
     if fmt not in allowed:
         raise UsageError(t("bad_format", fmt=fmt.value, allowed=", ".join(f.value for f in allowed)))
+
+
+def _format_param(param: inspect.Parameter, formats: tuple[Format, ...]) -> inspect.Parameter:
+    """The `fmt` parameter as a choice of these formats' names (case-insensitive): its help
+    shows them, click checks them, shell completion offers them."""
+    from typing import Literal
+
+    default = param.default.value if isinstance(param.default, Format) else param.default
+    if Format(default) not in formats:
+        raise TypeError(f"default format {default} is not among {formats}")  # a bug in a command's declaration
+    choices = Literal[tuple(f.value for f in formats)]  # type: ignore[valid-type]
+    # the choices go in the help text, where they wrap at ", " (as a metavar they would be cut)
+    option = typer.Option("--format", "-f", help=f"输出格式：{', '.join(f.value for f in formats)}。",
+                          metavar="<format>", case_sensitive=False)
+    return param.replace(annotation=Annotated[choices, option], default=default)
 
 
 # --- errors → exit codes, in one place ------------------------------------------
@@ -82,12 +218,26 @@ MAX_PROBLEMS_SHOWN = 100
 def report_error(exc: NmxError) -> None:
     from nmx.problems import shown
 
+    if _run["json_errors"]:
+        return _json_error(exc)
     if isinstance(exc, DataError):
         for line in shown(exc.problems, MAX_PROBLEMS_SHOWN):
             say(line)
     say(f"nmx: {t('error')}: {exc.message}")
     if exc.hint:
         say(f"nmx: {t('hint')}: {exc.hint}")
+
+
+def _json_error(exc: NmxError) -> None:
+    """The error as one JSON object on stderr (`--format json`; docs/commands.md, "JSON output")."""
+    import json
+
+    from nmx.safetext import json_safe
+    from nmx.views import envelope
+
+    doc = {**envelope("error/1"), "code": exc.exit_code, "message": exc.message, "hint": exc.hint,
+           "problems": [p.to_dict() for p in exc.problems] if isinstance(exc, DataError) else []}
+    sys.stderr.write(json_safe(json.dumps(doc, ensure_ascii=False)) + "\n")
 
 
 def warn(message: str) -> None:
@@ -128,8 +278,12 @@ def say(line: str) -> None:
     sys.stderr.write(for_terminal(line) + "\n")
 
 
-def command(target: typer.Typer = app, name: str | None = None, *, output: str = "file", **kwargs: Any) -> Callable:
+def command(target: typer.Typer = app, name: str | None = None, *, output: str = "file",
+            formats: tuple[Format, ...] | None = None, **kwargs: Any) -> Callable:
     """Register `fn` as a command that takes --lang and turns NmxError into its exit code.
+
+    A command with a `fmt` parameter names the `formats` it accepts (the first is not implied:
+    the parameter's default must be one of them).
 
     Before the command runs, every text option is checked for control characters and,
     when `output` is "file", an `--output` is checked against the run's inputs (so a
@@ -138,13 +292,21 @@ def command(target: typer.Typer = app, name: str | None = None, *, output: str =
 
     def register(fn: Callable) -> Callable:
         sig = inspect.signature(fn, eval_str=True)
+        if ("fmt" in sig.parameters) != (formats is not None):
+            raise TypeError(f"{fn.__name__}: a command with --format declares its formats, and only then")
+        if formats is not None:
+            sig = sig.replace(parameters=[_format_param(p, formats) if p.name == "fmt" else p
+                                          for p in sig.parameters.values()])
         lang_param = inspect.Parameter("lang", inspect.Parameter.KEYWORD_ONLY, default=None, annotation=LangOpt)
 
         @functools.wraps(fn)
         def wrapper(*args: Any, lang: str | None = None, **kw: Any) -> Any:
             try:
                 _start_run()
-                _set_lang(lang)
+                if isinstance(kw.get("fmt"), str):
+                    kw["fmt"] = Format(kw["fmt"].lower())
+                    _run["json_errors"] = kw["fmt"] is Format.JSON
+                _set_lang(lang if lang is not None else _run["root_lang"])
                 _refuse_controls(kw)
                 if output == "file" and isinstance(kw.get("output"), Path):
                     _check_output(kw["output"], kw.get("data"))
@@ -172,7 +334,7 @@ def command(target: typer.Typer = app, name: str | None = None, *, output: str =
         params = [p for p in sig.parameters.values()] + [lang_param]
         wrapper.__signature__ = sig.replace(parameters=params)  # type: ignore[attr-defined]
         wrapper.__annotations__ = {p.name: p.annotation for p in params}
-        target.command(name, **kwargs)(wrapper)
+        target.command(name, cls=NmxCommand, **kwargs)(wrapper)
         return fn
 
     return register
@@ -242,5 +404,7 @@ def root(
     version: Annotated[
         bool, typer.Option("--version", callback=_version, is_eager=True, help="显示版本并退出。")
     ] = False,
+    lang: LangOpt = None,
 ) -> None:
     """六安市 2023 年暖民心行动宣传方案：职责、期限、核查与导出。"""
+    _run["root_lang"] = lang  # `nmx --lang en duties …`: the command's own --lang, if given, wins

@@ -20,7 +20,6 @@ from nmx.cli.app import (
     as_of,
     calendar_notice,
     command,
-    require_format,
     say,
     today_from,
 )
@@ -31,7 +30,7 @@ UpcomingOpt = Annotated[
 ]
 
 
-@command(name="deadlines")
+@command(name="deadlines", formats=(Format.TABLE, Format.JSON, Format.CSV, Format.MD, Format.ICS))
 def deadlines_cmd(
     month: MonthOpt = None,
     start: FromOpt = None,
@@ -48,7 +47,6 @@ def deadlines_cmd(
 
     不给范围时列出整个方案期间。示例：nmx deadlines --month 2023-05 --dept 市交通运输局
     """
-    require_format(fmt, (Format.TABLE, Format.JSON, Format.CSV, Format.MD, Format.ICS))
     from nmx.bulk import paused_gc
 
     with paused_gc():  # the 10,000-task plan makes ~200,000 items
@@ -100,7 +98,7 @@ YearOrMonth = Annotated[
 ]
 
 
-@command(name="calendar")
+@command(name="calendar", formats=(Format.TABLE, Format.JSON))
 def calendar_cmd(
     when: YearOrMonth = None,
     dept: DeptOpt = None,
@@ -113,7 +111,6 @@ def calendar_cmd(
 
     示例：nmx calendar 2023-05 --dept 金安区
     """
-    require_format(fmt, (Format.TABLE, Format.JSON))
     from nmx.bulk import paused_gc
 
     with paused_gc():

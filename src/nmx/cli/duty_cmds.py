@@ -8,7 +8,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from nmx.cli.app import DataOpt, FormatOpt, OutputOpt, command, require_format
+from nmx.cli.app import DataOpt, FormatOpt, OutputOpt, command, complete_task, complete_unit
 from nmx.render import TABULAR, Format
 
 
@@ -24,9 +24,10 @@ def _plan(data: Path | None):
     return load_plan(locate(data))
 
 
-@command(name="duties")
+@command(name="duties", formats=TABULAR)
 def duties_cmd(
-    dept: Annotated[str, typer.Argument(metavar="DEPT", help="单位：id、名称、全称、别名、县区简称或拼音（如 jtysj）。", show_default=False)],
+    dept: Annotated[str, typer.Argument(metavar="DEPT", help="单位：id、名称、全称、别名、县区简称或拼音（如 jtysj）。", show_default=False,
+                                        autocompletion=complete_unit)],
     role: Annotated[Optional[Role], typer.Option("--role", "-r", help="只看牵头（lead）或配合（support）。",
                                                  case_sensitive=False, show_default=False)] = None,
     data: DataOpt = None,
@@ -42,14 +43,13 @@ def duties_cmd(
     from nmx.views.duties import duties_view
     from nmx.duties.match import find_unit
 
-    require_format(fmt, TABULAR)
     plan = _plan(data)
     unit = find_unit(plan, dept)
     view = duties_view(unit, duties_for(plan, unit), compact=fmt is Format.TABLE, role=role.value if role else None)
     show(view, fmt, output)
 
 
-@command(name="departments")
+@command(name="departments", formats=TABULAR)
 def departments_cmd(
     kind: Annotated[Optional[str], typer.Option("--kind", "-k", help="只列此类别：party、government、county、media、enterprise、people、finance、office。",
                                                 show_default=False)] = None,
@@ -67,7 +67,6 @@ def departments_cmd(
     from nmx.duties.reach import tallies
     from nmx.views.duties import departments_view
 
-    require_format(fmt, TABULAR)
     plan = _plan(data)
     units, notes = select_units(plan, kind, group)
     view = departments_view(plan, units, tallies(plan), compact=fmt is Format.TABLE)
@@ -75,10 +74,10 @@ def departments_cmd(
     show(view, fmt, output)
 
 
-@command(name="tasks")
+@command(name="tasks", formats=TABULAR)
 def tasks_cmd(
     task_id: Annotated[Optional[str], typer.Argument(metavar="[ID]", help="任务编号（如 A6、M2）；省略时列出全部任务。",
-                                                     show_default=False)] = None,
+                                                     show_default=False, autocompletion=complete_task)] = None,
     data: DataOpt = None,
     fmt: FormatOpt = Format.TABLE,
     output: OutputOpt = None,
@@ -91,7 +90,6 @@ def tasks_cmd(
     from nmx.views.duties import task_view, tasks_view
     from nmx.duties.match import find_task
 
-    require_format(fmt, TABULAR)
     plan = _plan(data)
     if task_id is None:
         view = tasks_view(plan, compact=fmt is Format.TABLE)
@@ -100,7 +98,7 @@ def tasks_cmd(
     show(view, fmt, output)
 
 
-@command(name="matrix")
+@command(name="matrix", formats=TABULAR)
 def matrix_cmd(
     expand: Annotated[bool, typer.Option("--expand", "-e", help="把分组展开成单位。")] = False,
     data: DataOpt = None,
@@ -116,6 +114,5 @@ def matrix_cmd(
     from nmx.views.duties import matrix_view
     from nmx.duties.matrix import matrix
 
-    require_format(fmt, TABULAR)
     plan = _plan(data)
     show(matrix_view(plan, matrix(plan, expand), compact=fmt is Format.TABLE), fmt, output)

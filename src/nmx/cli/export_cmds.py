@@ -3,25 +3,26 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Optional
 
 import typer
 
-from nmx.cli.app import DataOpt, DeptOpt, app, calendar_notice, command, say
+from nmx.cli.app import DataOpt, DeptOpt, NmxGroup, app, calendar_notice, command, say
 
 export_app = typer.Typer(
     name="export", help="把整个方案导出为其他格式。", no_args_is_help=True,
-    context_settings={"help_option_names": ["-h", "--help"]},
+    context_settings={"help_option_names": ["-h", "--help"]}, cls=NmxGroup,
 )
 app.add_typer(export_app, name="export")
 
 IcsOutputOpt = Annotated[
-    Path, typer.Option("--output", "-o", help="写入的 .ics 文件（成功后原子写入）。", dir_okay=False, show_default=False)
+    Optional[Path], typer.Option("--output", "-o", help="写入的 .ics 文件（成功后原子写入；- 或省略为标准输出）。",
+                                 dir_okay=False, show_default=False)
 ]
 
 
 @command(target=export_app, name="ics")
-def export_ics_cmd(output: IcsOutputOpt, dept: DeptOpt = None, data: DataOpt = None) -> None:
+def export_ics_cmd(output: IcsOutputOpt = None, dept: DeptOpt = None, data: DataOpt = None) -> None:
     """把方案全年的时间窗和期限导出为 iCalendar 文件，可导入手机和电脑日历。
 
     示例：nmx export ics --output 暖民心.ics --dept 金安区
@@ -45,5 +46,5 @@ def export_ics_cmd(output: IcsOutputOpt, dept: DeptOpt = None, data: DataOpt = N
         feed = feed_view(plan, found, unit=unit)
         calendar_notice(feed.note, output, always=True)
         show(feed, Format.ICS, output)
-    if not is_stdout(output):
+    if output is not None and not is_stdout(output):
         say(t("ics_written", path=display(output), n=len(found)))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Optional
 
 import typer
 
@@ -17,16 +17,17 @@ from nmx.cli.app import (
     as_of,
     calendar_notice,
     command,
-    require_format,
     say,
     today_from,
 )
+from nmx.errors import UsageError
+from nmx.i18n import t
 from nmx.render import Format
 
 CHECKLIST_FORMATS = (Format.TABLE, Format.MD, Format.HTML, Format.JSON, Format.XLSX, Format.DOCX)
 
 
-@command(name="checklist")
+@command(name="checklist", formats=CHECKLIST_FORMATS)
 def checklist_cmd(
     dept: DeptOpt = None,
     month: MonthOpt = None,
@@ -45,7 +46,6 @@ def checklist_cmd(
     from nmx.plan.source import locate
     from nmx.views.checklist import Checklists, checklist, unit_checklists
 
-    require_format(fmt, CHECKLIST_FORMATS)
     _pin_language()
     day = today_from(today)
     plan = load_plan(locate(data))
@@ -128,6 +128,10 @@ def report_cmd(
     from nmx.plan.source import locate
     from nmx.supervision.files import load_records
 
+    from nmx.fileio import is_stdout
+
+    if is_stdout(output):
+        raise UsageError(t("cli_folder_not_stdout", option="--output"))
     source = locate(data)
     check_destination(output, force, keep=[source.path])
     _pin_language()
@@ -157,7 +161,8 @@ def _write_with_progress(output: Path, files, count: int, force: bool, data: Pat
 
 
 def export_xlsx(
-    output: Annotated[Path, typer.Option("--output", "-o", help="写入的 .xlsx 文件。", dir_okay=False, show_default=False)],
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="写入的 .xlsx 文件（- 或省略为标准输出，不能是终端）。",
+                                                   dir_okay=False, show_default=False)] = None,
     data: DataOpt = None,
 ) -> None:
     """导出 Excel 工作簿：任务分工表（同附件版式）、各单位职责、全年期限（含最后工作日、节假日）。

@@ -43,7 +43,7 @@ def emit(rendered: Rendered, fmt: Format, output: Path | None) -> None:
         write_output(output, rendered)
         return
     if isinstance(rendered, bytes):
-        if sys.stdout.isatty():
+        if stdout_is_terminal():
             raise UsageError(t("binary_to_terminal", fmt=fmt.value))
         sys.stdout.buffer.write(rendered)
     elif isinstance(rendered, Screened):  # laid out by Rich from escaped text: its escape codes are its own
@@ -56,15 +56,27 @@ def emit(rendered: Rendered, fmt: Format, output: Path | None) -> None:
     sys.stdout.flush()
 
 
+def stdout_is_terminal() -> bool:
+    return sys.stdout.isatty()
+
+
 def write_text(text: str) -> None:
     """Text on stdout, with control characters shown escaped (see `nmx.safetext`)."""
     emit(text, Format.TEXT, None)
 
 
+#: Formats whose output is bytes for a program, not text for a person: a pipe or a file takes
+#: them, a terminal does not (`emit` refuses; `show` refuses before any work).
+BINARY = tuple(f for f in Format if f.value in ("xlsx", "docx"))
+
+
 def show(subject: Any, fmt: Format, output: Path | None) -> None:
-    """Render `subject` in `fmt` and emit it. `--output` is checked before rendering."""
+    """Render `subject` in `fmt` and emit it: to `output`, or stdout when it is None or `-`.
+    `--output` is checked, and a binary format refused a terminal, before rendering."""
     to_file = output is not None and not is_stdout(output)
-    if output is not None:
+    if not to_file and fmt in BINARY and stdout_is_terminal():
+        raise UsageError(t("binary_to_terminal", fmt=fmt.value))
+    if to_file:
         check_output(output)
     emit(render(subject, fmt, Screen.file if to_file else Screen.stdout), fmt, output)
 

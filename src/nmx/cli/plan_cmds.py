@@ -7,14 +7,14 @@ from typing import Annotated, Optional
 
 import typer
 
-from nmx.cli.app import DataOpt, FormatOpt, OutputOpt, command, require_format, say
+from nmx.cli.app import DataOpt, FormatOpt, OutputOpt, command, say
 from nmx.cli.output import show
 from nmx.errors import EXIT_DATA, EXIT_OK
 from nmx.i18n import t
 from nmx.render import Format
 
 
-@command(name="validate")
+@command(name="validate", formats=(Format.TEXT, Format.TABLE, Format.JSON, Format.GITHUB))
 def validate_cmd(
     data_dir: Annotated[Optional[Path], typer.Argument(help="方案数据目录；省略时同其他命令。", show_default=False)] = None,
     data: DataOpt = None,
@@ -32,7 +32,6 @@ def validate_cmd(
     from nmx.plan.source import locate
     from nmx.views.problems import problems_view
 
-    require_format(fmt, (Format.TEXT, Format.TABLE, Format.JSON, Format.GITHUB))
     result = load(locate(data, data_dir), use_cache=not no_cache)
     show(problems_view(result, max_problems), fmt, None)
     failed = result.errors > 0 or (strict and result.warnings > 0)
@@ -53,14 +52,16 @@ def schema_cmd(
     from nmx.plan.schema import schemas, write_schemas
     from nmx.views import View
 
-    if output is None:
+    from nmx.fileio import is_stdout
+
+    if output is None or is_stdout(output):  # `-o -`: stdout, as for every command
         show(View([], [], payload=schemas()), Format.JSON, None)
         return
     for path in write_schemas(output):
         say(t("schema_written", path=path))
 
 
-@command(name="info")
+@command(name="info", formats=(Format.TABLE, Format.JSON, Format.MD))
 def info_cmd(data: DataOpt = None, fmt: FormatOpt = Format.TABLE) -> None:
     """显示使用的是哪份方案、为什么，以及方案信息和数量。
 
@@ -70,15 +71,14 @@ def info_cmd(data: DataOpt = None, fmt: FormatOpt = Format.TABLE) -> None:
     from nmx.plan.pipeline import load_plan
     from nmx.plan.source import locate
 
-    require_format(fmt, (Format.TABLE, Format.JSON, Format.MD))
     source = locate(data)
     show(info_view(load_plan(source), source), fmt, None)
 
 
-@command(name="source")
+@command(name="source", formats=(Format.TABLE, Format.TEXT, Format.JSON, Format.CSV, Format.MD))
 def source_cmd(
     clause: Annotated[Optional[list[str]], typer.Argument(
-        metavar="[CLAUSE]", help="条款：四（二）、4(2)、附件6、附件 6、全文 …；省略时列出全部条款。", show_default=False)] = None,
+        metavar="[CLAUSE]", help="条款，如 四（二）、4(2)、附件6、全文；省略时列出全部条款。", show_default=False)] = None,
     data: DataOpt = None,
     fmt: FormatOpt = Format.TABLE,
     output: OutputOpt = None,
@@ -92,7 +92,6 @@ def source_cmd(
     from nmx.plan.source import locate
     from nmx.views.document import clause_view, outline_view
 
-    require_format(fmt, (Format.TABLE, Format.TEXT, Format.JSON, Format.CSV, Format.MD))
     source = locate(data)
     plan = load_plan(source)
     document = read(document_path(source.path, plan.meta.source_document))

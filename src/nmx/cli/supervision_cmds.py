@@ -13,6 +13,7 @@ from nmx.cli.app import (
     FormatOpt,
     FromOpt,
     MonthOpt,
+    NmxGroup,
     OutputOpt,
     TodayOpt,
     ToOpt,
@@ -20,7 +21,7 @@ from nmx.cli.app import (
     as_of,
     calendar_notice,
     command,
-    require_format,
+    complete_task,
     say,
     today_from,
 )
@@ -39,14 +40,15 @@ WRITE_FORMATS = (Format.TABLE, Format.JSON)
 
 ledger_app = typer.Typer(
     help="整改台账：登记问题（add）、销号（close）、查看（list）。", no_args_is_help=True,
-    context_settings={"help_option_names": ["-h", "--help"]},
+    context_settings={"help_option_names": ["-h", "--help"]}, cls=NmxGroup,
 )
 app.add_typer(ledger_app, name="ledger")
 
 
-@command(name="done")
+@command(name="done", formats=WRITE_FORMATS)
 def done_cmd(
-    task: Annotated[str, typer.Argument(metavar="TASK", help="任务编号，如 M2、M3、A14。", show_default=False)],
+    task: Annotated[str, typer.Argument(metavar="TASK", help="任务编号，如 M2、M3、A14。", show_default=False,
+                                        autocompletion=complete_task)],
     dept: DeptOpt = None,
     item: Annotated[Optional[str], typer.Option("--item", "-i", help="任务中的哪一项（日程 id，如 focus、report）；"
                                                 "任务只有一项有日期的事项时可省略。", show_default=False)] = None,
@@ -65,7 +67,7 @@ def done_cmd(
 ) -> None:
     """登记一个单位完成了一项任务（追加到数据目录的 records.yaml，保留原有内容和注释）。
 
-    示例：nmx done M2 --item report --dept 金安区 --period 2023-05 --on 2023-06-05 --evidence https://…
+    示例：nmx done M2 --item report --dept 金安区 --period 2023-05 --on 2023-06-05 --evidence 报告.pdf
     """
     from nmx.views import supervision as views
     from nmx.schedule.dates import parse_date
@@ -74,7 +76,6 @@ def done_cmd(
     from nmx.supervision.names import RECORDS
     from nmx.supervision.records import prepare
 
-    require_format(fmt, WRITE_FORMATS)
     if "/" in task:  # M2/report: the task and its item in one id
         task, _, named = task.partition("/")
         if item is not None and item != named:
@@ -92,7 +93,7 @@ def done_cmd(
     _facts(views.done_facts(plan, prepared, result), fmt)
 
 
-@command(name="status")
+@command(name="status", formats=REPORT_FORMATS)
 def status_cmd(
     month: MonthOpt = None,
     start: FromOpt = None,
@@ -115,7 +116,6 @@ def status_cmd(
     from nmx.supervision import files
     from nmx.views import supervision as views
 
-    require_format(fmt, REPORT_FORMATS)
     plan, records, _ = files.load_records(data)
     day, period_note = as_of(plan, today_from(today), fmt)
     rng = status_range(plan, month, start, end, day)
@@ -126,7 +126,7 @@ def status_cmd(
     _show(plan, view, fmt, output, "sv_sheet_status")
 
 
-@command(name="overdue")
+@command(name="overdue", formats=REPORT_FORMATS)
 def overdue_cmd(
     dept: DeptOpt = None,
     today: TodayOpt = None,
@@ -141,7 +141,6 @@ def overdue_cmd(
     from nmx.supervision import files
     from nmx.views import supervision as views
 
-    require_format(fmt, REPORT_FORMATS)
     plan, records, _ = files.load_records(data)
     day, period_note = as_of(plan, today_from(today), fmt)
     report = views.overdue_report(plan, records, day, _units(plan, dept), period_note,
@@ -151,7 +150,7 @@ def overdue_cmd(
     _show(plan, view, fmt, output, "sv_sheet_overdue")
 
 
-@command(target=ledger_app, name="add")
+@command(target=ledger_app, name="add", formats=WRITE_FORMATS)
 def ledger_add_cmd(
     dept: DeptOpt = None,
     problem: Annotated[Optional[str], typer.Option("--problem", help="发现的问题。", show_default=False)] = None,
@@ -177,7 +176,6 @@ def ledger_add_cmd(
     from nmx.supervision.ledger import entry_fields, new_entry, parse_source
     from nmx.supervision.models import LedgerFile
 
-    require_format(fmt, WRITE_FORMATS)
     source, plan, key, day = _open_for_writing(data, today, found_on, "sv_what_found_on", "--found-on")
     unit = find_unit(plan, _required(dept, "--dept"))
     due_day = parse_date(_required(due, "--due"))
@@ -194,7 +192,7 @@ def ledger_add_cmd(
     _facts(views.ledger_added_facts(entry, source.path / LEDGER), fmt)
 
 
-@command(target=ledger_app, name="close")
+@command(target=ledger_app, name="close", formats=WRITE_FORMATS)
 def ledger_close_cmd(
     entry_id: Annotated[str, typer.Argument(metavar="ID", help="台账编号，如 L0001。", show_default=False)],
     on: Annotated[Optional[str], typer.Option("--on", help="销号日期 YYYY-MM-DD（默认：今天）。", show_default=False)] = None,
@@ -214,7 +212,6 @@ def ledger_close_cmd(
     from nmx.supervision.names import LEDGER
     from nmx.supervision.ledger import closure_fields, new_closure
 
-    require_format(fmt, WRITE_FORMATS)
     source, plan, key, day = _open_for_writing(data, today, on, "sv_what_closed_on", "--on")
     closed_on = parse_date(on) if on else day
     text = _required(note, "--note")
@@ -229,7 +226,7 @@ def ledger_close_cmd(
     _facts(views.ledger_closed_facts(entry, closure), fmt)
 
 
-@command(target=ledger_app, name="list")
+@command(target=ledger_app, name="list", formats=LIST_FORMATS)
 def ledger_list_cmd(
     open_: Annotated[bool, typer.Option("--open", help="只看未销号的（含逾期）。")] = False,
     overdue_: Annotated[bool, typer.Option("--overdue", help="只看已过整改期限仍未销号的。")] = False,
@@ -246,7 +243,6 @@ def ledger_list_cmd(
     from nmx.supervision import files
     from nmx.views import supervision as views
 
-    require_format(fmt, LIST_FORMATS)
     _source, plan, _key, state, _path = files.load_ledger(data)
     day, _note = as_of(plan, today_from(today), fmt)
     unit = _units(plan, dept)

@@ -47,6 +47,39 @@ def _group_error(plan: Plan, query: str, group_id: str) -> UsageError:
     return UsageError(t("is_group", name=query, group=group.name), hint=hint)
 
 
+# --- completion --------------------------------------------------------------------------
+def spells_start(query: str, readings: list[set[str]]) -> bool:
+    """Whether `query` begins to spell the characters in order (`spells` for what is typed so far):
+    jtys, jtysj and jiaot all begin 交通运输局."""
+    reachable = {0}
+    for options in readings:
+        if len(query) in reachable or any(r.startswith(query[i:]) for i in reachable for r in options):
+            return True
+        pieces = options | {r[0] for r in options}
+        reachable = {i + len(p) for i in reachable for p in pieces if query.startswith(p, i)}
+        if not reachable:
+            return False
+    return len(query) in reachable
+
+
+def unit_completions(plan: Plan, typed: str) -> list[Unit]:
+    """The units a shell offers for what is typed so far: by id, by the start of any of their
+    names (as `find_unit` knows them), or by the pinyin the names begin with."""
+    from nmx.plan.names import pinyin_query, readings, variants
+
+    q = normalize(typed).casefold()
+    if not q:
+        return list(plan.units)
+    as_pinyin = pinyin_query(typed)
+    out = []
+    for unit in plan.units:
+        names = variants(unit)
+        if unit.id.casefold().startswith(q) or any(n.casefold().startswith(q) for n in names) or (
+                as_pinyin and any(spells_start(as_pinyin, readings(n)) for n in names)):
+            out.append(unit)
+    return out
+
+
 # --- groups and tasks ------------------------------------------------------------------
 def find_group(plan: Plan, query: str) -> Group:
     """The group `query` names (id, name or alias), or UsageError listing the groups."""

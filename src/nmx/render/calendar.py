@@ -99,5 +99,5 @@ def _cell(day: Day, today: dt.date) -> Any:
 
 RENDERERS = {
     Format.TABLE: render_calendar,
-    Format.JSON: lambda cal: render_json(View([], [], payload=cal.payload)),
+    Format.JSON: lambda cal: render_json(View([], [], payload=cal.payload, kind="calendar/1")),
 }

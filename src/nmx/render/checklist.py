@@ -375,7 +375,10 @@ def render_docx(checklists: Checklists) -> bytes:
 def render_json(checklists: Checklists) -> str:
     from nmx.render.tabular import to_json
 
-    return to_json({"checklists": [as_json(cl) for cl in checklists.lists], "period_note": checklists.period_note})
+    from nmx.views import envelope
+
+    return to_json({**envelope("checklist/1"), "checklists": [as_json(cl) for cl in checklists.lists],
+                    "period_note": checklists.period_note})
 
 
 RENDERERS = {

@@ -14,7 +14,10 @@ def _shown(report: Problems) -> list:
 
 def render_json(report: Problems) -> str:
     problems = _shown(report)
+    from nmx.views import envelope
+
     return to_json({
+        **envelope("validate/1"),
         "data": report.data,
         "valid": report.errors == 0,
         "errors": report.errors,

@@ -37,7 +37,7 @@ def _json_default(value: Any) -> Any:
 def render_json(view: View) -> str | Iterator[str]:
     if view.json_text is not None:
         return iter(view.json_text)
-    return to_json(view.payload if view.payload is not None else view.rows)
+    return to_json(view.json_document())
 
 
 def render_csv(view: View) -> str:

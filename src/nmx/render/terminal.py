@@ -42,7 +42,16 @@ class Screen:
 
 
 def plain_terminal() -> bool:
-    return bool(os.environ.get("NO_COLOR")) or not sys.stdout.isatty()
+    """No styles: NO_COLOR, or stdout is not a terminal and FORCE_COLOR does not ask for them
+    anyway (a pager, a CI log). NO_COLOR wins over FORCE_COLOR."""
+    if os.environ.get("NO_COLOR"):
+        return True
+    return not forced_colour() and not sys.stdout.isatty()
+
+
+def forced_colour() -> bool:
+    """FORCE_COLOR set to anything but "" or "0" (the force-color.org convention)."""
+    return os.environ.get("FORCE_COLOR", "") not in ("", "0")
 
 
 def _console(styled: bool, file: Any = None, width: int | None = None) -> Any:
@@ -51,7 +60,7 @@ def _console(styled: bool, file: Any = None, width: int | None = None) -> Any:
     from rich.console import Console
 
     return Console(file=file, width=width, highlight=False, soft_wrap=False, emoji=False,
-                   color_system="auto" if styled else None)
+                   color_system="auto" if styled else None, force_terminal=True if styled else None)
 
 
 def screened(renderable: Any, screen: Screen) -> Screened:
@@ -93,3 +102,41 @@ class Progress:
 
     def __exit__(self, *exc: Any) -> None:
         self._bar.__exit__(*exc)
+
+
+def help_table() -> type:
+    """A Rich Table for typer's help panels whose cells fold at the width instead of ending in
+    "…": Chinese help has no spaces to wrap at, and a cut line loses its end."""
+    from rich.table import Table
+
+    class FoldingTable(Table):
+        folds = True
+
+        def add_column(self, *args: Any, **kwargs: Any) -> None:
+            kwargs.setdefault("overflow", "fold")
+            super().add_column(*args, **kwargs)
+
+        def add_row(self, *renderables: Any, **kwargs: Any) -> None:
+            while len(self.columns) < len(renderables):
+                self.add_column()
+            super().add_row(*renderables, **kwargs)
+
+    return FoldingTable
+
+
+def help_columns() -> type:
+    """Rich Columns for typer's help cells (an option's help, default, env var) whose texts fold
+    like `help_table`'s cells: Columns lays them out in a table of its own."""
+    from rich.columns import Columns
+    from rich.text import Text
+
+    class FoldingColumns(Columns):
+        folds = True
+
+        def __init__(self, renderables: Any = None, *args: Any, **kwargs: Any) -> None:
+            super().__init__(renderables, *args, **kwargs)
+            for item in self.renderables:
+                if isinstance(item, Text) and item.overflow is None:
+                    item.overflow = "fold"
+
+    return FoldingColumns

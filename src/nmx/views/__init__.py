@@ -32,9 +32,23 @@ class View:
     show_header: bool = True
     notes: list[str] = field(default_factory=list)  # shown under the table and in Markdown
     json_text: Iterable[str] | None = None  # the JSON document as text pieces, for one too large to build whole
+    kind: str | None = None  # the JSON document's "kind" ("duties/1"): see `envelope`
+
+    def json_document(self) -> Any:
+        """The JSON document: the payload (or the rows) inside the envelope when the view has a kind."""
+        body = self.payload if self.payload is not None else self.rows
+        return {**envelope(self.kind), **body} if self.kind and isinstance(body, dict) else body
 
     def cell(self, row: dict[str, Any], key: str) -> str:
         return cell_text(row.get(key))
+
+
+def envelope(kind: str) -> dict[str, str]:
+    """The keys every `--format json` document opens with: nmx's version and the document's kind,
+    `<subject>/<shape version>` (docs/commands.md, "JSON output")."""
+    from nmx import __version__
+
+    return {"nmx": __version__, "kind": kind}
 
 
 def cell_text(value: Any) -> str:

@@ -44,7 +44,10 @@ def record(plan: Plan, item: Item) -> dict[str, Any]:
 
 
 def payload(plan: Plan, items: list[Item], rng: Range, today: dt.date, period_note: str | None = None) -> dict[str, Any]:
+    from nmx.views import envelope
+
     return {
+        **envelope("deadlines/1"),
         "from": rng.start.isoformat(),
         "to": rng.end.isoformat(),
         "today": today.isoformat(),
@@ -73,7 +76,9 @@ def json_chunks(plan: Plan, items: list[Item], rng: Range, today: dt.date, batch
     lines (due, due_workday, holiday) and each unit's name. tests/test_cli_dates.py
     checks the text is identical to json.dumps.
     """
-    head = {"from": rng.start.isoformat(), "to": rng.end.isoformat(), "today": today.isoformat(),
+    from nmx.views import envelope
+
+    head = {**envelope("deadlines/1"), "from": rng.start.isoformat(), "to": rng.end.isoformat(), "today": today.isoformat(),
             "calendar_note": note_for(plan, rng), "period_note": period_note}
     opening = "{\n" + "".join(f"  {_dumps(k)}: {_dumps(v)},\n" for k, v in head.items()) + '  "items": ['
     if not items:

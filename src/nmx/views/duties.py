@@ -51,7 +51,8 @@ def duties_view(unit: Unit, every: list[Duty], compact: bool, role: str | None =
             Column("source", t("d:col_source")), Column("note", t("d:col_note")),
         ]
         notes = []
-    return View(columns, rows, payload=payload, title=_duties_title(unit, every), notes=notes)
+    return View(columns, rows, payload=payload, title=_duties_title(unit, every), notes=notes,
+                kind="duties/1")
 
 
 def _duty_row(d: Duty) -> dict[str, Any]:
@@ -130,7 +131,8 @@ def departments_view(plan: Plan, units: list[Unit], tallies: dict[str, Tally], c
             Column("possibly", t("d:col_possibly")),
         ]
     notes = [t("d:departments_counts_note")] if compact else []
-    return View(columns, rows, payload=payload, title=t("d:departments_title", n=len(units)), notes=notes)
+    return View(columns, rows, payload={"departments": payload},
+                title=t("d:departments_title", n=len(units)), notes=notes, kind="departments/1")
 
 
 # --- tasks ---------------------------------------------------------------------------------
@@ -151,7 +153,8 @@ def tasks_view(plan: Plan, compact: bool) -> View:
     payload = [_task_json(plan, tk) for tk in plan.tasks]
     notes = [t("d:channels_note", channels="；".join(f"{c.name}（{c.source}）" for c in plan.meta.channels))] \
         if plan.meta.channels else []
-    return View(columns, rows, payload=payload, title=t("d:tasks_title", n=len(plan.tasks)), notes=notes)
+    return View(columns, rows, payload={"tasks": payload},
+                title=t("d:tasks_title", n=len(plan.tasks)), notes=notes, kind="tasks/1")
 
 
 def task_view(plan: Plan, task: Task) -> View:
@@ -183,7 +186,7 @@ def task_view(plan: Plan, task: Task) -> View:
         rows.append({"key": t(key) if key != previous else "", "value": value})
         previous = key
     return View([Column("key", "", no_wrap=True), Column("value", "")], rows,
-                payload=_task_json(plan, task, detail=True), show_header=False)
+                payload=_task_json(plan, task, detail=True), show_header=False, kind="task/1")
 
 
 def expanded_text(plan: Plan, reacher: Reacher, names: tuple[str, ...], sep: str = "、") -> str:
@@ -270,12 +273,12 @@ def matrix_view(plan: Plan, grid: "Matrix", compact: bool) -> View:
         return View(
             [Column("task", t("d:col_task"), no_wrap=True), Column("lead", t("d:col_lead"), items=True), Column("support", t("d:col_support"), items=True)],
             [_matrix_compact_row(plan, reacher, plan.task_by_id[r.task], grid.expanded) for r in grid.rows],
-            payload=payload, title=title, notes=[*legend, t("d:matrix_table_note")],
+            payload=payload, title=title, notes=[*legend, t("d:matrix_table_note")], kind="matrix/1",
         )
     columns = [Column("task", t("d:col_task")), Column("title", t("d:col_title"))]
     columns += [Column(f"c:{c.id}", c.name) for c in grid.columns]
     rows = [{"task": r.task, "title": r.title, **{f"c:{k}": MARKS[v] for k, v in r.cells.items()}} for r in grid.rows]
-    return View(columns, rows, payload=payload, title=title, notes=legend)
+    return View(columns, rows, payload=payload, title=title, notes=legend, kind="matrix/1")
 
 
 def _matrix_compact_row(plan: Plan, reacher: Reacher, task: Task, expand: bool) -> dict[str, Any]:

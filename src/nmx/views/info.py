@@ -48,6 +48,7 @@ def info_view(plan: Plan, source: DataSource) -> View:
         rows=_rows(rows),
         payload=payload,
         show_header=False,
+        kind="info/1",
     )
 
 

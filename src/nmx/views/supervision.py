@@ -98,7 +98,7 @@ def status_view(plan: Plan, found: list[Status], start: dt.date, end: dt.date, t
     title = t("sv_status_title", start=start, end=end, today=today, **counts)
     payload = {"from": start.isoformat(), "to": end.isoformat(), "today": today.isoformat(),
                "calendar_note": _range_note(start, end), "counts": counts, "items": records} if full else None
-    return View(columns, rows, payload=payload, title=title, notes=notes)
+    return View(columns, rows, payload=payload, title=title, notes=notes, kind="status/1")
 
 
 
@@ -145,7 +145,7 @@ def matrix_view(plan: Plan, found: list[Status], start: dt.date, end: dt.date, t
         "items": [status_record(plan, s) for s in found],
     }
     title = t("sv_matrix_title", start=start, end=end, today=today, units=len(units), items=len(keys))
-    return View(columns, rows, payload=payload, title=title, notes=legend + notes)
+    return View(columns, rows, payload=payload, title=title, notes=legend + notes, kind="status-matrix/1")
 
 
 def _short_labels(items: dict[tuple, Any]) -> dict[tuple, str]:
@@ -185,13 +185,13 @@ def overdue_view(plan: Plan, groups: list[tuple[str, list[Status]]], today: dt.d
     n = sum(len(items) for _, items in groups)
     title = t("sv_overdue_title", today=today, n=n, units=len(groups))
     payload = {"today": today.isoformat(), "count": n, "units": units}
-    return View(columns, rows, payload=payload, title=title, notes=notes)
+    return View(columns, rows, payload=payload, title=title, notes=notes, kind="overdue/1")
 
 
 def flat_overdue_view(view: View) -> View:
     """CSV/xlsx: the department on every row."""
     rows = [{**r, "dept_cell": r["department"]} for r in view.rows]
-    return View(view.columns, rows, view.payload, view.title, view.show_header, view.notes)
+    return View(view.columns, rows, view.payload, view.title, view.show_header, view.notes, kind=view.kind)
 
 
 # --- ledger -------------------------------------------------------------------------------------
@@ -227,7 +227,7 @@ def ledger_view(found: list[EntryState], today: dt.date, wide: bool, notes: list
     counts = {k: sum(e.state == k for e in found) for k in ("open", "overdue", "closed")}
     title = t("sv_ledger_title", today=today, n=len(found), **counts)
     return View(columns, rows, payload={"today": today.isoformat(), "counts": counts, "entries": records},
-                title=title, notes=notes)
+                title=title, notes=notes, kind="ledger/1")
 
 
 def _ledger_state(e: EntryState) -> str:
@@ -238,10 +238,11 @@ def _ledger_state(e: EntryState) -> str:
     return state_label(e.state)
 
 
-def facts_view(pairs: list[tuple[str, Any]], payload: dict, title: str | None = None) -> View:
+def facts_view(pairs: list[tuple[str, Any]], payload: dict, title: str | None = None, kind: str | None = None) -> View:
     """What a write command recorded, as label/value lines (JSON: `payload`)."""
     rows = [{"key": label, "value": value} for label, value in pairs if value not in (None, "")]
-    return View([Column("key", ""), Column("value", "")], rows, payload=payload, title=title, show_header=False)
+    return View([Column("key", ""), Column("value", "")], rows, payload=payload, title=title, show_header=False,
+                kind=kind)
 
 
 
@@ -360,7 +361,7 @@ def done_facts(plan: Plan, prepared, result) -> View:
              (t("sv_col_period"), rec.get("period")), (t("sv_col_dept"), unit.name), (t("sv_col_date"), rec["date"]),
              (t("sv_col_due"), due), (t("sv_col_evidence"), rec.get("evidence")), (t("sv_col_note"), rec.get("note")),
              (t("sv_col_file"), t("sv_file_count", path=display(result.path), n=result.count))]
-    return facts_view(pairs, payload, t("sv_recorded"))
+    return facts_view(pairs, payload, t("sv_recorded"), kind="done/1")
 
 
 def ledger_added_facts(entry, path) -> View:
@@ -373,7 +374,7 @@ def ledger_added_facts(entry, path) -> View:
     pairs = [(t("sv_col_id"), entry.id), (t("sv_col_dept"), entry.dept), (t("sv_col_problem"), entry.problem),
              (t("sv_col_measure"), entry.measure), (t("sv_col_found_on"), entry.found_on),
              (t("sv_col_source"), entry.source.value), (t("sv_col_deadline"), entry.due), (t("sv_col_note"), entry.note)]
-    return facts_view(pairs, payload, t("sv_ledger_added", id=entry.id))
+    return facts_view(pairs, payload, t("sv_ledger_added", id=entry.id), kind="ledger-add/1")
 
 
 def ledger_closed_facts(entry, closure) -> View:
@@ -386,4 +387,4 @@ def ledger_closed_facts(entry, closure) -> View:
              (t("sv_col_deadline"), entry.due),
              (t("sv_col_closed_on"), str(closure.closed_on) + (t("sv_late", n=late) if late > 0 else t("sv_on_time"))),
              (t("sv_col_close_note"), closure.note)]
-    return facts_view(pairs, payload, t("sv_ledger_closed_ok", id=entry.id))
+    return facts_view(pairs, payload, t("sv_ledger_closed_ok", id=entry.id), kind="ledger-close/1")
