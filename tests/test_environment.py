@@ -50,6 +50,6 @@ def test_a_hostile_shell_changes_no_test(tmp_path) -> None:
         cwd=ROOT, env={**os.environ, **hostile}, capture_output=True, text=True, timeout=300,
     )
     assert proc.returncode == 0, proc.stdout + proc.stderr
-    assert f"{len(TOUCHED) + 2} passed" in proc.stdout, proc.stdout  # test_table… has three cases
+    assert f"{len(TOUCHED) + 5} passed" in proc.stdout, proc.stdout  # test_table… has three cases, test_usage… four
     assert list(cache.iterdir()) == []
     assert list(home.iterdir()) == []  # so not ~/.cache/nmx either
