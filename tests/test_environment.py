@@ -15,7 +15,7 @@ from tests.conftest import ROOT, SHELL_VARS, TEST_KNOBS
 TOUCHED = [
     "tests/test_checklist.py::test_transport_may",  # NMX_MAX_NODES
     "tests/test_cli_dates.py::test_help_has_an_example",  # TERMINAL_WIDTH (typer's help width)
-    "tests/test_ics.py::test_export_ics_needs_output",  # TTY_COMPATIBLE, PY_COLORS (rich colours the error)
+    "tests/test_cli_contract.py::test_usage_errors_speak_like_nmx",  # TTY_COMPATIBLE, PY_COLORS (rich coloured click errors)
     "tests/test_report.py::test_progress_only_on_a_terminal",  # TERM=dumb (rich shows no progress)
     "tests/test_source.py::test_console_script_answers_the_main_question_from_anywhere",  # PYTHONIOENCODING
     "tests/test_cli_tables.py::test_table_is_plain_text_when_not_a_terminal",  # NO_COLOR, FORCE_COLOR
@@ -50,6 +50,6 @@ def test_a_hostile_shell_changes_no_test(tmp_path) -> None:
         cwd=ROOT, env={**os.environ, **hostile}, capture_output=True, text=True, timeout=300,
     )
     assert proc.returncode == 0, proc.stdout + proc.stderr
-    assert f"{len(TOUCHED) + 2} passed" in proc.stdout, proc.stdout  # test_table… has three cases
+    assert f"{len(TOUCHED) + 5} passed" in proc.stdout, proc.stdout  # test_table… has three cases, test_usage… four
     assert list(cache.iterdir()) == []
     assert list(home.iterdir()) == []  # so not ~/.cache/nmx either
