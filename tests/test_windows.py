@@ -192,6 +192,7 @@ def _examples(data: Path, out: Path) -> dict[tuple[str, ...], tuple[tuple[str, .
     d = ("--data", str(data))
     return {
         ("calendar",): (("calendar", "2023-05", *d), 0),
+        ("completion",): (("completion", "bash"), 0),
         ("checklist",): (("checklist", "-d", "市交通运输局", "-m", "2023-05", *d), 0),
         ("deadlines",): (("deadlines", "--month", "2023-06", "--today", "2023-06-02", *d), 0),
         ("departments",): (("departments", *d), 0),
@@ -208,6 +209,7 @@ def _examples(data: Path, out: Path) -> dict[tuple[str, ...], tuple[tuple[str, .
         ("overdue",): (("overdue", "--today", "2023-06-10", *d), 0),
         ("report",): (("report", "-o", str(out / "报告"), "--today", "2023-05-10", *d), 0),
         ("schema",): (("schema",), 0),
+        ("source",): (("source", "四（二）", *d), 0),
         ("status",): (("status", "--today", "2023-06-10", *d), 0),
         ("tasks",): (("tasks", *d), 0),
         ("validate",): (("validate", str(data)), 0),
