@@ -57,6 +57,15 @@ def _localised_help(cls: type) -> type:
 NmxCommand = _localised_help(TyperCommand)
 
 
+def _click_exceptions() -> Any:
+    """click's exceptions module: typer 0.28 carries its own click, older typers use the package."""
+    try:
+        from typer._click import exceptions
+    except ImportError:
+        from click import exceptions
+    return exceptions
+
+
 class NmxGroup(_localised_help(TyperGroup)):  # type: ignore[misc]
     """The root (and sub-app) group: help as `NmxCommand`'s; the root's `main` reads `--lang`
     and `--format json` wherever they are on the line, and reports click's usage errors in the
@@ -65,7 +74,7 @@ class NmxGroup(_localised_help(TyperGroup)):  # type: ignore[misc]
 
     def main(self, args: Any = None, prog_name: str | None = None, complete_var: str | None = None,
              standalone_mode: bool = True, **extra: Any) -> Any:
-        from typer._click import exceptions as click  # typer 0.28 carries its own click
+        click = _click_exceptions()
 
         from nmx.i18n import lang
 

@@ -92,6 +92,8 @@ _ERRORS = (
     (r"Missing parameter: (.+)", "缺少参数：\\1"),
     (r"Missing command\.", "缺少命令。"),
     (r"No such option: (\S+) \(Possible options: (.+)\)", "没有选项 \\1（是不是：\\2）"),
+    (r"No such option '(\S+)'\. Did you mean (.+)\?", "没有选项 \\1（是不是：\\2）"),  # click 8.2+ (typers below 0.28)
+    (r"No such option '(\S+)'\.", "没有选项 \\1"),
     (r"No such option: (\S+)", "没有选项 \\1"),
     (r"No such command (.+)\.", "没有命令 \\1。"),
     (r"Invalid value for (.+?): (.+)", None),  # the reason translated in turn
@@ -121,7 +123,7 @@ def error_text(message: str, lang: str) -> str:
     import re
 
     if lang == "en":
-        return message
+        return re.sub(r"^No such option '(\S+)'\.", r"No such option: \1", message)  # one wording, whichever click
     for pattern, zh in _ERRORS:
         m = re.fullmatch(pattern, message, flags=re.S)
         if m is None:
