@@ -17,7 +17,7 @@ import pytest
 
 SRC = Path(__file__).resolve().parent.parent / "src"
 BASE = {"nmx", "nmx.errors", "nmx.problems", "nmx.i18n", "nmx.fileio", "nmx.safetext", "nmx.bulk"}
-ROOMS = ["plan", "schedule", "duties", "supervision", "views", "render", "handouts", "cli"]
+ROOMS = ["plan", "schedule", "duties", "supervision", "drafts", "compare", "views", "render", "handouts", "cli"]
 TOP = {"nmx.__main__"}
 
 

@@ -1,0 +1,1 @@
+"""Comparing two plan folders by meaning: tasks, units and groups added, removed, changed."""
