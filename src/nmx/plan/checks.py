@@ -402,3 +402,26 @@ def timezone(ctx: Context) -> Iterable[Problem]:
         ZoneInfo(ctx.plan.meta.timezone)
     except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: "Asia" is a folder of the tz database
         yield ctx.tasks.problem(("plan", "timezone"), "bad-timezone", t("bad_timezone", tz=ctx.plan.meta.timezone))
+
+
+@check("needs-review")
+def needs_review(ctx: Context) -> Iterable[Problem]:
+    """What `nmx import` drafted and marked `needs_review`: a warning each until a person checks it
+    (so `nmx validate --strict` fails on an unreviewed draft)."""
+    meta = ctx.plan.meta
+    if meta is not None and meta.needs_review is not None:
+        yield ctx.tasks.problem(("plan", "needs_review"), "needs-review",
+                                t("needs_review", id="plan", why=meta.needs_review), Level.WARNING)
+    for doc, key, items in _id_lists(ctx):
+        if key == "actions":
+            continue
+        for i, item in ctx.each(key, items):
+            if item.needs_review is not None:
+                yield doc.problem((key, i, "needs_review"), "needs-review",
+                                  t("needs_review", id=item.id, why=item.needs_review), Level.WARNING)
+    for i, task in ctx.each("tasks", ctx.plan.tasks):
+        for j, sched in enumerate(task.schedules):
+            if sched.needs_review is not None:
+                yield ctx.tasks.problem(("tasks", i, "schedules", j, "needs_review"), "needs-review",
+                                        t("needs_review", id=f"{task.id}/{sched.id or j + 1}", why=sched.needs_review),
+                                        Level.WARNING)

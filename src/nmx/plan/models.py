@@ -91,6 +91,9 @@ class PlanMeta:
     note: str | None = None
     channels: tuple[Channel, ...] = ()
     rules: tuple[Rule, ...] = ()
+    #: Set by `nmx import` on a header it drafted (an assumed period, a number not found):
+    #: `nmx validate` warns [needs-review] until a person checks it and removes it.
+    needs_review: str | None = None
 
 
 @model
@@ -126,6 +129,9 @@ class _ScheduleBase:
     same_as: str | None = None
     why: str | None = None
     owed_by: tuple[str, ...] | None = None
+    #: Set by `nmx import` on what it drafted and could not be sure of (why, and the text it came
+    #: from); `nmx validate` warns [needs-review] until a person checks the item and removes it.
+    needs_review: str | None = None
 
 
 @model
@@ -218,6 +224,9 @@ class Task:
     schedules: tuple[ScheduleField, ...] = ()
     related: tuple[str, ...] = ()
     note: str | None = None
+    #: Set by `nmx import` on what it drafted and could not be sure of (why, and the text it came
+    #: from); `nmx validate` warns [needs-review] until a person checks the item and removes it.
+    needs_review: str | None = None
 
 
 @model
@@ -242,6 +251,9 @@ class Unit:
     division_code: str | None = None
     note: str | None = None
     part_of: str | None = None  # the unit this one sits in (市民生办 in 市发改委): it never reports to it
+    #: Set by `nmx import` on what it drafted and could not be sure of (why, and the text it came
+    #: from); `nmx validate` warns [needs-review] until a person checks the item and removes it.
+    needs_review: str | None = None
 
 
 @model
@@ -259,6 +271,9 @@ class Group:
     aliases: tuple[str, ...] = ()
     source: str | None = None
     note: str | None = None
+    #: Set by `nmx import` on what it drafted and could not be sure of (why, and the text it came
+    #: from); `nmx validate` warns [needs-review] until a person checks the item and removes it.
+    needs_review: str | None = None
 
 
 @model
