@@ -8,6 +8,7 @@ from nmx.cli import (
     duty_cmds,  # noqa: F401
     export_cmds,  # noqa: F401
     handout_cmds,  # noqa: F401
+    import_cmds,  # noqa: F401
     plan_cmds,  # noqa: F401  (registers commands)
     supervision_cmds,  # noqa: F401
 )

@@ -1,0 +1,51 @@
+"""`nmx import`: a plan folder drafted from the plan's document (.txt, .docx, .xlsx, .csv)."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from nmx.cli.app import command, say
+from nmx.errors import UsageError
+from nmx.i18n import t
+
+
+@command(name="import", output="folder")
+def import_cmd(
+    document: Annotated[Path, typer.Argument(help="方案文件：.txt、.docx、.xlsx 或 .csv（分工表）。", show_default=False)],
+    output: Annotated[Path, typer.Option("--output", "-o", help="写入的方案目录（新的或空的目录）。",
+                                         show_default=False)],
+    units: Annotated[Optional[Path], typer.Option("--units", help="单位名册所在目录（其中的 departments.yaml）；默认用内置名册。",
+                                                  file_okay=False, show_default=False)] = None,
+    review: Annotated[Optional[Path], typer.Option("--review", help="另写一页 HTML：每个起草条目与原文对照，附待核对事项。",
+                                                   dir_okay=False, show_default=False)] = None,
+) -> None:
+    """从方案原文起草一个方案目录（tasks.yaml、departments.yaml、source/plan.txt），每项注明出处，
+    无法确定的标 needs_review（nmx validate 报为警告）。
+
+    示例：nmx import 方案.docx -o 草稿 --review 核对.html
+    """
+    from nmx.cli.output import show
+    from nmx.drafts.importer import check_folder, draft, load_registry, write
+    from nmx.fileio import check_output, is_stdout
+    from nmx.render import Format
+    from nmx.views.imported import import_review
+
+    if is_stdout(output):
+        raise UsageError(t("cli_folder_not_stdout", option="--output"))
+    check_folder(output)
+    if review is not None:
+        if review.suffix.lower() not in (".html", ".htm"):
+            raise UsageError(t("imp:review_ext", path=review))
+        check_output(review, [document])
+    started = time.perf_counter()
+    drafted = draft(document, load_registry(units))
+    write(drafted, output)
+    if review is not None:
+        show(import_review(drafted), Format.HTML, review)
+    ms = round((time.perf_counter() - started) * 1000)
+    say(t("imp:done", source=document, path=output, tasks=len(drafted.tasks), units=len(drafted.units) + len(drafted.groups),
+          review=drafted.review_count, ms=ms))
