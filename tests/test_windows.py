@@ -200,6 +200,7 @@ def _examples(data: Path, out: Path) -> dict[tuple[str, ...], tuple[tuple[str, .
         ("duties",): (("duties", "市交通运输局", *d), 0),
         ("export", "ics"): (("export", "ics", "-o", str(out / "方案.ics"), *d), 0),
         ("export", "xlsx"): (("export", "xlsx", "-o", str(out / "方案.xlsx"), *d), 0),
+        ("import",): (("import", str(data / "source" / "plan.txt"), "-o", str(out / "草稿")), 0),
         ("info",): (("info", *d), 0),
         ("ledger", "add"): (("ledger", "add", "--dept", "市交通局", "--problem", "客运站无宣传", "--measure", "设置展板",
                              "--due", "2023-07-15", "--today", "2023-06-08", *d), 0),

@@ -42,7 +42,9 @@ def import_cmd(
             raise UsageError(t("imp:review_ext", path=review))
         check_output(review, [document])
     started = time.perf_counter()
-    drafted = draft(document, load_registry(units))
+    import datetime as dt
+
+    drafted = draft(document, load_registry(units), dt.date.today().year)
     write(drafted, output)
     if review is not None:
         show(import_review(drafted), Format.HTML, review)

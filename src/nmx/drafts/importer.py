@@ -45,6 +45,7 @@ class Source:
     path: Path
     text: str                      # the plan's text, tables as tab-separated lines (source/plan.txt)
     tables: list[Table]
+    sheet: bool = False            # an annex alone (.xlsx, .csv): no head, no clauses but its rows
 
 
 @dataclass
@@ -173,7 +174,7 @@ def _from_sheets(path: Path, sheets: list[tuple[str, list[list[str]]]]) -> Sourc
             lines.append(_tab_line([str(row.number), row.cells.get("task", ""), row.cells.get("lead", ""),
                                     row.cells.get("support", "")]))
         lines.append("")
-    return Source(path, "\n".join(lines), tables)
+    return Source(path, "\n".join(lines), tables, sheet=True)
 
 
 def _tab_line(cells: list[str]) -> str:
@@ -281,15 +282,16 @@ def _kind(name: str) -> str:
     return "government"
 
 
-def draft(path: Path, registry: DepartmentsFile) -> Draft:
-    """The plan folder `path`'s document drafts, as data (see the module's docstring)."""
+def draft(path: Path, registry: DepartmentsFile, this_year: int) -> Draft:
+    """The plan folder `path`'s document drafts, as data (see the module's docstring); `this_year`
+    (the caller's clock: nothing here reads it) when the document names no year."""
     source = read_document(path)
     clauses = _document.parse(source.text)
     if not source.tables:
         raise UsageError(t("imp:no_table", path=path))
     out = Draft(source, {}, [], [], [], [], registry)
     units = _Units(registry, out)
-    out.meta = _meta(source, clauses, units, out)
+    out.meta = _meta(source, clauses, units, out, this_year)
     year = out.meta["year"]
     review_texts = {"phrase": t("imp:date_phrase", phrase="{phrase}"), "alone": t("imp:deadline_alone", phrase="{phrase}")}
     for clause in clauses.clauses:
@@ -308,23 +310,23 @@ def draft(path: Path, registry: DepartmentsFile) -> Draft:
     return out
 
 
-def _meta(source: Source, clauses: _document.Document, units: _Units, out: Draft) -> dict:
+def _meta(source: Source, clauses: _document.Document, units: _Units, out: Draft, this_year: int) -> dict:
     text = source.text
     whole = clauses.by_id[_document.WHOLE]
     title = "".join(whole.title.split())
-    if not title and source.tables:
-        title = "".join(source.tables[0].title.split())
+    if source.sheet or not title:
+        title = "".join(source.tables[0].title.split()) or source.path.stem
     number = re.search(r"[\u4e00-\u9fff]+〔\d{4}〕\d+号", text)
     issuer_m = re.search(r"^\s*(\S+?)关于印发", text, flags=re.M)
     year_m = re.search(r"〔(\d{4})〕", number.group(0)) if number else None
     year_m = year_m or re.search(r"(20\d\d)\s*年", title) or re.search(r"(20\d\d)", text)
-    year = int(year_m.group(1)) if year_m else dt.date.today().year
+    year = int(year_m.group(1)) if year_m else this_year
     issuer = issuer_m.group(1) if issuer_m else ""
     short = issuer
     ref = units.plan.resolve(issuer) if issuer else None
     if ref is not None and ref.kind == "unit":
         short = units.plan.unit_by_id[ref.id].name
-    missing = [label for label, value in (("文号", number), ("发文单位", issuer)) if not value]
+    missing = [label for label, value in (("文号", number), ("发文单位", issuer), ("年度", year_m)) if not value]
     why = [t("imp:period", year=year), *(f"原文未找到{label}" for label in missing)]
     meta = {
         "title": title, "doc_number": number.group(0) if number else "", "issuer": issuer, "issuer_short": short,
@@ -362,7 +364,7 @@ def _clause_task(clause: _document.Clause, units: _Units, out: Draft, year: int,
     if lead:
         why = t("imp:lead_from_text", names="、".join(lead))
     else:
-        lead = [out.meta["issuer_short"] or out.meta["issuer"]]
+        lead = [_placeholder(units, out, clause.id)]
         why = t("imp:no_lead", issuer=lead[0])
     body = clause.text.removeprefix(clause.title + "。") or clause.text  # the title is the clause's first sentence
     task = {"id": task_id, "title": clause.title, "text": body, "source": clause.id, "lead": lead,
@@ -372,6 +374,16 @@ def _clause_task(clause: _document.Clause, units: _Units, out: Draft, year: int,
     if schedules:
         task["schedules"] = schedules
     return task
+
+
+def _placeholder(units: _Units, out: Draft, where: str) -> str:
+    """The lead put where the text names none: the issuer, else a new unit 待定牵头单位 (to review)."""
+    issuer = out.meta["issuer_short"] or out.meta["issuer"]
+    if issuer:
+        if units.plan.resolve(issuer) is None:
+            units.name(issuer, "文件头")
+        return issuer
+    return units.name("待定牵头单位", where)[0]
 
 
 def _arabic(numeral: str) -> str:
@@ -404,7 +416,7 @@ def _row_task(table: Table, row, units: _Units, out: Draft, year: int, review_te
         notes.append(f"附件本行“{table.header['support']}”一栏为空。")
     why = None
     if not roles["lead"]:
-        task["lead"] = [out.meta["issuer_short"] or out.meta["issuer"]]
+        task["lead"] = [_placeholder(units, out, where)]
         why = t("imp:no_lead", issuer=task["lead"][0])
         task["needs_review"] = why
     task["note"] = "；".join(notes)
@@ -461,8 +473,8 @@ def files(d: Draft) -> dict[str, str]:
     def dump(data: dict) -> str:
         return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=1000, default_flow_style=None)
 
-    text = d.source.text if d.source.text.endswith("\n") else d.source.text + "\n"
-    return {"tasks.yaml": head + dump(tasks), "departments.yaml": head + dump(registry), "source/plan.txt": text}
+    return {"tasks.yaml": head + dump(tasks), "departments.yaml": head + dump(registry),
+            "source/plan.txt": d.source.text}  # a .txt as it is, byte for byte
 
 
 def write(d: Draft, folder: Path) -> list[Path]:
