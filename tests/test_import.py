@@ -260,3 +260,22 @@ def test_unit_cells_split_on_every_separator():
 
     assert split_units("市委宣传部 市发改委、市教体局，市人社局；市卫健委\n市民政局,市商务局;市城管局") == [
         "市委宣传部", "市发改委", "市教体局", "市人社局", "市卫健委", "市民政局", "市商务局", "市城管局"]
+
+
+def test_numbered_items_under_a_section_or_an_item_are_tasks_of_their_own(run, tmp_path):
+    source = tmp_path / "方案.txt"
+    source.write_text("某县民生工作领导小组办公室关于印发 某县2024年宣传方案的通知\n\n某县 2024 年宣传方案\n\n"
+                      "一、主要任务\n\n（一）开展宣传。\n\n1.制作标语。市交通局负责，每月通报。\n\n2.集中宣传。年底前完成。\n\n"
+                      "二、工作要求\n\n1.加强领导。市发改委会同市委宣传部负责统筹。\n\n"
+                      "附件：分工表\n\n序号\t工作任务\t责任单位\n1\t制作标语。\t市交通局\n", encoding="utf-8")
+    _import(run, source, tmp_path / "d")
+    drafted = _load(tmp_path / "d")
+    assert [(tk.id, tk.source) for tk in drafted.tasks] == [
+        ("C1.1.1", "一（一）1."), ("C1.1.2", "一（一）2."), ("C2.1", "二1."), ("A1", "附件 序号1")]
+    one, two, three, _ = drafted.tasks
+    assert one.lead == ("市交通局",) and [s.kind for s in one.schedules] == ["window"]
+    assert two.lead == ("某县民生工作领导小组办公室",) and two.needs_review  # no unit named: the issuer, to review
+    assert str(two.schedules[0].date) == "2024-12-31" and drafted.meta.year == 2024
+    assert three.lead == ("市发改委",) and three.support == ("市委宣传部",)  # 会同 …: a supporting unit
+    issuer = drafted.unit_by_id[drafted.resolve("某县民生工作领导小组办公室").id]
+    assert issuer.needs_review and "文号" in drafted.meta.needs_review

@@ -294,7 +294,12 @@ def draft(path: Path, registry: DepartmentsFile, this_year: int) -> Draft:
     out.meta = _meta(source, clauses, units, out, this_year)
     year = out.meta["year"]
     review_texts = {"phrase": t("imp:date_phrase", phrase="{phrase}"), "alone": t("imp:deadline_alone", phrase="{phrase}")}
+    with_items = {c.parent for c in clauses.clauses if c.level == 1}
     for clause in clauses.clauses:
+        if clause.level == 0 and re.fullmatch(r"[一二三四五六七八九十]+", clause.id) and clause.id not in with_items:
+            for sub in _numbered(clause):  # a section of 1. 2. … without （一）
+                out.tasks.append(_clause_task(sub, units, out, year, review_texts, f"C{_arabic(clause.id)}.{sub.title_n}"))
+            continue
         if clause.level != 1 or clause.parent in (None, _document.ANNEX):
             continue
         section = clauses.by_id[clause.parent]
@@ -303,7 +308,12 @@ def draft(path: Path, registry: DepartmentsFile, this_year: int) -> Draft:
                                  "source": clause.id})
             out.reviews.append(Review(f"channels C{len(out.channels)}", clause.title, f"{clause.id}：{clause.text}"))
             continue
-        out.tasks.append(_clause_task(clause, units, out, year, review_texts))
+        task_id = f"C{_arabic(section.id)}.{_arabic(clause.id[len(section.id) + 1:-1])}"
+        subs = _numbered(clause)
+        if not subs:
+            out.tasks.append(_clause_task(clause, units, out, year, review_texts, task_id))
+        for sub in subs:  # 1. 2. … inside （一）: a task each
+            out.tasks.append(_clause_task(sub, units, out, year, review_texts, f"{task_id}.{sub.title_n}"))
     for table in source.tables:
         for row in table.rows:
             out.tasks.append(_row_task(table, row, units, out, year, review_texts))
@@ -342,35 +352,72 @@ def _meta(source: Source, clauses: _document.Document, units: _Units, out: Draft
     return meta
 
 
-def _task_schedules(task_id: str, text: str, year: int, source: str, out: Draft, review_texts: dict) -> list[dict]:
+def _task_schedules(task_id: str, text: str, year: int, source: str, out: Draft, review_texts: dict,
+                    units: _Units) -> list[dict]:
     found = _dates.schedules(text, year, source, review_texts)
     for sched in found:
+        to = re.search(r"报送(?:至|给)?([^，。；、\s]{2,20})", sched["what"]) if sched["kind"] == "deadline" else None
+        if to and units.plan.resolve(to.group(1)) is not None:
+            sched["deliver_to"] = to.group(1)
         out.reviews.append(Review(f"{task_id}/{sched['id']}", f"{sched['kind']}：{sched['label']}",
                                   f"{source}：{sched['what']}", sched["needs_review"]))
     return found
 
 
-def _clause_task(clause: _document.Clause, units: _Units, out: Draft, year: int, review_texts: dict) -> dict:
-    section = clause.parent or ""
-    task_id = f"C{_arabic(section)}.{_arabic(clause.id[len(section) + 1:-1])}"
+@dataclass(frozen=True)
+class _Numbered:
+    """A `1.` item inside a clause: `四（二）1.`, titled by its first sentence."""
+
+    id: str
+    title: str
+    text: str
+    title_n: int
+
+
+_NUMBERED = re.compile(r"^(\d{1,2})[.．、](?!\d)\s*(.*)$")
+
+
+def _numbered(clause: _document.Clause) -> list[_Numbered]:
+    """The `1.` `2.` … items of a clause's text, each with the lines up to the next."""
+    out: list[tuple[int, list[str]]] = []
+    for line in clause.text.split("\n"):
+        m = _NUMBERED.match(line.strip())
+        if m and int(m.group(1)) == len(out) + 1:
+            out.append((int(m.group(1)), [m.group(2)]))
+        elif out:
+            out[-1][1].append(line.strip())
+    items = []
+    for n, lines in out:
+        text = "".join(lines)
+        head = text.split("。", 1)[0] if "。" in text else text
+        items.append(_Numbered(f"{clause.id}{n}.", head, text, n))
+    return items
+
+
+def _clause_task(clause, units: _Units, out: Draft, year: int, review_texts: dict, task_id: str) -> dict:
     names = units.in_text(clause.text)
     lead: list[str] = []
+    support: list[str] = []
     for name, at in names:
         before = clause.text[max(0, at - 3):at]
         if "报送" in before or before.endswith("向"):
             continue  # a recipient, not a lead
-        if name not in lead:
-            lead.append(name)
+        role = support if before.endswith(("会同", "配合", "协同")) else lead
+        if name not in lead and name not in support:
+            role.append(name)
     if lead:
-        why = t("imp:lead_from_text", names="、".join(lead))
+        why = t("imp:lead_from_text", names="、".join(lead + support))
     else:
         lead = [_placeholder(units, out, clause.id)]
         why = t("imp:no_lead", issuer=lead[0])
     body = clause.text.removeprefix(clause.title + "。") or clause.text  # the title is the clause's first sentence
     task = {"id": task_id, "title": clause.title, "text": body, "source": clause.id, "lead": lead,
-            "note": f"导入自{clause.id}；标题取该条第一句，牵头单位见 needs_review。", "needs_review": why}
+            "note": f"导入自{clause.id}；标题取该条第一句，牵头单位见 needs_review"
+                    f"{'（“会同”“配合”之后的单位作配合单位）' if support else ''}。", "needs_review": why}
+    if support:
+        task["support"] = support
     out.reviews.append(Review(f"tasks {task_id}", f"牵头：{'、'.join(lead)}", f"{clause.id}：{clause.text}", why))
-    schedules = _task_schedules(task_id, clause.text, year, clause.id, out, review_texts)
+    schedules = _task_schedules(task_id, clause.text, year, clause.id, out, review_texts, units)
     if schedules:
         task["schedules"] = schedules
     return task
@@ -424,7 +471,7 @@ def _row_task(table: Table, row, units: _Units, out: Draft, year: int, review_te
     out.reviews.append(Review(f"tasks {task_id}", f"牵头：{'、'.join(task['lead'])}；配合："
                               f"{'、'.join(task.get('support', ()))}", f"{where}\n{clause_text}", why))
     dated = text + ("；" + row.cells["due"] if row.cells.get("due") else "")
-    schedules = _task_schedules(task_id, dated, year, source, out, review_texts)
+    schedules = _task_schedules(task_id, dated, year, source, out, review_texts, units)
     if schedules:
         task["schedules"] = schedules
     return task
@@ -478,18 +525,28 @@ def files(d: Draft) -> dict[str, str]:
 
 
 def write(d: Draft, folder: Path) -> list[Path]:
-    """Write the draft into `folder`: a new folder, or an empty one (never over anything)."""
-    from nmx.fileio import write_atomic
+    """Write the draft into `folder`, a new folder or an empty one (never over anything): built
+    beside it, then swapped in, so a failed run leaves no half-written plan."""
+    import shutil
+    import tempfile
+
+    from nmx.fileio import swap_folder, write_atomic
 
     check_folder(folder)
-    folder.mkdir(exist_ok=True)
-    written = []
-    for rel, text in files(d).items():
-        path = folder / rel
-        path.parent.mkdir(exist_ok=True)
-        write_atomic(path, text)
-        written.append(path)
-    return written
+    parent = folder.parent if str(folder.parent) else Path(".")
+    tmp = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", suffix=".tmp", dir=parent))
+    content = files(d)
+    try:
+        for rel, text in content.items():
+            path = tmp / rel
+            path.parent.mkdir(exist_ok=True)
+            write_atomic(path, text)
+        check_folder(folder)  # still new or empty: nothing of anyone's is swapped away
+        swap_folder(tmp, folder)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return [folder / rel for rel in content]
 
 
 def check_folder(folder: Path) -> None:
