@@ -127,6 +127,17 @@ CASES = [
      "plan.timezone"),  # a folder of the tz database
     ("timezone", "t", "timezone: Asia/Shanghai", f"timezone: {'x' * 300}", "bad-timezone", "error", "t.yaml", 8,
      "plan.timezone"),  # a name longer than a file name may be
+    # import: what nmx import drafted and no one has checked yet
+    ("needs-review", "t", "    related: [T2]\n", "    related: [T2]\n    needs_review: 牵头单位待核对\n", "needs-review",
+     "warning", "t.yaml", 18, "tasks[0].needs_review"),
+    ("needs-review", "t", "{kind: once, what: 一次,", "{kind: once, needs_review: 由“6月1日”推定, what: 一次,",
+     "needs-review", "warning", "t.yaml", 22, "tasks[0].schedules[3].needs_review"),
+    ("needs-review", "t", "  source_document: seed.txt\n", "  source_document: seed.txt\n  needs_review: 期间为推定\n",
+     "needs-review", "warning", "t.yaml", 10, "plan.needs_review"),
+    ("needs-review", "d", "aliases: [市教育局]}", "aliases: [市教育局], needs_review: 新单位}", "needs-review",
+     "warning", "d.yaml", 3, "units[1].needs_review"),
+    ("needs-review", "d", "everyone: true}", "everyone: true, needs_review: 新统称}", "needs-review", "warning",
+     "d.yaml", 6, "groups[1].needs_review"),
 ]
 
 

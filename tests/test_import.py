@@ -231,6 +231,8 @@ def test_nothing_is_overwritten_and_bad_input_is_a_usage_error(run, tmp_path):
         assert result.exit_code == 2, (name, result.output)
         assert "Traceback" not in result.output and not (tmp_path / f"out-{name}").exists()
     assert run("import", str(PLAN_TXT), "-o", str(tmp_path / "e"), "--review", str(tmp_path / "r.txt")).exit_code == 2
+    missing = run("import", str(tmp_path / "无.txt"), "-o", str(tmp_path / "f"))
+    assert missing.exit_code == 2 and "无.txt" in missing.output and "source_document" not in missing.output
 
 
 @pytest.mark.parametrize(("text", "kinds"), [

@@ -847,6 +847,7 @@ CATALOG: dict[str, tuple[str, str]] = {
     "needs_review": ("{id} 待人工核对：{why}", "{id} needs review: {why}"),
     "imp:unknown_type": ("不支持的文件类型 {path}（可用 .txt、.docx、.xlsx、.csv）",
                          "unsupported file type {path} (use .txt, .docx, .xlsx or .csv)"),
+    "imp:missing": ("文件不存在：{path}", "no such file: {path}"),
     "imp:unreadable": ("无法读取 {path}：{reason}", "cannot read {path}: {reason}"),
     "imp:not_utf8": ("{path} 不是 UTF-8 文本（第 {offset} 字节）", "{path} is not UTF-8 text (byte {offset})"),
     "imp:no_table": ("{path} 中没有找到任务分工表（表头应有 主要任务 和 牵头责任部门 等列）",

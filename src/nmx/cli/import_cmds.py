@@ -15,7 +15,7 @@ from nmx.i18n import t
 
 @command(name="import", output="folder")
 def import_cmd(
-    document: Annotated[Path, typer.Argument(help="方案文件：.txt、.docx、.xlsx 或 .csv（分工表）。", show_default=False)],
+    document: Annotated[Path, typer.Argument(metavar="DOCUMENT", help="方案文件：.txt、.docx、.xlsx 或 .csv（分工表）。", show_default=False)],
     output: Annotated[Path, typer.Option("--output", "-o", help="写入的方案目录（新的或空的目录）。",
                                          show_default=False)],
     units: Annotated[Optional[Path], typer.Option("--units", help="单位名册所在目录（其中的 departments.yaml）；默认用内置名册。",

@@ -83,7 +83,7 @@ def read_document(path: Path) -> Source:
 
     data = read_input(path, missing_ok=True)
     if data is None:
-        raise UsageError(t("doc:missing", path=path))
+        raise UsageError(t("imp:missing", path=path))
     try:
         if suffix == ".txt":
             return _from_text(path, _decode(path, data))
