@@ -229,7 +229,7 @@ class _Units:
                 why = t("imp:group_new", name=written)
                 self.draft.groups.append({"id": gid, "name": written, "members_listed": False, "source": where,
                                           "note": f"导入自{where}", "needs_review": why})
-                self.draft.reviews.append(Review(f"groups {gid}", written, where, why))
+                self.draft.reviews.append(Review(gid, written, where, why))
                 self.new[key] = gid
             else:
                 uid = f"new{len(self.draft.units) + 1}"
@@ -238,7 +238,7 @@ class _Units:
                        else t("imp:unit_unknown_none", name=written))
                 self.draft.units.append({"id": uid, "name": written, "full_name": written, "kind": _kind(written),
                                          "note": f"导入自{where}；类别按名称推定", "needs_review": why})
-                self.draft.reviews.append(Review(f"units {uid}", written, where, why))
+                self.draft.reviews.append(Review(uid, written, where, why))
                 self.new[key] = uid
         return written, None
 
@@ -306,7 +306,7 @@ def draft(path: Path, registry: DepartmentsFile, this_year: int) -> Draft:
         if any(word in section.title for word in _CHANNEL_SECTIONS):
             out.channels.append({"id": f"C{len(out.channels) + 1}", "name": clause.title, "text": clause.text,
                                  "source": clause.id})
-            out.reviews.append(Review(f"channels C{len(out.channels)}", clause.title, f"{clause.id}：{clause.text}"))
+            out.reviews.append(Review(f"C{len(out.channels)}", clause.title, f"{clause.id}：{clause.text}"))
             continue
         task_id = f"C{_arabic(section.id)}.{_arabic(clause.id[len(section.id) + 1:-1])}"
         subs = _numbered(clause)
@@ -416,7 +416,8 @@ def _clause_task(clause, units: _Units, out: Draft, year: int, review_texts: dic
                     f"{'（“会同”“配合”之后的单位作配合单位）' if support else ''}。", "needs_review": why}
     if support:
         task["support"] = support
-    out.reviews.append(Review(f"tasks {task_id}", f"牵头：{'、'.join(lead)}", f"{clause.id}：{clause.text}", why))
+    drafted = f"牵头：{'、'.join(lead)}" + (f"\n配合：{'、'.join(support)}" if support else "")
+    out.reviews.append(Review(task_id, drafted, f"{clause.id}：{clause.text}", why))
     schedules = _task_schedules(task_id, clause.text, year, clause.id, out, review_texts, units)
     if schedules:
         task["schedules"] = schedules
@@ -468,7 +469,7 @@ def _row_task(table: Table, row, units: _Units, out: Draft, year: int, review_te
         task["needs_review"] = why
     task["note"] = "；".join(notes)
     clause_text = "\n".join(f"{table.header.get(k, k)}：{v}" for k, v in row.cells.items())
-    out.reviews.append(Review(f"tasks {task_id}", f"牵头：{'、'.join(task['lead'])}；配合："
+    out.reviews.append(Review(task_id, f"牵头：{'、'.join(task['lead'])}\n配合："
                               f"{'、'.join(task.get('support', ()))}", f"{where}\n{clause_text}", why))
     dated = text + ("；" + row.cells["due"] if row.cells.get("due") else "")
     schedules = _task_schedules(task_id, dated, year, source, out, review_texts, units)

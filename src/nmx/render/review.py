@@ -13,7 +13,7 @@ def review_html(review: ImportReview) -> str:
         return [x for i, part in enumerate(parts) for x in ((BR,) if i else ()) + (part,)]
 
     head = el("tr", *(el("th", h, scope="col") for h in review.headers))
-    body = [el("tr", el("td", item), el("td", *lines(drafted)), el("td", *lines(source)),
+    body = [el("tr", el("td", item, style="white-space:nowrap"), el("td", *lines(drafted)), el("td", *lines(source)),
                el("td", el("strong", warning) if warning else ""), class_="review" if warning else None)
             for item, drafted, source, warning in review.rows]
     return page(review.title, el("h1", review.title), el("p", review.summary),
