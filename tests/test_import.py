@@ -161,7 +161,7 @@ def test_an_annex_kept_as_a_sheet(run, tmp_path, plan):
 def test_an_unknown_unit_and_a_group_phrase_are_drafted_for_review(run, tmp_path):
     source = tmp_path / "表.csv"
     source.write_text("2023年任务表\n序号,工作任务,牵头单位,配合单位,完成时限\n"
-                      "1,开展宣传。,市交通局；市交通运揄局,各乡镇人民政府、市发改委,6月30日前\n"
+                      "1,开展宣传。,市交通局；市交通运揄局,各乡镇人民政府、市发改委、文旅局,6月30日前\n"
                       "序号,工作任务,牵头单位,配合单位,完成时限\n"
                       "2,长期坚持宣传。,,市民生工作领导小组成员单位,\n", encoding="utf-8")
     _import(run, source, tmp_path / "d")
@@ -170,6 +170,8 @@ def test_an_unknown_unit_and_a_group_phrase_are_drafted_for_review(run, tmp_path
     assert one.lead == ("市交通局", "市交通运揄局")  # an alias as written; a misspelt name kept, as a new unit
     new = drafted.unit_by_id[drafted.resolve("市交通运揄局").id]
     assert "市交通运输局" in new.needs_review  # the closest known name as the hint
+    assert one.support == ("各乡镇人民政府", "市发改委", "市文旅局")  # 文旅局: the city prefix folded, and said
+    assert "原文写作“文旅局”" in one.note
     group = drafted.group_by_id[drafted.resolve("各乡镇人民政府").id]
     assert group.needs_review and not group.members_listed
     assert drafted.resolve("市民生工作领导小组成员单位").id == "leading_group"  # a known group stays itself
