@@ -127,6 +127,7 @@ CASES = [
      "plan.timezone"),  # a folder of the tz database
     ("timezone", "t", "timezone: Asia/Shanghai", f"timezone: {'x' * 300}", "bad-timezone", "error", "t.yaml", 8,
      "plan.timezone"),  # a name longer than a file name may be
+    ("draft", "t", "doc_number: 文号", 'doc_number: ""', "draft", "warning", "t.yaml", 3, "plan.doc_number"),
 ]
 
 

@@ -402,3 +402,10 @@ def timezone(ctx: Context) -> Iterable[Problem]:
         ZoneInfo(ctx.plan.meta.timezone)
     except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: "Asia" is a folder of the tz database
         yield ctx.tasks.problem(("plan", "timezone"), "bad-timezone", t("bad_timezone", tz=ctx.plan.meta.timezone))
+
+
+@check("draft")
+def draft(ctx: Context) -> Iterable[Problem]:
+    """A plan without a document number is a draft (`nmx new` makes one): said, never an error."""
+    if ctx.plan.meta is not None and not ctx.plan.meta.doc_number.strip():
+        yield ctx.tasks.problem(("plan", "doc_number"), "draft", t("draft_plan", year=ctx.plan.meta.year), Level.WARNING)
