@@ -62,8 +62,8 @@ def test_new_starts_next_years_draft(run, old, tmp_path):
     assert (new / "departments.yaml").read_bytes() == (old / "departments.yaml").read_bytes()
     assert not (new / "records.yaml").exists()  # records stay with their year
     assert not (new / "source" / "plan.txt").exists()  # the old text is not the new plan's
-    assert "不复制" in (new / "source" / "README.md").read_text(encoding="utf-8") or \
-        "没有复制" in (new / "source" / "README.md").read_text(encoding="utf-8")
+    assert "nmx new 没有复制 2023 年方案（六民生办〔2023〕3号）的原文" in (new / "source" / "README.md").read_text(
+        encoding="utf-8")
     ledger = (new / "ledger.yaml").read_text(encoding="utf-8")
     assert "L0002" in ledger and "L0001" not in ledger and "closures" not in ledger  # only the open entry
     assert f'note: "复查；由 2023 年台账转入：../{old.name}/ledger.yaml L0002"' in ledger
@@ -226,3 +226,30 @@ def test_diff_as_a_docx_reads_back(run, changed, tmp_path):
     assert rows[0] == ["单位", "任务", "任务名称", "变化", "详情"]
     assert ["市自然资源局", "A8", "建筑工地和收储地块围挡宣传", "角色", "牵头 → 配合"] in rows
     assert any(r[:2] == ["市交通运输委", "A15"] for r in rows)
+
+
+NOTE = "  note: 方案未写明执行起止日期，按年度方案取 2023-01-01 至 2023-12-31；时区取六安所在的 Asia/Shanghai。\n"
+
+
+@pytest.mark.parametrize("note, kept", [("", True), ("  note: |\n    多行的\n    备注\n", False)])
+def test_new_edits_as_text_where_it_can_and_says_when_it_could_not(run, old, tmp_path, note, kept):
+    _edit(old / "tasks.yaml", (NOTE, note))
+    new = tmp_path / "2024"
+    doc = _json(run("new", "2024", "--from", str(old), "-o", str(new), "-f", "json"))
+    assert doc["comments_kept"] is kept
+    tasks = (new / "tasks.yaml").read_text(encoding="utf-8")
+    assert ("# === 四、主要任务 ===" in tasks) is kept
+    assert ("注释未能保留" in tasks.split("\n")[1]) is not kept  # the file says when its comments were lost
+    if kept:  # the missing note goes in on a line of its own, after source_document
+        assert "source/README.md)\n  note: \"草稿：由 nmx new 从" in tasks
+    validated = run("validate", str(new), "-f", "json")
+    assert _json(validated)["valid"] is True and [p["rule"] for p in _json(validated)["problems"]] == ["draft"]
+
+
+def test_diff_follows_a_task_whose_id_moved(run, plan_copy):
+    _edit(plan_copy / "tasks.yaml", ("  - id: A14\n", "  - id: A16\n"), ("related: [A3, A14]", "related: [A3, A16]"))
+    doc = _json(run("diff", str(DATA), str(plan_copy), "-f", "json"))
+    assert doc["tasks"]["added"] == [] and doc["tasks"]["removed"] == []
+    assert doc["tasks"]["changed"] == [{"id": "A16", "title": "集中宣传月期间短信、彩信、彩铃推送",
+                                        "changes": [{"field": "id", "from": "A14", "to": "A16"}]}]
+    assert doc["by_unit"] == {}  # the same duties for every unit, under another number

@@ -852,6 +852,9 @@ CATALOG: dict[str, tuple[str, str]] = {
                      "'to be checked' moved on from the year before."),
     "nw_header": ("草稿：nmx new 由 {old} 年方案（{path}）生成的 {year} 年方案；下面的注释沿用上一年的文字。",
                   "draft: the {year} plan nmx new made from the {old} plan ({path}); the comments below are the year before's."),
+    "nw_header_dumped": ("草稿：nmx new 由 {old} 年方案（{path}）生成的 {year} 年方案；原文件的布局无法按文本修改，注释未能保留。",
+                         "draft: the {year} plan nmx new made from the {old} plan ({path}); its layout defeated text "
+                         "edits, so its comments are lost."),
     "nw_carried_note": ("由 {year} 年台账转入：{path} {id}", "carried over from the {year} ledger: {path} {id}"),
     "nw_ledger_header": ("{year} 年整改台账：nmx new 从 {path} 转入 {old} 年未销号的条目；已销号的条目和销号记录留在原目录。",
                          "the {year} rectification ledger: the entries of {old} still open, carried over by nmx new "

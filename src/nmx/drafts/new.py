@@ -35,7 +35,7 @@ from pathlib import Path
 import yaml
 
 from nmx.errors import UsageError
-from nmx.i18n import t
+from nmx.i18n import CATALOG, t
 
 try:
     from yaml import CSafeLoader as _Loader
@@ -68,6 +68,11 @@ class Draft:
     records_left: int = 0  # records not copied
     text_edits: bool = True  # False: tasks.yaml was re-dumped (comments lost)
     text_copied: bool = False
+
+
+def data_text(key: str, **fields: object) -> str:
+    """A text written into the plan's files: always Chinese, the data's language, whatever --lang says."""
+    return CATALOG[key][0].format(**fields)
 
 
 # --- dates ---------------------------------------------------------------------------------------
@@ -124,10 +129,19 @@ class _Edits:
     def __init__(self, text: str) -> None:
         self.text = text
         self.spans: list[tuple[int, int, str]] = []
+        self.broken: str | None = None  # a value no text edit could place: apply() refuses
 
-    def set(self, mapping: yaml.MappingNode, key: str, value: object) -> None:
-        """`key: value` in `mapping`: its value replaced, or the pair added at the mapping's end."""
-        found = _pairs(mapping).get(key)
+    def set(self, mapping: yaml.MappingNode, key: str, value: object, after: tuple[str, ...] = ()) -> None:
+        try:
+            self._set(mapping, key, value, after)
+        except _Layout:
+            self.broken = self.broken or key
+
+    def _set(self, mapping: yaml.MappingNode, key: str, value: object, after: tuple[str, ...]) -> None:
+        """`key: value` in `mapping`: its value replaced, or the pair added after the first key of
+        `after` the mapping has (else at its end); _Layout when no line of its own can take it."""
+        pairs = _pairs(mapping)
+        found = pairs.get(key)
         if found is not None:
             node = found[1]
             if not isinstance(node, yaml.ScalarNode) or "\n" in self.text[node.start_mark.index:node.end_mark.index]:
@@ -138,8 +152,10 @@ class _Edits:
             close = self.text.rindex("}", mapping.start_mark.index, mapping.end_mark.index)
             self.spans.append((close, close, f", {key}: {_scalar(value)}"))
             return
-        last_key, last = mapping.value[-1]
-        if not isinstance(last, yaml.ScalarNode) or last.end_mark.line != last_key.start_mark.line:
+        anchor = next((pairs[k] for k in after if k in pairs), mapping.value[-1])
+        last_key, last = anchor
+        one_line = isinstance(last, yaml.ScalarNode) or bool(getattr(last, "flow_style", False))
+        if not one_line or last.end_mark.line != last_key.start_mark.line:
             raise _Layout(key)
         end = self.text.find("\n", last.end_mark.index)
         at = len(self.text) if end < 0 else end + 1
@@ -152,6 +168,8 @@ class _Edits:
         self.spans.append((at, at, snippet))
 
     def apply(self) -> str:
+        if self.broken is not None:
+            raise _Layout(self.broken)
         out = self.text
         for start, end, new in sorted(self.spans, key=lambda s: (s[0], s[1]), reverse=True):
             out = out[:start] + new + out[end:]
@@ -164,7 +182,7 @@ class _Layout(Exception):
 
 # --- the new plan --------------------------------------------------------------------------------
 def review_note(old_year: int) -> str:
-    return t("nw_review_note", year=old_year)
+    return data_text("nw_review_note", year=old_year)
 
 
 def _plan_edits(data: dict, root: yaml.Node, edits: _Edits, year: int, old_meta, source_name: str) -> None:
@@ -172,12 +190,12 @@ def _plan_edits(data: dict, root: yaml.Node, edits: _Edits, year: int, old_meta,
     plan_node = _pairs(root)["plan"][1]
     meta = data["plan"]
     title = meta["title"].replace(str(old_meta.year), str(year))
-    note = t("nw_plan_note", title=old_meta.title, doc=old_meta.doc_number or "—", path=source_name)
+    note = data_text("nw_plan_note", title=old_meta.title, doc=old_meta.doc_number or "—", path=source_name)
     period = _pairs(plan_node)["period"][1]
     start, end = shift(old_meta.period.start, years), shift(old_meta.period.end, years, month_end=True)
     for key, value in (("title", title), ("doc_number", ""), ("year", year), ("note", note)):
         meta[key] = value
-        edits.set(plan_node, key, value)
+        edits.set(plan_node, key, value, after=("source_document", "timezone", "doc_number"))
     meta["period"]["start"], meta["period"]["end"] = start, end
     edits.set(period, "start", start)
     edits.set(period, "end", end)
@@ -200,8 +218,8 @@ def _schedule_edits(data: dict, root: yaml.Node, edits: _Edits, years: int, old_
                 note = review_note(old_year)
                 sched["note"] = f"{sched['note']}；{note}" if sched.get("note") else note
                 sched["basis"] = "assumed"
-                edits.set(node, "basis", "assumed")
-                edits.set(node, "note", sched["note"])
+                edits.set(node, "basis", "assumed", after=("date", "start", "label"))
+                edits.set(node, "note", sched["note"], after=("date", "start", "label"))
             rule = sched.get("rrule")
             if isinstance(rule, str) and shift_rrule(rule, years) != rule:
                 new_rule = shift_rrule(rule, years)
@@ -220,7 +238,7 @@ def new_tasks_text(raw: bytes, year: int, old_meta, source_name: str) -> tuple[s
     edits = _Edits(text)
     _plan_edits(data, root, edits, year, old_meta, source_name)
     moved = _schedule_edits(data, root, edits, year - old_meta.year, old_meta.year)
-    header = t("nw_header", year=year, old=old_meta.year, path=source_name)
+    header = data_text("nw_header", year=year, old=old_meta.year, path=source_name)
     try:
         first = text.split("\n", 1)[0]
         at = len(first) + 1 if first.startswith("# yaml-language-server") and "\n" in text else 0
@@ -231,6 +249,7 @@ def new_tasks_text(raw: bytes, year: int, old_meta, source_name: str) -> tuple[s
         return ("\ufeff" if bom else "") + out, moved, True
     except (_Layout, yaml.YAMLError, ValueError):
         dumped = yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=1000)
+        header = data_text("nw_header_dumped", year=year, old=old_meta.year, path=source_name)
         return f"# yaml-language-server: $schema=./tasks.schema.json\n# {header}\n" + dumped, moved, False
 
 
@@ -244,14 +263,14 @@ def carried_ledger(ledger, year: int, old_year: int, link: str) -> tuple[str | N
     for entry in ledger.entries:
         if entry.id in closed:
             continue
-        came = t("nw_carried_note", year=old_year, path=link, id=entry.id)
+        came = data_text("nw_carried_note", year=old_year, path=link, id=entry.id)
         fields = [(k, (f"{v}；{came}" if v else came) if k == "note" else v) for k, v in entry_fields(entry)]
         items.append(render_item(fields, 2, 4))
         ids.append(entry.id)
     left = sum(1 for e in ledger.entries if e.id in closed)
     if not items:
         return None, ids, left
-    head = f"# {t('nw_ledger_header', year=year, old=old_year, path=link)}\nentries:\n"
+    head = f"# {data_text('nw_ledger_header', year=year, old=old_year, path=link)}\nentries:\n"
     return head + "".join(items), ids, left
 
 
@@ -281,7 +300,7 @@ def start_plan(source_dir: Path, year: int, dest: Path) -> Draft:
         out[LEDGER] = ledger_text.encode("utf-8")
     records = sv.records_state(plan, key, folder / RECORDS, sv.read(folder / RECORDS))
     readme = (Path(meta.source_document).parent / "README.md").as_posix()
-    out[readme] = t("nw_source_readme", year=year, old=meta.year, doc=meta.doc_number, path=rel(meta.source_document),
+    out[readme] = data_text("nw_source_readme", year=year, old=meta.year, doc=meta.doc_number, path=rel(meta.source_document),
                     name=meta.source_document).encode("utf-8")
     draft = Draft(year, meta.year, out, moved, carried, left, records.count, kept)
     check(draft)
