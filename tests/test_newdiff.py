@@ -114,6 +114,8 @@ def test_new_moves_one_off_dates_and_rules_that_carry_dates(run, old, tmp_path):
                                "date": {"from": "2023-06-30", "to": "2024-06-30"},
                                "note": {"from": None, "to": "由 2023 年顺延，待核对"}}
     assert [c["fields"].keys() for c in changed["M2"]] == [{"rrule": 0}.keys()]
+    drc = {e["task"]: e for e in diff["by_unit"]["drc"]}
+    assert drc["M1"]["change"] == "schedule" and [i["item"] for i in drc["M1"]["items"]] == ["award"]
 
 
 @pytest.mark.parametrize("make", ["file", "nonempty"])
@@ -157,7 +159,8 @@ def changed(tmp_path: Path) -> Path:
           ("members: [市人社局, 市民政局, 市卫健委, 市教体局, 市城管局, 市商务局]",
            "members: [市人社局, 市民政局, 市卫健委, 市教体局, 市城管局, 市商务局, 市交通运输委]"))
     _edit(dest / "tasks.yaml",
-          ("    lead: [市住建局, 市自然资源局]\n", "    lead: [市住建局]\n    support: [市自然资源局]\n"))
+          ("    lead: [市住建局, 市自然资源局]\n", "    lead: [市住建局]\n    support: [市自然资源局]\n"),
+          ("text: 在各大医院电子屏幕播出暖民心行动宣传标语。", "text: 在各大医院和社区卫生服务中心电子屏幕播出暖民心行动宣传标语。"))
     with (dest / "tasks.yaml").open("a", encoding="utf-8") as fh:
         fh.write("\n  - id: A15\n    title: 交通站场宣传\n    source: 附件 序号15\n    text: 在高铁站、机场设置宣传内容。\n"
                  "    lead: [市交通运输委]\n    schedules:\n      - {kind: standing, what: 站场宣传, label: 常态化}\n")
@@ -172,7 +175,10 @@ def test_diff_finds_the_rename_the_row_and_the_role(run, changed):
     assert doc["units"]["removed"] == [] and doc["units"]["added"] == []  # a rename, not a removal
     assert [t["id"] for t in doc["tasks"]["added"]] == ["A15"] and doc["tasks"]["removed"] == []
     changes = {c["id"]: c["changes"] for c in doc["tasks"]["changed"]}
-    assert set(changes) == {"A8"}  # A6 still names 市交通运输局: its former name, no change
+    assert set(changes) == {"A5", "A8"}  # A6 still names 市交通运输局: its former name, no change
+    assert [c["field"] for c in changes["A5"]] == ["text"]
+    assert doc["by_unit"]["health"] == [{"task": "A5", "title": "医院电子屏播出宣传标语", "change": "text", "role": "lead",
+                                         "fields": ["text"]}]
     assert changes["A8"] == [{"field": "lead", "added": [], "removed": ["市自然资源局"]},
                              {"field": "support", "added": ["市自然资源局"], "removed": []}]
     assert doc["groups"]["changed"] == [{"id": "action_leads", "name": "暖民心行动牵头部门",
@@ -253,3 +259,13 @@ def test_diff_follows_a_task_whose_id_moved(run, plan_copy):
     assert doc["tasks"]["changed"] == [{"id": "A16", "title": "集中宣传月期间短信、彩信、彩铃推送",
                                         "changes": [{"field": "id", "from": "A14", "to": "A16"}]}]
     assert doc["by_unit"] == {}  # the same duties for every unit, under another number
+
+
+def test_new_keeps_a_bom_and_crlf(run, old, tmp_path):
+    tasks = old / "tasks.yaml"
+    tasks.write_bytes(b"\xef\xbb\xbf" + tasks.read_bytes().replace(b"\n", b"\r\n"))
+    new = tmp_path / "2024"
+    assert _json(run("new", "2024", "--from", str(old), "-o", str(new), "-f", "json"))["comments_kept"] is True
+    raw = (new / "tasks.yaml").read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf# yaml-language-server") and raw.count(b"\n") == raw.count(b"\r\n")
+    assert run("validate", str(new)).exit_code == 0

@@ -242,7 +242,7 @@ def new_tasks_text(raw: bytes, year: int, old_meta, source_name: str) -> tuple[s
     try:
         first = text.split("\n", 1)[0]
         at = len(first) + 1 if first.startswith("# yaml-language-server") and "\n" in text else 0
-        edits.insert(at, f"# {header}\n")
+        edits.insert(at, f"# {header}" + ("\r\n" if "\r\n" in text else "\n"))
         out = edits.apply()
         if yaml.load(out, Loader=_Loader) != data:  # the edits must mean exactly this
             raise _Layout("check")
