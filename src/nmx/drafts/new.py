@@ -281,7 +281,7 @@ def start_plan(source_dir: Path, year: int, dest: Path) -> Draft:
     from nmx.supervision import files as sv
     from nmx.supervision.names import LEDGER, RECORDS
 
-    source, plan, key, state, ledger_path = sv.load_ledger(source_dir)
+    source, plan, key, state, _path = sv.load_ledger(source_dir)
     meta = plan.meta
     if year == meta.year:
         raise UsageError(t("nw_same_year", year=year))
@@ -299,12 +299,21 @@ def start_plan(source_dir: Path, year: int, dest: Path) -> Draft:
     if ledger_text is not None:
         out[LEDGER] = ledger_text.encode("utf-8")
     records = sv.records_state(plan, key, folder / RECORDS, sv.read(folder / RECORDS))
-    readme = (Path(meta.source_document).parent / "README.md").as_posix()
+    readme = _readme_path(meta.source_document)
     out[readme] = data_text("nw_source_readme", year=year, old=meta.year, doc=meta.doc_number, path=rel(meta.source_document),
                     name=meta.source_document).encode("utf-8")
     draft = Draft(year, meta.year, out, moved, carried, left, records.count, kept)
     check(draft)
     return draft
+
+
+def _readme_path(source_document: str) -> str:
+    """Where the note on the plan's text goes: beside where the text is to go, inside the folder."""
+    doc = Path(source_document)
+    if doc.is_absolute() or ".." in doc.parts:  # not a path inside the folder (nmx source refuses it)
+        return "source/README.md"
+    readme = doc.parent / "README.md"
+    return "source/README.md" if readme == doc else readme.as_posix()
 
 
 def link(path: Path, dest: Path) -> str:
@@ -357,7 +366,10 @@ def write_plan(draft: Draft, dest: Path) -> None:
         raise UsageError(t("output_not_writable", path=dest, reason=exc.strerror or exc)) from None
     try:
         for rel_path, data in draft.files.items():
-            target = tmp.joinpath(*rel_path.split("/"))
+            parts = rel_path.split("/")
+            if any(p in ("", ".", "..") for p in parts) or Path(rel_path).is_absolute():
+                raise ValueError(f"not a path inside the new folder: {rel_path!r}")  # a bug
+            target = tmp.joinpath(*parts)
             target.parent.mkdir(parents=True, exist_ok=True)
             write_atomic(target, data, mode=0o666 & ~umask())
         for sub in [tmp, *(p for p in tmp.rglob("*") if p.is_dir())]:
