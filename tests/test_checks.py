@@ -138,6 +138,7 @@ CASES = [
      "warning", "d.yaml", 3, "units[1].needs_review"),
     ("needs-review", "d", "everyone: true}", "everyone: true, needs_review: 新统称}", "needs-review", "warning",
      "d.yaml", 6, "groups[1].needs_review"),
+    ("draft", "t", "doc_number: 文号", 'doc_number: ""', "draft", "warning", "t.yaml", 3, "plan.doc_number"),
 ]
 
 

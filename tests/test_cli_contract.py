@@ -9,7 +9,7 @@ import pytest
 from rich.cells import cell_len
 
 from nmx import __version__
-from tests.conftest import commands
+from tests.conftest import DATA, commands
 
 COMMANDS = commands()
 GROUPS = [(), ("export",), ("ledger",)]
@@ -98,8 +98,10 @@ READS = {
     ("status",): (("status", "--today", "2023-06-08"), "status/1"),
     ("overdue",): (("overdue", "--today", "2023-06-08"), "overdue/1"),
     ("ledger", "list"): (("ledger", "list"), "ledger/1"),
+    ("diff",): (("diff", str(DATA), str(DATA)), "diff/1"),
 }
-WRITES = {("done",), ("ledger", "add"), ("ledger", "close")}  # their kinds: tests/test_ledger.py, below
+WRITES = {("done",), ("ledger", "add"), ("ledger", "close"), ("new",)}  # their kinds: tests/test_ledger.py,
+# tests/test_newdiff.py, below
 
 
 def test_every_json_command_is_covered():
@@ -133,7 +135,7 @@ def test_every_kind_is_documented():
 
     doc = (Path(__file__).resolve().parent.parent / "docs" / "commands.md").read_text(encoding="utf-8")
     for kind in {k for _, k in READS.values()} | {"task/1", "status-matrix/1", "done/1", "ledger-add/1",
-                                                   "ledger-close/1", "error/1"}:
+                                                   "ledger-close/1", "error/1", "new/1"}:
         assert f"| `{kind}` |" in doc, kind
 
 

@@ -425,3 +425,10 @@ def needs_review(ctx: Context) -> Iterable[Problem]:
                 yield ctx.tasks.problem(("tasks", i, "schedules", j, "needs_review"), "needs-review",
                                         t("needs_review", id=f"{task.id}/{sched.id or j + 1}", why=sched.needs_review),
                                         Level.WARNING)
+
+
+@check("draft")
+def draft(ctx: Context) -> Iterable[Problem]:
+    """A plan without a document number is a draft (`nmx new` makes one): said, never an error."""
+    if ctx.plan.meta is not None and not ctx.plan.meta.doc_number.strip():
+        yield ctx.tasks.problem(("plan", "doc_number"), "draft", t("draft_plan", year=ctx.plan.meta.year), Level.WARNING)
