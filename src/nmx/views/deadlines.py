@@ -183,12 +183,12 @@ def days_left(due: dt.date, today: dt.date) -> str:
 
 def holiday_cell(item: Item) -> str:
     from nmx.i18n import holiday_label
-    from nmx.schedule.workdays import due_workday, holiday_name
+    from nmx.schedule.workdays import due_workday, holiday_name, mark
 
     name = holiday_name(item.due)
     if name is None:
         return ""
-    return t("holiday_mark", name=holiday_label(name), day=due_workday(item.due).strftime("%m-%d"))
+    return t("holiday_mark", name=holiday_label(name), day=due_workday(item.due).strftime("%m-%d")) + mark(item.due)
 
 
 def dates_cell(item: Item, short: bool) -> str:
