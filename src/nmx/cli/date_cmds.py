@@ -158,7 +158,7 @@ def holidays_cmd(
         text = raw.decode("gb18030", errors="replace")  # notices saved from a Windows editor
     draft = parse_notice(text, year)
     if not draft.holidays:
-        raise DataError(t("hol_no_sentences", path=display(from_text), year=year))
+        raise DataError(t("hol_no_sentences", path=display(from_text), year=year), [])
     for sentence in draft.unread:
         say(f"nmx: {t('hol_unread_sentence', text=sentence)}")
     emit(to_yaml(draft, status, from_text.name), Format.TEXT, output)
