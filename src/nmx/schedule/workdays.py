@@ -41,7 +41,9 @@ _NAMES = {
 @lru_cache(maxsize=64)
 def package_has_data(year: int) -> bool:
     """Whether chinesecalendar knows `year`'s holidays and make-up workdays."""
-    return _plan.package_knows(year)
+    from nmx.schedule.holidays_file import package_knows
+
+    return package_knows(year)
 
 
 def has_data(year: int) -> bool:
