@@ -298,3 +298,20 @@ def test_from_text_without_any_holiday_sentence_is_a_data_error(run, tmp_path):
     assert result.exit_code == 1
     assert "空.txt" in result.output and "Traceback" not in result.output
     assert run("holidays", "2025", "--from-text", str(tmp_path / "missing.txt")).exit_code in (1, 2)
+
+
+def test_the_file_is_cached_by_its_bytes(plan_copy, monkeypatch):
+    from nmx.schedule import holidays_file
+
+    path = holidays_2027(plan_copy) / "holidays.yaml"
+    first = holidays_file.read_state(path)
+    assert first is not None and first.file is not None and not first.errors
+
+    def no_validation(*args):
+        raise AssertionError("validated again")
+
+    monkeypatch.setattr(holidays_file, "validate", no_validation)
+    assert holidays_file.read_state(path) == first  # the same bytes: from the cache
+    path.write_text(path.read_text(encoding="utf-8").replace("status: official", "status: provisional"), encoding="utf-8")
+    with pytest.raises(AssertionError, match="validated again"):
+        holidays_file.read_state(path)
