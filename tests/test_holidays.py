@@ -66,7 +66,7 @@ def test_a_declared_day_off_moves_the_due_day_back_and_no_weekends_only_note(run
     doc = deadlines_json(run, data)
     item = due_on(doc, "2027-04-30")
     assert item["due_workday"] == "2027-04-29"  # Friday 04-30 is 劳动节: Thursday before it
-    assert item["holiday"] == "劳动节"
+    assert item["holiday"] == "劳动节" and item["provisional"] is False
     assert doc["calendar_note"] is None
     table = run("deadlines", "--month", "2027-04", "--today", "2027-04-01", "--data", str(data))
     assert table.exit_code == 0, table.output
@@ -109,6 +109,7 @@ def test_provisional_deadlines_are_marked_in_table_json_csv_md_and_ics(run, prov
     doc = json.loads(run(*args, "--format", "json").stdout)
     assert "待定" in doc["calendar_note"] and NOTICE_2027 in doc["calendar_note"]
     assert due_on(doc, "2027-04-30")["due_workday"] == "2027-04-29"
+    assert due_on(doc, "2027-04-30")["provisional"] is True
     csv_rows = run(*args, "--format", "csv").stdout.splitlines()
     head = csv_rows[0].split(",")
     note_col = head.index("calendar_note")
@@ -125,7 +126,8 @@ def test_provisional_deadlines_are_marked_in_checklists_and_the_workbook(run, pr
         assert out.exit_code == 0, out.output
         assert "待定" in out.stdout, fmt
     doc = json.loads(run(*base, "--format", "json").stdout)
-    assert "待定" in json.dumps(doc, ensure_ascii=False)
+    assert "待定" in doc["checklists"][0]["calendar_note"]
+    assert any(line["provisional"] for line in doc["checklists"][0]["dated"])
     from openpyxl import load_workbook
 
     for args, name in ((base + ("--format", "xlsx"), "清单.xlsx"), (("export", "xlsx", "--data", str(provisional)), "方案.xlsx")):

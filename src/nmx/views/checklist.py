@@ -222,7 +222,7 @@ def _line_json(line: Line) -> dict[str, Any]:
         "task": line.task, "title": line.title, "kind": line.kind, "what": line.what, "schedule": line.label,
         "role": line.role, "via": line.via, "possibly": line.possibly,
         "start": _iso(line.start), "due": _iso(line.due), "due_workday": _iso(line.due_workday),
-        "holiday": line.holiday, "count": line.count, "deliver_to": line.deliver_to, "source": line.source,
+        "holiday": line.holiday, "provisional": line.provisional, "count": line.count, "deliver_to": line.deliver_to, "source": line.source,
         "note": line.note, "clauses": list(line.clauses or (line.task,)), "owes": line.owes, "basis": line.basis,
     }
 
