@@ -268,6 +268,8 @@ def test_from_text_drafts_the_notice_and_it_agrees_with_the_package(run, plan_co
     assert len(by_name["国庆节、中秋节"]["off"]) == 8 and by_name["元旦"]["work"] == []
     checked = run("validate", str(plan_copy), "--strict")  # valid, and not one day differs from chinesecalendar
     assert checked.exit_code == 0, checked.output
+    other = run("holidays", "2026", "--from-text", str(notice))  # the 2025 notice read as 2026's: refused
+    assert other.exit_code == 2 and "2025" in other.output
 
 
 def test_from_text_reads_the_older_wordings(run, tmp_path):

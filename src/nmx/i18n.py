@@ -869,6 +869,7 @@ CATALOG: dict[str, tuple[str, str]] = {
     "hol_status:official": ("正式", "official"),
     "hol_no_sentences": ("{path} 中没有找到 {year} 年节假日安排的句子（如“一、元旦：1月1日放假，共1天。”）",
                          "no holiday sentences for {year} found in {path} (such as “一、元旦：1月1日放假，共1天。”)"),
+    "hol_other_year": ("{path} 是 {notice} 年的节假日安排通知，不是 {year} 年的", "{path} is the notice for {notice}, not {year}"),
     "hol_written": ("已写入 {path}（{n} 个节日）", "wrote {path} ({n} holidays)"),
     "hol_unread_sentence": ("没有读懂这一句，未写入：{text}", "sentence not understood, left out: {text}"),
 }

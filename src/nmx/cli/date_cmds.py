@@ -157,6 +157,10 @@ def holidays_cmd(
     except UnicodeDecodeError:
         text = raw.decode("gb18030", errors="replace")  # notices saved from a Windows editor
     draft = parse_notice(text, year)
+    if draft.notice_year is not None and draft.notice_year != year:
+        from nmx.errors import UsageError
+
+        raise UsageError(t("hol_other_year", path=display(from_text), notice=draft.notice_year, year=year))
     if not draft.holidays:
         raise DataError(t("hol_no_sentences", path=display(from_text), year=year), [])
     for sentence in draft.unread:

@@ -48,7 +48,7 @@ class Draft:
     source: str | None
     holidays: list[DraftHoliday]
     unread: list[str]  # sentences with a date that were not understood
-
+    notice_year: int | None = None  # the year the notice's title names
 
 def _day(year: int, y: str | None, m: str | None, d: str, default_month: int | None) -> dt.date:
     month = int(m) if m else default_month
@@ -92,7 +92,8 @@ def parse_notice(text: str, year: int) -> Draft:
                 h.comments.append(f"通知中的 {'、'.join(map(str, outside))} 不在 {year} 年，属上一年/下一年的安排，未列入")
             setattr(h, key, sorted({d for d in days if d.year == year}))
         holidays.append(h)
-    return Draft(year, source, holidays, unread)
+    named = re.search(r"(\d{4})\s*年", title.group(0)) if title else None
+    return Draft(year, source, holidays, unread, int(named.group(1)) if named else None)
 
 
 def _read_off(h: DraftHoliday, m: re.Match, sentence: str, year: int) -> None:
