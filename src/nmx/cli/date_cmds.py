@@ -134,7 +134,7 @@ def _calendar(when: str | None, dept: str | None, day, fmt: Format, output: Path
 
 @command(name="holidays")
 def holidays_cmd(
-    year: Annotated[int, typer.Argument(help="年份，如 2027。", min=1900, max=2999, show_default=False)],
+    year: Annotated[int, typer.Argument(help="年份，如 2027。", metavar="YEAR", min=1900, max=2999, show_default=False)],
     from_text: Annotated[Path, typer.Option("--from-text", help="国务院办公厅节假日安排通知的原文（文本文件）。",
                                             metavar="NOTICE", dir_okay=False, show_default=False)],
     status: Annotated[Literal["provisional", "official"],
