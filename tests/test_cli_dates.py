@@ -26,11 +26,11 @@ def test_json_shape_for_june(run):
     assert (doc["from"], doc["to"], doc["today"], doc["calendar_note"], doc["period_note"]) == (
         "2023-06-01", "2023-06-30", "2023-06-02", None, None)  # inside the period: no period note
     report = doc["items"][0]
-    assert list(report) == ["task", "title", "kind", "start", "due", "due_workday", "holiday", "count",
+    assert list(report) == ["task", "title", "kind", "start", "due", "due_workday", "holiday", "provisional", "count",
                             "departments", "deliver_to", "source", "clauses", "basis"]
     assert {k: report[k] for k in report if k != "departments"} == {
         "task": "M2", "title": "开展集中宣传月活动", "kind": "deadline", "start": "2023-06-01", "due": "2023-06-07",
-        "due_workday": "2023-06-07", "holiday": None, "count": None, "deliver_to": "市发改委", "source": "四（二）",
+        "due_workday": "2023-06-07", "holiday": None, "provisional": False, "count": None, "deliver_to": "市发改委", "source": "四（二）",
         "clauses": ["M2"], "basis": "stated",
     }
     # 各县区各部门: county governments, 市开发区管委 and city party/government departments

@@ -187,6 +187,14 @@ def _nmx(env: dict[str, str], *args: str) -> tuple[int, bytes, bytes]:
     return proc.returncode, proc.stdout, proc.stderr
 
 
+def _notice(out: Path) -> Path:
+    """A State Council holiday notice's text, for `nmx holidays --from-text`."""
+    path = out / "通知.txt"
+    path.write_text("国务院办公厅关于2023年部分节假日安排的通知\n一、元旦：2022年12月31日至2023年1月2日放假调休，共3天。\n"
+                    "二、劳动节：4月29日至5月3日放假调休，共5天。4月23日（星期日）、5月6日（星期六）上班。\n", encoding="utf-8")
+    return path
+
+
 def _examples(data: Path, out: Path) -> dict[tuple[str, ...], tuple[tuple[str, ...], int]]:
     """A run of every command (words → (arguments, exit code)), in an order that lets each one work."""
     d = ("--data", str(data))
@@ -202,6 +210,7 @@ def _examples(data: Path, out: Path) -> dict[tuple[str, ...], tuple[tuple[str, .
         ("export", "ics"): (("export", "ics", "-o", str(out / "方案.ics"), *d), 0),
         ("export", "xlsx"): (("export", "xlsx", "-o", str(out / "方案.xlsx"), *d), 0),
         ("import",): (("import", str(data / "source" / "plan.txt"), "-o", str(out / "草稿")), 0),
+        ("holidays",): (("holidays", "2023", "--from-text", str(_notice(out))), 0),
         ("info",): (("info", *d), 0),
         ("ledger", "add"): (("ledger", "add", "--dept", "市交通局", "--problem", "客运站无宣传", "--measure", "设置展板",
                              "--due", "2023-07-15", "--today", "2023-06-08", *d), 0),

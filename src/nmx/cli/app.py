@@ -14,6 +14,7 @@ import typer
 from typer.core import TyperCommand, TyperGroup
 
 import nmx.supervision  # noqa: F401  registers records.yaml and ledger.yaml with the plan pipeline
+import nmx.schedule.holidays  # noqa: F401  registers holidays.yaml (the plan's own holiday calendar)
 from nmx import __version__
 from nmx.errors import EXIT_INTERNAL, EXIT_USAGE, DataError, NmxError, UsageError
 from nmx.i18n import set_lang, t

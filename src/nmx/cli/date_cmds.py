@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated, Literal, Optional
 
 import typer
 
@@ -130,3 +130,41 @@ def _calendar(when: str | None, dept: str | None, day, fmt: Format, output: Path
     if fmt is Format.JSON:
         _notices(range_notes(plan, rng))
     show(cal, fmt, output)
+
+
+@command(name="holidays")
+def holidays_cmd(
+    year: Annotated[int, typer.Argument(help="年份，如 2027。", metavar="YEAR", min=1900, max=2999, show_default=False)],
+    from_text: Annotated[Path, typer.Option("--from-text", help="国务院办公厅节假日安排通知的原文（文本文件）。",
+                                            metavar="NOTICE", dir_okay=False, show_default=False)],
+    status: Annotated[Literal["provisional", "official"],
+                      typer.Option("--status", help="写入的 status：provisional（待定）或 official（正式）。")] = "provisional",
+    output: OutputOpt = None,
+) -> None:
+    """按节假日安排通知的原文起草 holidays.yaml（放假日、调休上班日、通知标题和文号），供核对后放进方案目录。
+
+    示例：nmx holidays 2027 --from-text 通知.txt -o data/holidays.yaml
+    """
+    from nmx.cli.output import emit
+    from nmx.errors import DataError
+    from nmx.fileio import display, is_stdout, read_input
+    from nmx.i18n import t
+    from nmx.schedule.notice import parse_notice, to_yaml
+
+    raw = read_input(from_text)
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = raw.decode("gb18030", errors="replace")  # notices saved from a Windows editor
+    draft = parse_notice(text, year)
+    if draft.notice_year is not None and draft.notice_year != year:
+        from nmx.errors import UsageError
+
+        raise UsageError(t("hol_other_year", path=display(from_text), notice=draft.notice_year, year=year))
+    if not draft.holidays:
+        raise DataError(t("hol_no_sentences", path=display(from_text), year=year), [])
+    for sentence in draft.unread:
+        say(f"nmx: {t('hol_unread_sentence', text=sentence)}")
+    emit(to_yaml(draft, status, from_text.name), Format.TEXT, output)
+    if output is not None and not is_stdout(output):
+        say(t("hol_written", path=display(output), n=len(draft.holidays)))

@@ -171,12 +171,12 @@ def _dates(item) -> str:
 
 
 def workday_note(due: dt.date) -> Safe | None:
-    from nmx.schedule.workdays import due_workday, holiday_name
+    from nmx.schedule.workdays import due_workday, holiday_name, mark
 
     name = holiday_name(due)
     if name is None:
         return None
-    return el("span", t("rp_workday_note", name=_holiday_label(name), day=short_date(due_workday(due))),
+    return el("span", t("rp_workday_note", name=_holiday_label(name), day=short_date(due_workday(due)) + mark(due)),
               class_="tag holiday")
 
 

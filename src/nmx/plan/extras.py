@@ -24,6 +24,8 @@ class Extra:
     name: str
     model: Callable[[], type]  # its file model, for `nmx schema` (imported when asked)
     problems: Callable[[Path, Plan | None, str], list[Problem]]  # (folder, plan or None if invalid, plan key)
+    # told the folder of every plan loaded (holidays.yaml: the working days answered for); must not read
+    loaded: Callable[[Path], None] | None = None
 
 
 EXTRAS: dict[str, Extra] = {}

@@ -93,6 +93,9 @@ def load(source: DataSource, use_cache: bool = True, extras: bool = True) -> Res
     are validated too, each cached under the plan's key and its own bytes.
     """
     result = _load_plan(source, use_cache)
+    for extra in EXTRAS.values():
+        if extra.loaded is not None:
+            extra.loaded(source.path)
     if extras:
         for extra in EXTRAS.values():
             result.problems.extend(extra.problems(source.path, result.plan, result.key))

@@ -59,8 +59,14 @@ def due_words(line: Line) -> str:
     if line.due is None:
         return ""
     if line.holiday and line.due_workday != line.due:
-        return t("cl_due_off", due=short_date(line.due), name=holiday_label(line.holiday), work=short_date(line.due_workday))
+        return t("cl_due_off", due=short_date(line.due), name=holiday_label(line.holiday),
+                 work=short_date(line.due_workday) + _pending(line))
     return short_date(line.due)
+
+
+def _pending(line: Line) -> str:
+    """待定 after a last working day computed from a provisional holidays.yaml."""
+    return t("hol_provisional_mark") if line.provisional else ""
 
 
 def span_words(line: Line) -> str:
@@ -116,7 +122,7 @@ def _due_cell(line: Line) -> str:
     from nmx.i18n import holiday_label
 
     if line.holiday and line.due_workday != line.due:
-        return f"{short_date(line.due)}\n{holiday_label(line.holiday)}\n→{short_date(line.due_workday)}"
+        return f"{short_date(line.due)}\n{holiday_label(line.holiday)}\n→{short_date(line.due_workday)}{_pending(line)}"
     return short_date(line.due)
 
 
@@ -269,17 +275,18 @@ def _undated_row(heads: tuple[str, ...], line: Line) -> Safe:
 
 
 def _due_html(line: Line) -> Safe:
-    return _due_cell_html(lang(), line.due, line.holiday, line.due_workday)
+    return _due_cell_html(lang(), line.due, line.holiday, line.due_workday, line.provisional)
 
 
 @lru_cache(maxsize=1024)
-def _due_cell_html(language: str, due: dt.date, holiday: str | None, workday: dt.date | None) -> Safe:
+def _due_cell_html(language: str, due: dt.date, holiday: str | None, workday: dt.date | None,
+                   provisional: bool = False) -> Safe:
     from nmx.i18n import holiday_label
 
     parts: list[Any] = [el("strong", short_date(due))]
     if holiday and workday != due:
-        parts += [BR, el("span", t("cl_workday_short", name=holiday_label(holiday), work=short_date(workday)),
-                         class_="tag holiday")]
+        parts += [BR, el("span", t("cl_workday_short", name=holiday_label(holiday), work=short_date(workday))
+                         + (t("hol_provisional_mark") if provisional else ""), class_="tag holiday")]
     return join(parts)
 
 
@@ -323,7 +330,7 @@ def render_xlsx(checklists: Checklists) -> bytes:
                                (t("cl_sec_irregular"), cl.irregular)):
             for line in lines:
                 rows.append({"unit": cl.unit.name, "section": section, "due": line.due, "due_workday": line.due_workday,
-                             "holiday": line.holiday, "task": line.task, "title": line.title, "what": line.what,
+                             "holiday": line.holiday and line.holiday + _pending(line), "task": line.task, "title": line.title, "what": line.what,
                              "label": label_text(line.label, line.basis), "count": line.count if line.owes else None,
                              "role": role_words(line),
                              "deliver_to": line.deliver_to, "source": line.source})
@@ -361,7 +368,7 @@ def render_docx(checklists: Checklists) -> bytes:
             rows = []
             for line in lines:
                 item = f"{line.title}：{line.what}（{label_text(line.label, line.basis)}）"
-                due = [short_date(line.due) + (f"（→{short_date(line.due_workday)}）"
+                due = [short_date(line.due) + (f"（→{short_date(line.due_workday)}{_pending(line)}）"
                                                if line.due_workday and line.due_workday != line.due else "")]
                 rows.append(["☐", *(due if dated else []), line.task, item, role_words(line), line.source, ""])
             doc.table(heads, rows, [3, *([6] if dated else []), 4, 30, 10, 8, 18])

@@ -37,6 +37,7 @@ class Line(NamedTuple):  # a NamedTuple: a large plan's report makes hundreds of
     owes: bool = True              # the unit owes the count or delivery (else: its role only)
     basis: str = "stated"          # the date or label is the plan's, or assumed by the data
     group: str | None = None       # the group `via` names, as the plan writes it
+    provisional: bool = False      # due_workday comes from a holidays.yaml marked provisional (待定)
 
 
 @dataclass
@@ -120,7 +121,7 @@ def checklist(
     """`unit`'s checklist for `month` ("YYYY-MM"). `index` (the month's schedule items) and
     `duties` (the unit's) may be passed in when computed once for many lists."""
     from nmx.schedule.dates import parse_month
-    from nmx.schedule.workdays import due_workday, holiday_name
+    from nmx.schedule.workdays import due_workday, holiday_name, provisional
 
     start, end = parse_month(month)
     found = bindings(plan, unit, duties)
@@ -132,7 +133,7 @@ def checklist(
     undated = sorted((e for tid in tasks for e in index.undated.get(tid, ()) if (e.task, e.index) in found),
                      key=lambda e: (order[e.task], e.index))
     out = Checklist(plan.meta.title, plan.meta.doc_number, unit, month, start, end, today)
-    out.dated = [_dated_line(item, found[(item.task, item.index)], unit.id, due_workday, holiday_name)
+    out.dated = [_dated_line(item, found[(item.task, item.index)], unit.id, due_workday, holiday_name, provisional)
                  for item in dated]
     for entry in undated:
         line = _undated_line(entry, found[(entry.task, entry.index)])
@@ -141,11 +142,11 @@ def checklist(
     return out
 
 
-def _dated_line(item: Any, how: Binding, unit: str, due_workday: Any, holiday_name: Any) -> Line:
+def _dated_line(item: Any, how: Binding, unit: str, due_workday: Any, holiday_name: Any, provisional: Any) -> Line:
     return Line(item.kind, item.task, item.title, item.what, item.label, how.role, how.via, how.possibly,
                 item.source, item.deliver_to, item.start, item.due, due_workday(item.due), holiday_name(item.due),
                 item.count, item.note, item.clauses, unit in item.owers and not how.possibly, item.basis,
-                how.group)
+                how.group, provisional(item.due))
 
 
 def _undated_line(entry: Any, how: Binding) -> Line:
@@ -221,7 +222,7 @@ def _line_json(line: Line) -> dict[str, Any]:
         "task": line.task, "title": line.title, "kind": line.kind, "what": line.what, "schedule": line.label,
         "role": line.role, "via": line.via, "possibly": line.possibly,
         "start": _iso(line.start), "due": _iso(line.due), "due_workday": _iso(line.due_workday),
-        "holiday": line.holiday, "count": line.count, "deliver_to": line.deliver_to, "source": line.source,
+        "holiday": line.holiday, "provisional": line.provisional, "count": line.count, "deliver_to": line.deliver_to, "source": line.source,
         "note": line.note, "clauses": list(line.clauses or (line.task,)), "owes": line.owes, "basis": line.basis,
     }
 

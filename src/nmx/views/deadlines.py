@@ -24,7 +24,7 @@ def department_names(plan: Plan, item: Item) -> list[str]:
 
 def record(plan: Plan, item: Item) -> dict[str, Any]:
     """One item in the JSON shape scripts rely on (docs/commands.md: `nmx deadlines --format json`)."""
-    from nmx.schedule.workdays import due_workday, holiday_name
+    from nmx.schedule.workdays import due_workday, holiday_name, provisional
 
     return {
         "task": item.task,
@@ -34,6 +34,7 @@ def record(plan: Plan, item: Item) -> dict[str, Any]:
         "due": item.due.isoformat(),
         "due_workday": due_workday(item.due).isoformat(),
         "holiday": holiday_name(item.due),
+        "provisional": provisional(item.due),
         "count": item.count,
         "departments": department_names(plan, item),
         "deliver_to": item.deliver_to,
@@ -107,12 +108,13 @@ def json_chunks(plan: Plan, items: list[Item], rng: Range, today: dt.date, batch
 
 
 def _date_lines(start: dt.date, due: dt.date, count: int | None) -> str:
-    from nmx.schedule.workdays import due_workday, holiday_name
+    from nmx.schedule.workdays import due_workday, holiday_name, provisional
 
     holiday = holiday_name(due)
     return (f'      "start": "{start.isoformat()}",\n      "due": "{due.isoformat()}",\n'
             f'      "due_workday": "{due_workday(due).isoformat()}",\n'
             f'      "holiday": {"null" if holiday is None else _dumps(holiday)},\n'
+            f'      "provisional": {"true" if provisional(due) else "false"},\n'
             f'      "count": {"null" if count is None else int(count)},\n')
 
 
@@ -183,12 +185,12 @@ def days_left(due: dt.date, today: dt.date) -> str:
 
 def holiday_cell(item: Item) -> str:
     from nmx.i18n import holiday_label
-    from nmx.schedule.workdays import due_workday, holiday_name
+    from nmx.schedule.workdays import due_workday, holiday_name, mark
 
     name = holiday_name(item.due)
     if name is None:
         return ""
-    return t("holiday_mark", name=holiday_label(name), day=due_workday(item.due).strftime("%m-%d"))
+    return t("holiday_mark", name=holiday_label(name), day=due_workday(item.due).strftime("%m-%d")) + mark(item.due)
 
 
 def dates_cell(item: Item, short: bool) -> str:

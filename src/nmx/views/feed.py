@@ -135,7 +135,7 @@ def _summary(item: Item) -> str:
 def _description(plan: Plan, item: Item, series: list[Item]) -> str:
     from nmx.views.deadlines import units_cell
     from nmx.i18n import holiday_label
-    from nmx.schedule.workdays import due_workday, holiday_name
+    from nmx.schedule.workdays import due_workday, holiday_name, mark
 
     lines = [
         t("ics_task", task=item.task, title=item.title),
@@ -152,7 +152,7 @@ def _description(plan: Plan, item: Item, series: list[Item]) -> str:
         for i in series:
             name = holiday_name(i.due)
             if name:
-                lines.append(t("ics_holiday", due=i.due, name=holiday_label(name), day=due_workday(i.due)))
+                lines.append(t("ics_holiday", due=i.due, name=holiday_label(name), day=due_workday(i.due)) + mark(i.due))
     note = items_note(series) if item.kind != "window" else None
     if note:
         lines.append(note)

@@ -25,6 +25,10 @@ def info_view(plan: Plan, source: DataSource) -> View:
         *(("info_channel", f"{c.name}（{c.source}）：{c.text}") for c in meta.channels),
         *(("info_rule", f"{r.id}：{r.text}") for r in meta.rules),
     ]
+    calendar = calendar_sources()
+    rows += [("hol_info_package", _spans(calendar["package"]["years"]) or t("hol_info_none")),
+             ("hol_info_plan", "；".join(f"{y['year']}（{t('hol_status:' + y['status'])}，{y['source']}）"
+                                         for y in calendar["holidays_yaml"]) or calendar.get("error") or t("hol_info_none"))]
     payload = {
         "data": str(source.path),
         "source": source.reason,
@@ -42,6 +46,7 @@ def info_view(plan: Plan, source: DataSource) -> View:
         },
         "counts": {"tasks": len(plan.tasks), "units": len(plan.units), "groups": len(plan.groups),
                    "actions": len(plan.actions), "notes": len(notes)},
+        "calendar": calendar,
     }
     return View(
         columns=[Column("key", ""), Column("value", "")],
@@ -50,6 +55,38 @@ def info_view(plan: Plan, source: DataSource) -> View:
         show_header=False,
         kind="info/1",
     )
+
+
+def calendar_sources() -> dict:
+    """Which years each source of working days covers: the installed package and the plan's
+    holidays.yaml (which comes first for its year)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    from nmx.errors import DataError
+    from nmx.schedule import holidays, workdays
+
+    try:
+        pkg_version = version("chinesecalendar")
+    except PackageNotFoundError:
+        pkg_version = None
+    out: dict = {"package": {"name": "chinesecalendar", "version": pkg_version, "years": workdays.package_years()},
+                 "holidays_yaml": []}
+    try:
+        out["holidays_yaml"] = [{"year": c.year, "status": c.status, "source": c.source} for c in holidays.years().values()]
+    except DataError as exc:
+        out["error"] = str(exc)
+    return out
+
+
+def _spans(years: list[int]) -> str:
+    """2004–2026 (runs of consecutive years joined)."""
+    runs: list[list[int]] = []
+    for y in years:
+        if runs and runs[-1][1] == y - 1:
+            runs[-1][1] = y
+        else:
+            runs.append([y, y])
+    return "、".join(str(a) if a == b else f"{a}–{b}" for a, b in runs)
 
 
 def _rows(pairs) -> list[dict[str, str]]:

@@ -124,7 +124,7 @@ def deadlines_sheet(plan: Plan, head: list[str]) -> Sheet:
     """Every dated item of the plan's period with its last working day and holiday."""
     from nmx.schedule import engine
     from nmx.views.deadlines import kind_label
-    from nmx.schedule.workdays import due_workday, holiday_name, range_note
+    from nmx.schedule.workdays import due_workday, holiday_name, mark, range_note
 
     period = plan.meta.period
     rows = []
@@ -132,7 +132,7 @@ def deadlines_sheet(plan: Plan, head: list[str]) -> Sheet:
         rows.append({
             "task": item.task, "title": item.title, "what": item.what, "label": item.label, "kind": kind_label(item),
             "start": item.start, "due": item.due, "due_workday": due_workday(item.due),
-            "holiday": holiday_name(item.due), "count": item.count,
+            "holiday": (name := holiday_name(item.due)) and name + mark(item.due), "count": item.count,
             "units": "、".join(plan.unit_by_id[u].name for u in item.units),
             "unlisted": "、".join(item.unlisted), "deliver_to": item.deliver_to, "source": item.source,
         })
