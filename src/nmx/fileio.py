@@ -20,9 +20,12 @@ import sys
 import tempfile
 from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import TypeVar
 
 from nmx.errors import UsageError
 from nmx.i18n import t
+
+T = TypeVar("T")
 
 DEFAULT_MAX_FILE_MB = 128
 STDOUT = "-"
@@ -247,6 +250,53 @@ def write_atomic(path: Path, data: bytes | str | Iterable[str], *, mode: int | N
     _pause("after-replace")
     if durable:
         fsync_dir(parent)
+
+
+def build_folder(dest: Path, fill: Callable[[Path], T], *, mode: int | None = None,
+                 before_swap: Callable[[], None] | None = None) -> T:
+    """Build a folder beside `dest` with `fill(tmp)`, then swap it in for `dest`: all of it or none.
+
+    `before_swap` runs just before the swap (to check once more that nothing of anyone's is at
+    `dest`); on any failure the temporary folder is removed and `dest` is left as it was.
+    """
+    import shutil
+
+    parent = dest.parent if str(dest.parent) else Path(".")
+    try:
+        tmp = Path(tempfile.mkdtemp(prefix=f".{dest.name}.", suffix=".tmp", dir=parent))
+    except OSError as exc:
+        raise UsageError(t("output_not_writable", path=dest, reason=exc.strerror or exc)) from None
+    try:
+        result = fill(tmp)
+        os.chmod(tmp, mode if mode is not None else 0o777 & ~umask())
+        if before_swap is not None:
+            before_swap()
+        swap_folder(tmp, dest)
+    except OSError as exc:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise UsageError(t("output_not_writable", path=dest, reason=exc.strerror or exc)) from None
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return result
+
+
+def put_files(folder: Path, files: Iterable[tuple[str, bytes | str]],
+              on_file: Callable[[str], None] | None = None) -> list[str]:
+    """Write `files` (relative posix path, content; text as UTF-8) into the new `folder` being
+    built; a path that would leave it is a bug. Returns the paths written, in order."""
+    written: list[str] = []
+    for rel, content in files:
+        parts = rel.split("/")
+        if not parts or any(p in ("", ".", "..") for p in parts) or Path(rel).is_absolute():
+            raise ValueError(f"not a path inside the new folder: {rel!r}")  # a bug
+        target = folder.joinpath(*parts)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(content.encode("utf-8") if isinstance(content, str) else content)
+        written.append(rel)
+        if on_file:
+            on_file(rel)
+    return written
 
 
 def swap_folder(tmp: Path, dest: Path) -> None:

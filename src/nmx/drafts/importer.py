@@ -528,25 +528,11 @@ def files(d: Draft) -> dict[str, str]:
 def write(d: Draft, folder: Path) -> list[Path]:
     """Write the draft into `folder`, a new folder or an empty one (never over anything): built
     beside it, then swapped in, so a failed run leaves no half-written plan."""
-    import shutil
-    import tempfile
-
-    from nmx.fileio import swap_folder, write_atomic
+    from nmx.fileio import build_folder, put_files
 
     check_folder(folder)
-    parent = folder.parent if str(folder.parent) else Path(".")
-    tmp = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", suffix=".tmp", dir=parent))
     content = files(d)
-    try:
-        for rel, text in content.items():
-            path = tmp / rel
-            path.parent.mkdir(exist_ok=True)
-            write_atomic(path, text)
-        check_folder(folder)  # still new or empty: nothing of anyone's is swapped away
-        swap_folder(tmp, folder)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
+    build_folder(folder, lambda tmp: put_files(tmp, content.items()), before_swap=lambda: check_folder(folder))
     return [folder / rel for rel in content]
 
 

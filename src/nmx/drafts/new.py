@@ -353,32 +353,8 @@ def refuse_target(dest: Path) -> None:
 
 def write_plan(draft: Draft, dest: Path) -> None:
     """The files into a folder beside `dest`, then swapped in: all of them, or none."""
-    import shutil
-    import tempfile
-
-    from nmx.fileio import swap_folder, umask, write_atomic
+    from nmx.fileio import build_folder, put_files
 
     refuse_target(dest)
-    parent = dest.parent if str(dest.parent) else Path(".")
-    try:
-        tmp = Path(tempfile.mkdtemp(prefix=f".{dest.name}.", suffix=".new", dir=parent))
-    except OSError as exc:
-        raise UsageError(t("output_not_writable", path=dest, reason=exc.strerror or exc)) from None
-    try:
-        for rel_path, data in draft.files.items():
-            parts = rel_path.split("/")
-            if any(p in ("", ".", "..") for p in parts) or Path(rel_path).is_absolute():
-                raise ValueError(f"not a path inside the new folder: {rel_path!r}")  # a bug
-            target = tmp.joinpath(*parts)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            write_atomic(target, data, mode=0o666 & ~umask())
-        for sub in [tmp, *(p for p in tmp.rglob("*") if p.is_dir())]:
-            sub.chmod(0o777 & ~umask())
-        refuse_target(dest)  # again: nothing appeared there meanwhile
-        swap_folder(tmp, dest)
-    except OSError as exc:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise UsageError(t("output_not_writable", path=dest, reason=exc.strerror or exc)) from None
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
+    build_folder(dest, lambda tmp: put_files(tmp, draft.files.items()),
+                 before_swap=lambda: refuse_target(dest))  # again: nothing appeared there meanwhile

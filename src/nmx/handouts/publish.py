@@ -9,14 +9,12 @@ run may replace a folder that nmx made, but refuses one that holds anything else
 from __future__ import annotations
 
 import os
-import shutil
 import stat
-import tempfile
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from nmx.errors import UsageError
-from nmx.fileio import swap_folder, umask
+from nmx.fileio import build_folder, put_files
 from nmx.i18n import t
 
 MARKER = ".nmx-report"
@@ -117,39 +115,11 @@ def write_folder(dest: Path, files: Iterable[tuple[str, bytes | str]], *, force:
     keep = tuple(keep)
     check_destination(dest, force, keep)
     dest = Path(os.path.realpath(dest))  # a link to the site folder stays a link; its target is replaced
-    parent = dest.parent
-    try:
-        tmp = Path(tempfile.mkdtemp(prefix=f".{dest.name}.", suffix=".tmp", dir=parent))
-    except OSError as exc:
-        raise UsageError(t("output_not_writable", path=dest, reason=exc.strerror or exc)) from None
-    try:
-        written = _fill(tmp, files, on_file)
-        os.chmod(tmp, (dest.stat().st_mode & 0o7777) if dest.is_dir() else 0o777 & ~umask())
-        swap_folder(tmp, dest)
-    except OSError as exc:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise UsageError(t("output_not_writable", path=dest, reason=exc.strerror or exc)) from None
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-    return written
+    mode = (dest.stat().st_mode & 0o7777) if dest.is_dir() else None
+    return build_folder(dest, lambda tmp: _fill(tmp, files, on_file), mode=mode)
 
 
 def _fill(tmp: Path, files: Iterable[tuple[str, bytes | str]], on_file: Callable[[str], None] | None) -> list[str]:
-    written: list[str] = []
-    for rel, content in files:
-        target = tmp.joinpath(*_safe_parts(rel))
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(content.encode("utf-8") if isinstance(content, str) else content)
-        written.append(rel)
-        if on_file:
-            on_file(rel)
+    written = put_files(tmp, files, on_file)
     (tmp / MARKER).write_text(_MARKER_HEAD + "".join(f"{rel}\n" for rel in sorted(written)), encoding="utf-8")
     return written
-
-
-def _safe_parts(rel: str) -> list[str]:
-    parts = rel.split("/")
-    if not parts or any(p in ("", ".", "..") for p in parts):
-        raise ValueError(f"bad site path {rel!r}")
-    return parts

@@ -146,6 +146,21 @@ def validate_document(doc: Document, cls: type) -> tuple[Any, list[Problem]]:
         return None, [_problem(doc, err, cls) for err in exc.errors(include_url=False)]
 
 
+def read_document(raw: bytes, name: str, cls: type) -> tuple[Document, Any, list[Problem]]:
+    """(document, model or None, problems) of one file's bytes: the YAML reader, then pydantic
+    when the reader found no error and the file is a mapping (optional files start here)."""
+    from nmx.plan.yaml_reader import parse
+    from nmx.problems import Level
+
+    doc = parse(raw, name)
+    problems = list(doc.problems)
+    model = None
+    if isinstance(doc.data, dict) and not any(p.level is Level.ERROR for p in problems):
+        model, found = validate_document(doc, cls)
+        problems.extend(found)
+    return doc, model, problems
+
+
 def _problem(doc: Document, err: dict, cls: type | None = None) -> Problem:
     """One pydantic error as a problem in the user's language: the value, and what to write."""
     path = _data_path(doc.data, err["loc"])

@@ -78,17 +78,11 @@ class YearCalendar:
 def validate(raw: bytes, name: str) -> HolidaysState:
     """Every problem in the file's bytes, and its model when it has no error."""
     from nmx.i18n import t
-    from nmx.plan.validation import validate_document
-    from nmx.plan.yaml_reader import parse
+    from nmx.plan.validation import read_document
     from nmx.problems import Level
 
-    doc = parse(raw, name)
-    problems = list(doc.problems)
-    f = None
-    if isinstance(doc.data, dict) and not any(p.level is Level.ERROR for p in problems):
-        f, found = validate_document(doc, HolidaysFile)
-        problems.extend(found)
-    elif not any(p.level is Level.ERROR for p in problems):
+    doc, f, problems = read_document(raw, name, HolidaysFile)
+    if not isinstance(doc.data, dict) and not any(p.level is Level.ERROR for p in problems):
         problems.append(doc.problem((), "holidays-shape", t("hol_shape")))
     if f is not None:
         problems.extend(_checks(doc, f))

@@ -87,16 +87,9 @@ def is_blank(raw: bytes | None) -> bool:
 
 def _parse(raw: bytes, name: str, cls: type):
     """(document, model or None, problems): the loader and pydantic stages."""
-    from nmx.plan.yaml_reader import parse
-    from nmx.plan.validation import validate_document
+    from nmx.plan.validation import read_document
 
-    doc = parse(raw, name)
-    problems = list(doc.problems)
-    model = None
-    if isinstance(doc.data, dict) and not any(p.level is Level.ERROR for p in problems):
-        model, found = validate_document(doc, cls)
-        problems.extend(found)
-    return doc, model, problems
+    return read_document(raw, name, cls)
 
 
 def validate_records(plan: Plan, raw: bytes | None, name: str) -> RecordsState:
