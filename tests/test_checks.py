@@ -139,6 +139,9 @@ CASES = [
     ("needs-review", "d", "everyone: true}", "everyone: true, needs_review: 新统称}", "needs-review", "warning",
      "d.yaml", 6, "groups[1].needs_review"),
     ("draft", "t", "doc_number: 文号", 'doc_number: ""', "draft", "warning", "t.yaml", 3, "plan.doc_number"),
+    # subplan: a task inherits a parent plan's task only in a plan with a parent
+    ("inherits-without-parent", "t", "    related: [T2]\n", "    related: [T2]\n    inherits: M2\n",
+     "inherits-without-parent", "error", "t.yaml", 18, "tasks[0].inherits"),
 ]
 
 

@@ -432,3 +432,14 @@ def draft(ctx: Context) -> Iterable[Problem]:
     """A plan without a document number is a draft (`nmx new` makes one): said, never an error."""
     if ctx.plan.meta is not None and not ctx.plan.meta.doc_number.strip():
         yield ctx.tasks.problem(("plan", "doc_number"), "draft", t("draft_plan", year=ctx.plan.meta.year), Level.WARNING)
+
+
+@check("inherits-without-parent")
+def inherits_without_parent(ctx: Context) -> Iterable[Problem]:
+    """`inherits` names a task of the parent plan: meaningless in a plan without `plan.parent`."""
+    if ctx.plan.meta is None or ctx.plan.meta.parent is not None:
+        return
+    for i, task in ctx.each("tasks", ctx.plan.tasks):
+        if task.inherits is not None:
+            yield ctx.tasks.problem(("tasks", i, "inherits"), "inherits-without-parent",
+                                    t("inherits_without_parent", id=task.id, task=task.inherits))

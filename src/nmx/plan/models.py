@@ -77,6 +77,14 @@ class Rule:
 
 
 @model
+class Parent:
+    """The plan a local plan implements (`nmx subplan`): the parent's document number and title."""
+
+    doc_number: str
+    title: str
+
+
+@model
 class PlanMeta:
     """The plan document: title, number, issuer, period, time zone."""
 
@@ -91,6 +99,8 @@ class PlanMeta:
     note: str | None = None
     channels: tuple[Channel, ...] = ()
     rules: tuple[Rule, ...] = ()
+    #: A local plan's parent plan (set by `nmx subplan`); its tasks may then `inherit` the parent's.
+    parent: Parent | None = None
     #: Set by `nmx import` on a header it drafted (an assumed period, a number not found):
     #: `nmx validate` warns [needs-review] until a person checks it and removes it.
     needs_review: str | None = None
@@ -224,6 +234,8 @@ class Task:
     schedules: tuple[ScheduleField, ...] = ()
     related: tuple[str, ...] = ()
     note: str | None = None
+    #: The parent plan's task this one carries out locally (only with `plan.parent`; `nmx subplan`).
+    inherits: str | None = None
     #: Set by `nmx import` on what it drafted and could not be sure of (why, and the text it came
     #: from); `nmx validate` warns [needs-review] until a person checks the item and removes it.
     needs_review: str | None = None
