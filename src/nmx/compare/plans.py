@@ -26,7 +26,7 @@ from nmx.plan.models import Task
 from nmx.plan.plan import Plan, normalize, unit_names
 
 META_FIELDS = ("title", "doc_number", "issuer", "issuer_short", "year", "period", "timezone", "source_document",
-               "note", "channels", "rules")
+               "note", "channels", "rules", "parent")
 TEXT_FIELDS = ("title", "text", "source", "note")
 ROLE_ORDER = ("lead", "support", "possibly_lead", "possibly_support")
 
@@ -201,6 +201,8 @@ def task_changes(diff: Diff, a: Task, b: Task, umap: dict[str, str], tmap: dict[
     related = [tmap.get(r, r) for r in a.related]
     if related != list(b.related):
         out.append({"field": "related", "from": list(a.related), "to": list(b.related)})
+    if a.inherits != b.inherits:  # the parent plan's task a local task carries out
+        out.append({"field": "inherits", "from": a.inherits, "to": b.inherits})
     out.extend(schedule_changes(a, b))
     return out
 
