@@ -100,8 +100,8 @@ READS = {
     ("ledger", "list"): (("ledger", "list"), "ledger/1"),
     ("diff",): (("diff", str(DATA), str(DATA)), "diff/1"),
 }
-WRITES = {("done",), ("ledger", "add"), ("ledger", "close"), ("new",)}  # their kinds: tests/test_ledger.py,
-# tests/test_newdiff.py, below
+WRITES = {("done",), ("ledger", "add"), ("ledger", "close"), ("new",), ("subplan",)}  # their kinds: tests/test_ledger.py,
+# tests/test_newdiff.py, tests/test_subplan.py, below
 
 
 def test_every_json_command_is_covered():
@@ -135,7 +135,7 @@ def test_every_kind_is_documented():
 
     doc = (Path(__file__).resolve().parent.parent / "docs" / "commands.md").read_text(encoding="utf-8")
     for kind in {k for _, k in READS.values()} | {"task/1", "status-matrix/1", "done/1", "ledger-add/1",
-                                                   "ledger-close/1", "error/1", "new/1"}:
+                                                   "ledger-close/1", "error/1", "new/1", "subplan/1"}:
         assert f"| `{kind}` |" in doc, kind
 
 

@@ -83,3 +83,35 @@ def diff_cmd(
     show(view, fmt, output)
     if exit_code and not diff.empty:
         raise typer.Exit(EXIT_DATA)
+
+
+@command(name="subplan", output="folder", formats=(Format.TEXT, Format.JSON))
+def subplan_cmd(
+    unit: Annotated[str, typer.Argument(metavar="UNIT", help="县区（或市开发区管委），如 金安区。", show_default=False)],
+    source: Annotated[Optional[Path], typer.Option(
+        "--from", help="上级（市级）方案目录（默认同其他命令的 --data）。", show_default=False, file_okay=False)] = None,
+    output: Annotated[Optional[Path], typer.Option(
+        "--output", "-o", help="县区方案草稿目录（不存在或为空）。", show_default=False, file_okay=False)] = None,
+    fmt: FormatOpt = Format.TEXT,
+) -> None:
+    """由市级方案起草一个县区的方案：上级方案中落到该县区的每项任务各一项（inherits），时间安排照抄为最低要求。
+
+    牵头单位、本级部门和乡镇留作占位并标 needs_review；草稿校验通过（有警告），--strict 不通过。
+    示例：nmx subplan 金安区 --from data -o jinan
+    """
+    from nmx.cli.output import show
+    from nmx.drafts.new import refuse_target
+    from nmx.drafts.subplan import start_subplan, write_subplan
+    from nmx.fileio import is_stdout
+    from nmx.plan.source import locate
+    from nmx.views.drafts import subplan_facts
+
+    if output is None:
+        raise UsageError(t("sv_option_required", option="--output"))
+    if is_stdout(output):
+        raise UsageError(t("cli_folder_not_stdout", option="--output"))
+    refuse_target(output)
+    folder = locate(source).path
+    draft = start_subplan(folder, unit, output)
+    write_subplan(draft, output)
+    show(subplan_facts(draft, folder, output), Format.JSON if fmt is Format.JSON else Format.TEXT, None)

@@ -35,3 +35,30 @@ def new_facts(draft: Draft, source: Path, dest: Path) -> View:
         (t("nw_col_next"), t("nw_next", path=display(dest))),
     ]
     return facts_view(pairs, payload, t("nw_written", year=draft.year, path=display(dest)), kind="new/1")
+
+
+def subplan_facts(draft, source: Path, dest: Path) -> View:
+    """`nmx subplan`'s answer: where the county's draft went, its tasks, what is left to review."""
+    from nmx.fileio import display
+    from nmx.views.supervision import facts_view
+
+    county = draft.unit.short_name or draft.unit.name
+    leads = [x for x in draft.tasks if x["role"] == "lead"]
+    supports = [x for x in draft.tasks if x["role"] == "support"]
+    payload = {
+        "unit": draft.unit.id, "name": draft.unit.name, "from": display(source), "to": display(dest),
+        "parent": {"doc_number": draft.parent_doc, "title": draft.parent_title},
+        "files": sorted(draft.files), "tasks": draft.tasks, "placeholders": draft.placeholders,
+    }
+    pairs = [
+        (t("sp_col_unit"), draft.unit.name),
+        (t("sp_col_parent"), f"《{draft.parent_title}》（{draft.parent_doc or '—'}）"),
+        (t("nw_col_to"), display(dest)),
+        (t("nw_col_files"), "、".join(sorted(draft.files))),
+        (t("sp_col_lead"), "、".join(f"{x['id']}" for x in leads) or t("nw_none")),
+        (t("sp_col_support"), "、".join(f"{x['id']}" for x in supports) or t("nw_none")),
+        (t("sp_col_left"), t("sp_left_summary", n=draft.placeholders)),
+        (t("sp_col_next"), t("sp_next", path=display(dest))),
+    ]
+    return facts_view(pairs, payload, t("sp_written", county=county, path=display(dest), n=len(draft.tasks),
+                                        left=draft.placeholders), kind="subplan/1")
