@@ -91,7 +91,7 @@ def test_refuses_a_non_empty_output(run, tmp_path):
     out.mkdir()
     (out / "mine.txt").write_text("x", encoding="utf-8")
     result = run("subplan", "金安区", "--from", str(DATA), "-o", str(out))
-    assert result.exit_code == 2
+    assert result.exit_code == 2 and "不是空目录" in result.output and "nmx new" not in result.output
     assert sorted(p.name for p in out.iterdir()) == ["mine.txt"]
 
 
@@ -126,3 +126,14 @@ def test_diff_sees_the_parent_and_inherits(run, jinan, tmp_path):
     assert any(c["field"] == "parent" for c in doc["plan"]["changed"]), doc["plan"]
     text_out = run("diff", str(folder), str(other)).output
     assert "承接上级任务" in text_out and "上级方案" in text_out
+
+
+def test_every_county_of_the_city_plan_gets_a_valid_draft(plan, tmp_path):
+    from nmx.drafts.subplan import start_subplan
+    from nmx.duties.reach import duties_by_unit
+    from nmx.plan.models import UnitKind
+
+    reached = duties_by_unit(plan)
+    for unit in (u for u in plan.units if u.kind is UnitKind.COUNTY):
+        draft = start_subplan(DATA, unit.name, tmp_path / unit.id)  # check(): valid, warnings only
+        assert len(draft.tasks) == len(reached[unit.id]) and draft.placeholders == len(draft.tasks) + 4

@@ -903,7 +903,7 @@ CATALOG: dict[str, tuple[str, str]] = {
         "nmx new did not copy the text of the {old} plan ({doc}): the clauses cited in `source` are to be checked "
         "against the new plan. Last year's text is at `{path}`.\n"),
     "nw_target_not_dir": ("{path} 已存在且不是目录", "{path} exists and is not a folder"),
-    "nw_target_not_empty": ("{path} 不是空目录，nmx new 不覆盖已有文件", "{path} is not an empty folder; nmx new replaces nothing"),
+    "nw_target_not_empty": ("{path} 不是空目录，nmx 不覆盖已有文件", "{path} is not an empty folder; nmx replaces nothing"),
     "nw_target_hint": ("给出一个不存在的目录名或空目录", "name a folder that does not exist, or an empty one"),
     "nw_written": ("已生成 {year} 年方案草稿：{path}", "the draft {year} plan is in {path}"),
     "nw_col_from": ("原方案", "from"),

@@ -7,7 +7,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from nmx.cli.app import DeptOpt, FormatOpt, OutputOpt, command
+from nmx.cli.app import DeptOpt, FormatOpt, OutputOpt, command, complete_unit
 from nmx.errors import EXIT_DATA, UsageError
 from nmx.i18n import t
 from nmx.render import Format
@@ -87,7 +87,8 @@ def diff_cmd(
 
 @command(name="subplan", output="folder", formats=(Format.TEXT, Format.JSON))
 def subplan_cmd(
-    unit: Annotated[str, typer.Argument(metavar="UNIT", help="县区（或市开发区管委），如 金安区。", show_default=False)],
+    unit: Annotated[str, typer.Argument(metavar="UNIT", help="县区（或市开发区管委），如 金安区。", show_default=False,
+                                          autocompletion=complete_unit)],
     source: Annotated[Optional[Path], typer.Option(
         "--from", help="上级（市级）方案目录（默认同其他命令的 --data）。", show_default=False, file_okay=False)] = None,
     output: Annotated[Optional[Path], typer.Option(

@@ -93,8 +93,8 @@ def start_subplan(source_dir: Path, query: str, dest: Path) -> SubplanDraft:
     meta = plan.meta
     county = unit.short_name or unit.name
     lead_name = data_text("sp_lead_name", county=county)
-    duties = [d for d in duties_for(plan, unit)]
-    duties.sort(key=lambda d: ([t.id for t in plan.tasks].index(d.task), -1 if d.index is None else d.index))
+    order = {task.id: i for i, task in enumerate(plan.tasks)}
+    duties = sorted(duties_for(plan, unit), key=lambda d: (order[d.task], -1 if d.index is None else d.index))
     per_task: dict[str, int] = {}
     for d in duties:
         per_task[d.task] = per_task.get(d.task, 0) + 1
