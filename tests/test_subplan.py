@@ -137,3 +137,14 @@ def test_every_county_of_the_city_plan_gets_a_valid_draft(plan, tmp_path):
     for unit in (u for u in plan.units if u.kind is UnitKind.COUNTY):
         draft = start_subplan(DATA, unit.name, tmp_path / unit.id)  # check(): valid, warnings only
         assert len(draft.tasks) == len(reached[unit.id]) and draft.placeholders == len(draft.tasks) + 4
+
+
+def test_tasks_and_info_show_what_the_draft_inherits(run, jinan):
+    folder, _ = jinan
+    detail = run("tasks", "M2.2", "--data", str(folder))
+    assert detail.exit_code == 0 and "承接上级任务" in detail.output and "M2（六民生办〔2023〕3号）" in detail.output
+    assert json.loads(run("tasks", "M2.2", "--data", str(folder), "-f", "json").stdout)["inherits"] == "M2"
+    info = json.loads(run("info", "--data", str(folder), "-f", "json").stdout)
+    assert info["plan"]["parent"]["doc_number"] == "六民生办〔2023〕3号"
+    assert "上级方案" in run("info", "--data", str(folder)).output
+    assert "parent" not in json.loads(run("info", "-f", "json").stdout)["plan"]  # the city plan has none

@@ -986,6 +986,8 @@ CATALOG: dict[str, tuple[str, str]] = {
                                 "task {id} inherits {task}, but the plan has no plan.parent: inherits only means something in a local plan"),
     "df_meta_parent": ("上级方案", "parent plan"),
     "df_field_inherits": ("承接上级任务", "inherits"),
+    "d:field_inherits": ("承接上级任务", "Inherits"),
+    "info_parent": ("上级方案", "Parent plan"),
     "sp_not_county": ("{name} 不是县区人民政府或开发区管委（是 {kind}），nmx subplan 只为县区起草方案",
                       "{name} is not a county/district government or the development zone (it is {kind}); nmx subplan drafts county plans only"),
     "sp_county_hint": ("可选：{names}", "choose one of: {names}"),

@@ -177,6 +177,9 @@ def task_view(plan: Plan, task: Task) -> View:
         pairs.append(("d:field_same_as", t("d:same_obligation", own=own, other=other, why=why)))
     if task.related:
         pairs.append(("d:field_related", "、".join(task.related)))
+    if task.inherits:  # a local plan's task: the parent plan's task it carries out
+        parent = plan.meta.parent
+        pairs.append(("d:field_inherits", f"{task.inherits}（{parent.doc_number or parent.title}）" if parent else task.inherits))
     groups = {r.id: None for r in map(reacher.ref, (*task.lead, *task.support)) if r and r.kind == "group"}
     for note in (task.note, *(plan.group_by_id[g].note for g in groups)):
         if note:
@@ -240,6 +243,8 @@ def _task_json(plan: Plan, task: Task, detail: bool = False) -> dict[str, Any]:
                                   for own, other, why in obligations.of(plan).restated.get(task.id, [])]
     else:
         out["schedule"] = [s.label for s in task.schedules]
+    if task.inherits:
+        out["inherits"] = task.inherits
     out["note"] = task.note
     return out
 

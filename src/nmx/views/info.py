@@ -14,6 +14,7 @@ def info_view(plan: Plan, source: DataSource) -> View:
     rows = [
         ("info_plan", meta.title),
         ("info_doc", meta.doc_number),
+        *((("info_parent", f"《{meta.parent.title}》（{meta.parent.doc_number or '—'}）"),) if meta.parent else ()),
         ("info_issuer", f"{meta.issuer}（{meta.issuer_short}）"),
         ("info_year", str(meta.year)),
         ("info_period", f"{meta.period.start} – {meta.period.end}"),
@@ -43,6 +44,7 @@ def info_view(plan: Plan, source: DataSource) -> View:
             "note": meta.note,
             "channels": [{"id": c.id, "name": c.name, "source": c.source, "text": c.text} for c in meta.channels],
             "rules": [{"id": r.id, "text": r.text, "source": r.source} for r in meta.rules],
+            **({"parent": {"doc_number": meta.parent.doc_number, "title": meta.parent.title}} if meta.parent else {}),
         },
         "counts": {"tasks": len(plan.tasks), "units": len(plan.units), "groups": len(plan.groups),
                    "actions": len(plan.actions), "notes": len(notes)},
