@@ -147,6 +147,11 @@ DataOpt = Annotated[
     typer.Option("--data", help="方案数据目录（含 tasks.yaml、departments.yaml）。默认：环境变量 NMX_DATA、./data/ 或内置方案。",
                  show_default=False, file_okay=False),
 ]
+WorkspaceOpt = Annotated[
+    Optional[Path],
+    typer.Option("--workspace", "-w", help="工作区目录（含 nmx.yaml，列出市级、县区等多份方案）。默认：环境变量 NMX_WORKSPACE "
+                 "或从当前目录向上找到的 nmx.yaml；--data 或 NMX_DATA 给出时不用工作区。", show_default=False),
+]
 OutputOpt = Annotated[
     Optional[Path],
     typer.Option("--output", "-o", help="写入文件（成功后原子写入）而不是打印。", show_default=False, dir_okay=False),
