@@ -151,8 +151,15 @@ def test_other_commands_use_the_city_plan(run, ws, monkeypatch):
     doc = _json(run("info", "-f", "json"))
     assert doc["kind"] == "info/1"
     assert "workspace" in json.dumps(doc, ensure_ascii=False) or "工作区" in json.dumps(doc, ensure_ascii=False)
-    result = run("duties", "金安区交通运输局")  # the county's own unit: not in the city plan
-    assert result.exit_code == 2
+    names = {u["name"] for u in _json(run("departments", "-f", "json"))["departments"]}
+    assert "市交通运输局" in names and "金安区交通运输局" not in names
+
+
+def test_duties_of_a_county_own_unit(run, ws):
+    doc = _json(run("duties", "金安区交通运输局", "--workspace", str(ws), "-f", "json"))
+    assert doc["department"]["name"] == "金安区交通运输局"
+    assert doc["duties"] and {row["plan"] for row in doc["duties"]} == {"金安区方案"}
+    assert run("duties", "不存在的单位", "--workspace", str(ws)).exit_code == 2
 
 
 def test_validate_upward_and_data_argument(run, ws, monkeypatch):

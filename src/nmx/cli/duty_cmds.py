@@ -60,7 +60,7 @@ def _workspace_duties(root: Path, dept: str, fmt: Format, role: str | None):
     """What the city plan asks of `dept`, then what each county plan of that unit asks (of its units)."""
     from nmx.duties.match import find_unit
     from nmx.duties.reach import duties_by_unit, duties_for
-    from nmx.errors import DataError
+    from nmx.errors import DataError, UsageError
     from nmx.i18n import t
     from nmx.plan.pipeline import load_plan
     from nmx.plan.source import DataSource
@@ -74,13 +74,39 @@ def _workspace_duties(root: Path, dept: str, fmt: Format, role: str | None):
         problems = ws.problems + (ws.city.result.problems if ws.city and ws.city.result else [])
         raise DataError(t("ws:invalid", path=display(root / FILE)), problems)
     city = ws.city.plan
-    unit = find_unit(city, dept)
+    try:
+        unit = find_unit(city, dept)
+    except UsageError as missing:  # perhaps a unit of a county's (or another) plan only
+        return _own_plan_duties(ws, dept, fmt, role, missing)
     parts = [(ws.city.label, [(unit, d) for d in duties_for(city, unit)])]
     for member in ws.members:
         if member.role == "county" and member.unit == unit.id:
             plan = load_plan(DataSource(member.path, "workspace"))
             by_unit = duties_by_unit(plan)
             parts.append((member.label, [(u, d) for u in plan.units for d in by_unit[u.id]]))
+    return workspace_duties_view(unit, parts, compact=fmt is Format.TABLE, role=role)
+
+
+def _own_plan_duties(ws, dept: str, fmt: Format, role: str | None, missing: Exception):
+    """`dept` as named exactly by the workspace's other plans (a county's own units): its duties there."""
+    from nmx.duties.reach import duties_for
+    from nmx.plan.names import exact
+    from nmx.plan.pipeline import load_plan
+    from nmx.plan.source import DataSource
+    from nmx.views.duties import workspace_duties_view
+
+    parts, unit = [], None
+    for member in ws.members:
+        if member.role == "city":
+            continue
+        plan = load_plan(DataSource(member.path, "workspace"))
+        ref = exact(plan, dept)
+        if ref is not None and ref.kind == "unit":
+            found = plan.unit_by_id[ref.id]
+            unit = unit or found
+            parts.append((member.label, [(found, d) for d in duties_for(plan, found)]))
+    if unit is None:
+        raise missing
     return workspace_duties_view(unit, parts, compact=fmt is Format.TABLE, role=role)
 
 
