@@ -166,3 +166,12 @@ def test_validate_upward_and_data_argument(run, ws, monkeypatch):
     monkeypatch.chdir(ws / "jinan")
     assert _json(run("validate", "-f", "json"))["kind"] == "validate-workspace/1"
     assert _json(run("validate", ".", "-f", "json"))["kind"] == "validate/1"
+
+
+def test_output_never_replaces_a_workspace_plan(run, ws):
+    target = ws / "jinan" / "tasks.yaml"
+    before = target.read_bytes()
+    result = run("duties", "金安区", "--workspace", str(ws), "-f", "csv", "-o", str(target))
+    assert result.exit_code == 2, result.output
+    assert target.read_bytes() == before
+    assert run("duties", "金安区", "--workspace", str(ws), "-f", "csv", "-o", str(ws / "nmx.yaml")).exit_code == 2

@@ -42,16 +42,28 @@ def _read_bytes(root: Path) -> bytes:
     return read_input(root / FILE)  # type: ignore[return-value]
 
 
-def city_folder(root: Path) -> Path:
-    """The city plan's folder, read cheaply (no pydantic); DataError when nmx.yaml names none or several."""
+def _entries(root: Path) -> tuple[list[dict], object]:
     from nmx.fileio import display
     from nmx.plan.yaml_reader import parse
 
     doc = parse(_read_bytes(root), display(root / FILE))
     plans = doc.data.get("plans") if isinstance(doc.data, dict) else None
-    cities = [p for p in plans if isinstance(p, dict) and p.get("role") == "city"] if isinstance(plans, list) else []
+    return ([p for p in plans if isinstance(p, dict)] if isinstance(plans, list) else []), doc
+
+
+def plan_folders(root: Path) -> list[Path]:
+    """Every plan folder nmx.yaml lists (read cheaply; what is not a path is left out)."""
+    return [root / p["path"] for p in _entries(root)[0] if isinstance(p.get("path"), str)]
+
+
+def city_folder(root: Path) -> Path:
+    """The city plan's folder, read cheaply (no pydantic); DataError when nmx.yaml names none or several."""
+    from nmx.fileio import display
+
+    entries, doc = _entries(root)
+    cities = [p for p in entries if p.get("role") == "city"]
     if len(cities) != 1 or not isinstance(cities[0].get("path"), str):
-        raise DataError(t("ws:invalid", path=display(root / FILE)), doc.problems)
+        raise DataError(t("ws:invalid", path=display(root / FILE)), doc.problems)  # type: ignore[attr-defined]
     return root / cities[0]["path"]
 
 
