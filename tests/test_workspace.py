@@ -175,3 +175,9 @@ def test_output_never_replaces_a_workspace_plan(run, ws):
     assert result.exit_code == 2, result.output
     assert target.read_bytes() == before
     assert run("duties", "金安区", "--workspace", str(ws), "-f", "csv", "-o", str(ws / "nmx.yaml")).exit_code == 2
+
+
+def test_validate_workspace_in_english(run, ws):
+    result = run("validate", "--workspace", str(ws), "--lang", "en")
+    assert result.exit_code == 0
+    assert "金安区方案 (county): " in result.stdout and "valid workspace (2 plans)" in result.stdout

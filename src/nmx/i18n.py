@@ -1029,6 +1029,7 @@ CATALOG: dict[str, tuple[str, str]] = {
     "ws:plan_col": ("方案", "plan"),
     "ws:unit_col": ("单位", "unit"),
     "ws:duties_title": ("{name}：工作区 {n} 份方案中的任务（{rows} 条）", "{name}: duties in {n} plan(s) of the workspace ({rows} rows)"),
+    "ws:plan_summary": ("{name}（{role}）：{summary}", "{name} ({role}): {summary}"),
     "ws:valid": ("{path}：工作区有效（{n} 份方案）", "{path}: valid workspace ({n} plans)"),
 }
 

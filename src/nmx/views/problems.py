@@ -49,7 +49,8 @@ def workspace_problems_view(ws: "Workspace", limit: int = 0) -> Problems:
         n_warn = sum(p.level is Level.WARNING for p in found)
         plans.append({"name": m.label, "role": m.role, "unit": m.unit, "data": display(m.path),
                       "valid": m.plan is not None, "errors": n_err, "warnings": n_warn})
-        lines.append(f"{m.label}（{m.role}）：" + (_summary(m.result) if m.result is not None else "—"))
+        lines.append(t("ws:plan_summary", name=m.label, role=m.role,
+                       summary=_summary(m.result) if m.result is not None else "—"))
     problems.sort(key=Problem.sort_key)
     errors = sum(p.level is Level.ERROR for p in problems)
     warnings = sum(p.level is Level.WARNING for p in problems)
