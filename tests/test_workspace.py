@@ -181,3 +181,17 @@ def test_validate_workspace_in_english(run, ws):
     result = run("validate", "--workspace", str(ws), "--lang", "en")
     assert result.exit_code == 0
     assert "金安区方案 (county): " in result.stdout and "valid workspace (2 plans)" in result.stdout
+
+
+def test_no_workspace_costs_nothing(tmp_path):
+    """A command outside any workspace never imports the workspace loader (only stat calls look upward)."""
+    import subprocess
+    import sys
+
+    code = ("import sys\nfrom nmx.cli import app\n"
+            "app(['duties', '市交通运输局', '-f', 'json'], standalone_mode=False)\n"
+            "print('nmx.plan.workspace' in sys.modules, file=sys.stderr)\n")
+    done = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, timeout=120,
+                          env={**__import__("os").environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1] / "src")})
+    assert done.returncode == 0, done.stderr
+    assert done.stderr.strip().splitlines()[-1] == "False"

@@ -44,7 +44,7 @@ def duties_cmd(
     from nmx.duties.reach import duties_for
     from nmx.views.duties import duties_view
     from nmx.duties.match import find_unit
-    from nmx.plan.workspace import find
+    from nmx.plan.workspace_locate import find
 
     root = find(workspace, data_given=data is not None) if data is None else None
     if root is not None:

@@ -32,13 +32,15 @@ def validate_cmd(
     """
     from nmx.plan.pipeline import load
     from nmx.plan.source import locate
-    from nmx.plan import workspace as ws
+    from nmx.plan.workspace_locate import find
     from nmx.views.problems import problems_view, workspace_problems_view
 
     given = data is not None or data_dir is not None
-    root = None if given else ws.find(workspace)
+    root = None if given else find(workspace)
     if root is not None:
-        report = workspace_problems_view(ws.load(root, use_cache=not no_cache), max_problems)
+        from nmx.plan.workspace import load as load_workspace
+
+        report = workspace_problems_view(load_workspace(root, use_cache=not no_cache), max_problems)
         show(report, fmt, None)
         failed = report.errors > 0 or (strict and report.warnings > 0)
         raise typer.Exit(EXIT_DATA if failed else EXIT_OK)
