@@ -82,6 +82,7 @@ def _bad(tmp_path: Path, ws: Path, text: str) -> Path:
     (CITY_ONLY + "  - path: jinan\n    role: county\n    unit: 市交通运输局\n", 6, "ws-unit"),
     (CITY_ONLY + "  - path: city\n    role: other\n", 4, "ws-twice"),
     (CITY_ONLY + "  - path: jinan\n    role: mayor\n", 5, "literal-error"),
+    (CITY_ONLY + "  - path: jinan\n    role: other\n    name: city\n", 6, "ws-twice"),
 ])
 def test_validate_reports_bad_workspace(run, ws, tmp_path, text, line, rule):
     root = _bad(tmp_path, ws, text)

@@ -1022,6 +1022,7 @@ CATALOG: dict[str, tuple[str, str]] = {
     "ws:no_plan": ("{path} 不是方案目录（应含 tasks.yaml 和 departments.yaml）",
                    "{path} is not a plan folder (it should hold tasks.yaml and departments.yaml)"),
     "ws:twice": ("方案 {path} 已列过一次", "the plan {path} is listed twice"),
+    "ws:name_twice": ("已有一份方案叫 {name!r}（用 name: 区分）", "another plan is named {name!r} (tell them apart with name:)"),
     "ws:county_unit": ("县区方案应写明 unit：市级方案中的县区单位（id 或名称）",
                        "a county plan names its unit: a county unit of the city plan (id or name)"),
     "ws:unknown_unit": ("市级方案中没有单位 {unit!r}", "the city plan has no unit {unit!r}"),

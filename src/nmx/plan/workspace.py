@@ -126,6 +126,7 @@ def load(root: Path, plans: bool = True, use_cache: bool = True) -> Workspace:
             loaded[i] = load_one(DataSource(folder, "workspace"), use_cache=use_cache)
     city_result = next((loaded.get(i) for i, e, _ in usable if e.role == "city" and i == (cities or [-1])[0]), None)
     city = city_result.plan if city_result is not None else None
+    labels: set[str] = set()
     for i, entry, folder in usable:
         unit_id = None
         if entry.role == "county" and entry.unit and city is not None:
@@ -136,8 +137,12 @@ def load(root: Path, plans: bool = True, use_cache: bool = True) -> Workspace:
                 ws.problems.append(doc.problem(("plans", i, "unit"), "ws-unit", t("ws:not_county", unit=entry.unit)))
             else:
                 unit_id = ref.id
-        ws.members.append(Member(entry.name or Path(entry.path).name or entry.path, entry.role, folder,
-                                 unit_id, loaded.get(i)))
+        label = entry.name or Path(entry.path).name or entry.path
+        if label in labels:  # rows name their plan: two plans of one name could not be told apart
+            ws.problems.append(doc.problem(("plans", i, "name" if entry.name else "path"), "ws-twice",
+                                           t("ws:name_twice", name=label)))
+        labels.add(label)
+        ws.members.append(Member(label, entry.role, folder, unit_id, loaded.get(i)))
     ws.problems.sort(key=Problem.sort_key)
     return ws
 
