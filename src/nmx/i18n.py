@@ -1050,6 +1050,28 @@ CATALOG: dict[str, tuple[str, str]] = {
     "hol_other_year": ("{path} 是 {notice} 年的节假日安排通知，不是 {year} 年的", "{path} is the notice for {notice}, not {year}"),
     "hol_written": ("已写入 {path}（{n} 个节日）", "wrote {path} ({n} holidays)"),
     "hol_unread_sentence": ("没有读懂这一句，未写入：{text}", "sentence not understood, left out: {text}"),
+    # --- workspace (nmx.yaml: plan/workspace.py; nmx duties/validate --workspace) --------------
+    "source_workspace": ("工作区（nmx.yaml）中的市级方案", "the city plan of the workspace (nmx.yaml)"),
+    "ws:missing": ("工作区文件不存在：{path}", "no workspace file: {path}"),
+    "ws:invalid": ("工作区文件 {path} 无效（请运行 nmx validate --workspace）",
+                   "the workspace file {path} is invalid (run nmx validate --workspace)"),
+    "ws:no_city": ("工作区应恰有一份市级方案（role: city），这里一份也没有",
+                   "a workspace lists exactly one city plan (role: city); this one lists none"),
+    "ws:two_cities": ("工作区应恰有一份市级方案（role: city），这是又一份", "a workspace lists exactly one city plan (role: city); this is another"),
+    "ws:no_folder": ("方案目录不存在：{path}", "no such plan folder: {path}"),
+    "ws:no_plan": ("{path} 不是方案目录（应含 tasks.yaml 和 departments.yaml）",
+                   "{path} is not a plan folder (it should hold tasks.yaml and departments.yaml)"),
+    "ws:twice": ("方案 {path} 已列过一次", "the plan {path} is listed twice"),
+    "ws:name_twice": ("已有一份方案叫 {name!r}（用 name: 区分）", "another plan is named {name!r} (tell them apart with name:)"),
+    "ws:county_unit": ("县区方案应写明 unit：市级方案中的县区单位（id 或名称）",
+                       "a county plan names its unit: a county unit of the city plan (id or name)"),
+    "ws:unknown_unit": ("市级方案中没有单位 {unit!r}", "the city plan has no unit {unit!r}"),
+    "ws:not_county": ("{unit!r} 不是市级方案中的县区单位（kind: county）", "{unit!r} is not a county unit (kind: county) of the city plan"),
+    "ws:plan_col": ("方案", "plan"),
+    "ws:unit_col": ("单位", "unit"),
+    "ws:duties_title": ("{name}：工作区 {n} 份方案中的任务（{rows} 条）", "{name}: duties in {n} plan(s) of the workspace ({rows} rows)"),
+    "ws:plan_summary": ("{name}（{role}）：{summary}", "{name} ({role}): {summary}"),
+    "ws:valid": ("{path}：工作区有效（{n} 份方案）", "{path}: valid workspace ({n} plans)"),
 }
 
 

@@ -147,6 +147,11 @@ DataOpt = Annotated[
     typer.Option("--data", help="方案数据目录（含 tasks.yaml、departments.yaml）。默认：环境变量 NMX_DATA、./data/ 或内置方案。",
                  show_default=False, file_okay=False),
 ]
+WorkspaceOpt = Annotated[
+    Optional[Path],
+    typer.Option("--workspace", "-w", help="工作区目录（含 nmx.yaml，列出市级、县区等多份方案）。默认：环境变量 NMX_WORKSPACE "
+                 "或从当前目录向上找到的 nmx.yaml；--data 或 NMX_DATA 给出时不用工作区。", show_default=False),
+]
 OutputOpt = Annotated[
     Optional[Path],
     typer.Option("--output", "-o", help="写入文件（成功后原子写入）而不是打印。", show_default=False, dir_okay=False),
@@ -319,7 +324,7 @@ def command(target: typer.Typer = app, name: str | None = None, *, output: str =
                 _set_lang(lang if lang is not None else _run["root_lang"])
                 _refuse_controls(kw)
                 if output == "file" and isinstance(kw.get("output"), Path):
-                    _check_output(kw["output"], kw.get("data"))
+                    _check_output(kw["output"], kw.get("data"), kw.get("workspace"))
                 return fn(*args, **kw)
             except NmxError as exc:
                 report_error(exc)
@@ -378,17 +383,28 @@ def _refuse_controls(values: dict[str, Any]) -> None:
         raise UsageError(t("option_control", option=option, char=visible(text[index])))
 
 
-def _check_output(output: Path, data: Path | None) -> None:
-    """`--output` must not be a folder, nor any file the command reads (plan, records, ledger)."""
+def _check_output(output: Path, data: Path | None, workspace: Path | None = None) -> None:
+    """`--output` must not be a folder, nor any file the command reads (plan, records, ledger;
+    in a workspace, nmx.yaml and every plan's)."""
     from nmx.fileio import check_output, is_stdout
-    from nmx.plan.source import input_paths, locate
+    from nmx.plan.source import DataSource, input_paths, locate
 
     if is_stdout(output):
         return
+    data = data if isinstance(data, Path) else None
+    inputs: list[Path] = []
     try:
-        inputs = input_paths(locate(data if isinstance(data, Path) else None))
+        inputs += input_paths(locate(data))
     except NmxError:
-        inputs = []  # the command itself will report the data folder's problem
+        pass  # the command itself will report the data folder's problem
+    try:
+        from nmx.plan.workspace_locate import FILE, find, plan_folders
+
+        root = find(workspace if isinstance(workspace, Path) else None, data_given=data is not None)
+        if root is not None:
+            inputs += [root / FILE] + [p for f in plan_folders(root) for p in input_paths(DataSource(f, "workspace"))]
+    except NmxError:
+        pass  # likewise the workspace's
     check_output(output, inputs)
 
 

@@ -8,7 +8,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from nmx.cli.app import DataOpt, FormatOpt, OutputOpt, command, complete_task, complete_unit
+from nmx.cli.app import DataOpt, FormatOpt, OutputOpt, WorkspaceOpt, command, complete_task, complete_unit
 from nmx.render import TABULAR, Format
 
 
@@ -31,22 +31,83 @@ def duties_cmd(
     role: Annotated[Optional[Role], typer.Option("--role", "-r", help="只看牵头（lead）或配合（support）。",
                                                  case_sensitive=False, show_default=False)] = None,
     data: DataOpt = None,
+    workspace: WorkspaceOpt = None,
     fmt: FormatOpt = Format.TABLE,
     output: OutputOpt = None,
 ) -> None:
     """列出方案交给一个单位的全部任务：牵头还是配合、经由哪个分组、何时、报送谁、依据哪一条。
 
+    在工作区中（--workspace、NMX_WORKSPACE 或向上找到的 nmx.yaml）列出市级方案和该县区自己方案中的任务，每行注明出自哪份方案。
     示例：nmx duties 市交通运输局 --format json
     """
     from nmx.cli.output import show
     from nmx.duties.reach import duties_for
     from nmx.views.duties import duties_view
     from nmx.duties.match import find_unit
+    from nmx.plan.workspace_locate import find
 
+    root = find(workspace, data_given=data is not None) if data is None else None
+    if root is not None:
+        show(_workspace_duties(root, dept, fmt, role.value if role else None), fmt, output)
+        return
     plan = _plan(data)
     unit = find_unit(plan, dept)
     view = duties_view(unit, duties_for(plan, unit), compact=fmt is Format.TABLE, role=role.value if role else None)
     show(view, fmt, output)
+
+
+def _workspace_duties(root: Path, dept: str, fmt: Format, role: str | None):
+    """What the city plan asks of `dept`, then what each county plan of that unit asks (of its units)."""
+    from nmx.duties.match import find_unit
+    from nmx.duties.reach import duties_by_unit, duties_for
+    from nmx.errors import DataError, UsageError
+    from nmx.i18n import t
+    from nmx.plan.pipeline import load_plan
+    from nmx.plan.source import DataSource
+    from nmx.plan.workspace import FILE, errors, load
+    from nmx.views.duties import workspace_duties_view
+
+    ws = load(root, plans=False)
+    if errors(ws.problems) or ws.city is None or ws.city.plan is None:
+        from nmx.fileio import display
+
+        problems = ws.problems + (ws.city.result.problems if ws.city and ws.city.result else [])
+        raise DataError(t("ws:invalid", path=display(root / FILE)), problems)
+    city = ws.city.plan
+    try:
+        unit = find_unit(city, dept)
+    except UsageError as missing:  # perhaps a unit of a county's (or another) plan only
+        return _own_plan_duties(ws, dept, fmt, role, missing)
+    parts = [(ws.city.label, [(unit, d) for d in duties_for(city, unit)])]
+    for member in ws.members:
+        if member.role == "county" and member.unit == unit.id:
+            plan = load_plan(DataSource(member.path, "workspace"))
+            by_unit = duties_by_unit(plan)
+            parts.append((member.label, [(u, d) for u in plan.units for d in by_unit[u.id]]))
+    return workspace_duties_view(unit, parts, compact=fmt is Format.TABLE, role=role)
+
+
+def _own_plan_duties(ws, dept: str, fmt: Format, role: str | None, missing: Exception):
+    """`dept` as named exactly by the workspace's other plans (a county's own units): its duties there."""
+    from nmx.duties.reach import duties_for
+    from nmx.plan.names import exact
+    from nmx.plan.pipeline import load_plan
+    from nmx.plan.source import DataSource
+    from nmx.views.duties import workspace_duties_view
+
+    parts, unit = [], None
+    for member in ws.members:
+        if member.role == "city":
+            continue
+        plan = load_plan(DataSource(member.path, "workspace"))
+        ref = exact(plan, dept)
+        if ref is not None and ref.kind == "unit":
+            found = plan.unit_by_id[ref.id]
+            unit = unit or found
+            parts.append((member.label, [(found, d) for d in duties_for(plan, found)]))
+    if unit is None:
+        raise missing
+    return workspace_duties_view(unit, parts, compact=fmt is Format.TABLE, role=role)
 
 
 @command(name="departments", formats=TABULAR)

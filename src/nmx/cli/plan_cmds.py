@@ -7,7 +7,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from nmx.cli.app import DataOpt, FormatOpt, OutputOpt, command, say
+from nmx.cli.app import DataOpt, FormatOpt, OutputOpt, WorkspaceOpt, command, say
 from nmx.cli.output import show
 from nmx.errors import EXIT_DATA, EXIT_OK
 from nmx.i18n import t
@@ -18,6 +18,7 @@ from nmx.render import Format
 def validate_cmd(
     data_dir: Annotated[Optional[Path], typer.Argument(help="方案数据目录；省略时同其他命令。", show_default=False)] = None,
     data: DataOpt = None,
+    workspace: WorkspaceOpt = None,
     strict: Annotated[bool, typer.Option("--strict", help="有警告也视为失败。")] = False,
     fmt: FormatOpt = Format.TEXT,
     no_cache: Annotated[bool, typer.Option("--no-cache", help="不使用已校验方案的缓存。")] = False,
@@ -26,12 +27,23 @@ def validate_cmd(
 ) -> None:
     """校验方案数据，按 file:line:col 报告全部问题。退出码：0 有效，1 数据有问题，2 用法错误。
 
+    在工作区中（--workspace、NMX_WORKSPACE 或向上找到的 nmx.yaml，且未给出目录、--data 或 NMX_DATA）校验 nmx.yaml 和其中的每一份方案。
     示例：nmx validate data --strict --format github
     """
     from nmx.plan.pipeline import load
     from nmx.plan.source import locate
-    from nmx.views.problems import problems_view
+    from nmx.plan.workspace_locate import find
+    from nmx.views.problems import problems_view, workspace_problems_view
 
+    given = data is not None or data_dir is not None
+    root = None if given else find(workspace)
+    if root is not None:
+        from nmx.plan.workspace import load as load_workspace
+
+        report = workspace_problems_view(load_workspace(root, use_cache=not no_cache), max_problems)
+        show(report, fmt, None)
+        failed = report.errors > 0 or (strict and report.warnings > 0)
+        raise typer.Exit(EXIT_DATA if failed else EXIT_OK)
     result = load(locate(data, data_dir), use_cache=not no_cache)
     show(problems_view(result, max_problems), fmt, None)
     failed = result.errors > 0 or (strict and result.warnings > 0)

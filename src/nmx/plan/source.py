@@ -1,4 +1,5 @@
-"""Where the plan comes from: --data, NMX_DATA, ./data/, or the bundled 2023 plan."""
+"""Where the plan comes from: an argument, --data, --workspace, NMX_DATA, NMX_WORKSPACE, an
+nmx.yaml found upward (a workspace: its city plan), ./data/, or the bundled 2023 plan."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ FILES = ("tasks.yaml", "departments.yaml")
 @dataclass(frozen=True)
 class DataSource:
     path: Path
-    reason: str  # option | env | cwd | bundled | argument
+    reason: str  # option | env | cwd | bundled | argument | workspace
 
     @property
     def reason_text(self) -> str:
@@ -34,15 +35,23 @@ def is_plan_dir(path: Path) -> bool:
     return all((path / name).exists() for name in FILES)
 
 
-def locate(option: Path | None = None, argument: Path | None = None) -> DataSource:
-    """Pick the plan folder: argument, --data, NMX_DATA, a ./data/ holding a plan, bundled."""
+def locate(option: Path | None = None, argument: Path | None = None, workspace: Path | None = None) -> DataSource:
+    """Pick the plan folder: argument, --data, --workspace's city plan, NMX_DATA, NMX_WORKSPACE's
+    or an upward nmx.yaml's city plan, a ./data/ holding a plan, bundled."""
     if argument is not None:
         return _checked(argument, "argument")
     if option is not None:
         return _checked(option, "option")
+    from nmx.plan import workspace_locate as ws
+
+    if workspace is not None:
+        return _checked(ws.city_folder(ws.find(workspace)), "workspace")  # type: ignore[arg-type]
     env = os.environ.get("NMX_DATA")
     if env:
         return _checked(Path(env), "env")
+    root = ws.find()
+    if root is not None:
+        return _checked(ws.city_folder(root), "workspace")
     if is_plan_dir(Path("data")):
         return DataSource(Path("data"), "cwd")
     return DataSource(bundled_dir(), "bundled")

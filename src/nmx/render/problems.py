@@ -16,15 +16,18 @@ def render_json(report: Problems) -> str:
     problems = _shown(report)
     from nmx.views import envelope
 
-    return to_json({
-        **envelope("validate/1"),
+    doc = {
+        **envelope("validate/1" if report.plans is None else "validate-workspace/1"),
         "data": report.data,
         "valid": report.errors == 0,
         "errors": report.errors,
         "warnings": report.warnings,
         "problems": [p.to_dict() for p in problems],
         "omitted": len(report.problems) - len(problems),
-    })
+    }
+    if report.plans is not None:
+        doc["plans"] = report.plans
+    return to_json(doc)
 
 
 def render_text(report: Problems, annotations: bool = False) -> str:

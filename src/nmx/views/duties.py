@@ -294,3 +294,39 @@ def _matrix_compact_row(plan: Plan, reacher: Reacher, task: Task, expand: bool) 
         names = getattr(task, role)
         out[role] = (expanded_text(plan, reacher, names, "\n") if expand else "\n".join(names)) or "—"
     return out
+
+
+# --- a workspace's duties (nmx duties DEPT --workspace) ---------------------------------------
+def workspace_duties_view(unit: Unit, parts: list[tuple[str, list[tuple[Unit, Duty]]]], compact: bool,
+                          role: str | None = None) -> View:
+    """`unit`'s duties in each plan of a workspace: `parts` is (plan name, [(owing unit, duty)])
+    per plan, the city plan first; every row says which plan (and which unit) it comes from."""
+    rows, payload_rows = [], []
+    for label, pairs in parts:
+        for owner, d in pairs:
+            if role is not None and d.role != role:
+                continue
+            rows.append({"plan": label, "unit": owner.name, **_duty_row(d)})
+            payload_rows.append({"plan": label, "unit": {"id": owner.id, "name": owner.name}, **d.as_json()})
+    payload = {
+        "department": {"id": unit.id, "name": unit.name, "full_name": unit.full_name},
+        "plans": [label for label, _ in parts],
+        "duties": payload_rows,
+    }
+    if compact:
+        columns = [
+            Column("plan", t("ws:plan_col"), no_wrap=True), Column("unit", t("ws:unit_col"), max_width=12),
+            Column("task", t("d:col_task"), no_wrap=True), Column("marked_role", t("d:col_role"), no_wrap=True),
+            Column("what", t("d:col_what")), Column("when", t("d:col_schedule"), max_width=14),
+        ]
+    else:
+        columns = [
+            Column("plan", t("ws:plan_col")), Column("unit", t("ws:unit_col")),
+            Column("task", t("d:col_task")), Column("title", t("d:col_title")), Column("role", t("d:col_role")),
+            Column("possibly", t("d:col_possibly")), Column("via", t("d:col_via")), Column("what", t("d:col_what")),
+            Column("schedule", t("d:col_schedule")), Column("deliver_to", t("d:col_deliver")),
+            Column("source", t("d:col_source")), Column("note", t("d:col_note")),
+        ]
+    notes = [] if rows else [t("d:duties_none", role="")]
+    return View(columns, rows, payload=payload, notes=notes, kind="workspace-duties/1",
+                title=t("ws:duties_title", name=unit.name, n=len(parts), rows=len(rows)))
