@@ -17,6 +17,7 @@ from nmx.cli.app import (
     OutputOpt,
     TodayOpt,
     ToOpt,
+    WorkspaceOpt,
     app,
     as_of,
     calendar_notice,
@@ -106,21 +107,33 @@ def status_cmd(
     fmt: FormatOpt = Format.TABLE,
     output: OutputOpt = None,
     data: DataOpt = None,
+    workspace: WorkspaceOpt = None,
 ) -> None:
     """各项有期限的事项在应完成单位的完成情况和灯色：已完成、逾期完成、即将到期、未到期、逾期。
 
     定额显示 完成/要求；组织、配合单位不计。不给范围时看“今天”所在的月份（方案期满后看整个期间）。
+    在工作区中（--workspace、NMX_WORKSPACE 或向上找到的 nmx.yaml）从市级方案看：县区方案中承接（inherits）市级任务的完成记录
+    计入该县区在市级方案中的事项（按同一日程事项和周期），与市级 records.yaml 合并；JSON 每行注明记录出自哪份方案。
     示例：nmx status --month 2023-05 --today 2023-06-08 --matrix
     """
+    from nmx.plan.workspace_locate import find
     from nmx.schedule.ranges import status_range
     from nmx.supervision import files
     from nmx.views import supervision as views
 
-    plan, records, _ = files.load_records(data)
+    root = find(workspace, data_given=data is not None) if data is None else None
+    rollup = None
+    if root is not None:
+        from nmx.supervision.rollup import load_workspace
+
+        plan, _, rollup = load_workspace(root)
+        records = rollup.records
+    else:
+        plan, records, _ = files.load_records(data)
     day, period_note = as_of(plan, today_from(today), fmt)
     rng = status_range(plan, month, start, end, day)
     report = views.status_report(plan, records, rng, day, _units(plan, dept), soon, period_note, matrix=matrix,
-                                 wide=fmt in (Format.CSV, Format.XLSX), full=fmt is not Format.TABLE)
+                                 wide=fmt in (Format.CSV, Format.XLSX), full=fmt is not Format.TABLE, rollup=rollup)
     calendar_notice(report.calendar_note, output)
     view = report.view
     _show(plan, view, fmt, output, "sv_sheet_status")

@@ -264,9 +264,11 @@ class Report:
 
 
 def status_report(plan: Plan, records, rng, day: dt.date, units: set[str] | None, soon: int,
-                  period_note: str | None, *, matrix: bool, wide: bool, full: bool) -> Report:
+                  period_note: str | None, *, matrix: bool, wide: bool, full: bool, rollup=None) -> Report:
     """`nmx status`: each dated obligation in `rng` for the units that owe it, with its light;
-    the items whose dates are assumed are listed apart (in the notes and the JSON)."""
+    the items whose dates are assumed are listed apart (in the notes and the JSON). With a
+    workspace's `rollup` (`nmx.supervision.rollup`), each JSON row says in `records_from` which
+    plans' records it counted."""
     from nmx.schedule.workdays import range_note
     from nmx.supervision.status import statuses
 
@@ -280,6 +282,11 @@ def status_report(plan: Plan, records, rng, day: dt.date, units: set[str] | None
         view = status_view(plan, found, rng.start, rng.end, day, notes, wide=wide, full=full)
     if isinstance(view.payload, dict):
         view.payload.update(period_note=period_note, assumed=[status_record(plan, s) for s in assumed])
+        if rollup is not None:
+            for s, rec in zip(found, view.payload["items"]):
+                rec["records_from"] = rollup.sources((s.item.task, s.item.index, s.item.period, s.unit), s.dates)
+            for s, rec in zip(assumed, view.payload["assumed"]):
+                rec["records_from"] = rollup.sources((s.item.task, s.item.index, s.item.period, s.unit), s.dates)
     return Report(view, cal)
 
 
