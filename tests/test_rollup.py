@@ -87,3 +87,19 @@ def test_city_records_merge_with_county(run, ws, tmp_path):
 def test_workspace_table_runs(run, ws):
     result = run("status", "--workspace", str(ws), "--month", "2023-05", "--today", "2023-06-08")
     assert result.exit_code == 0, result.output
+
+
+def test_workspace_found_upward_and_data_wins(run, ws, monkeypatch):
+    monkeypatch.chdir(ws / "jinan")  # nmx.yaml one folder up: the city's view, rolled up
+    assert all("records_from" in r for r in _rows(run("status", *ASK)))
+    assert all("records_from" not in r for r in _rows(run("status", "--data", str(ws / "city"), *ASK)))
+
+
+def test_invalid_county_records_refused(run, ws, tmp_path):
+    root = tmp_path / "w"
+    shutil.copytree(ws, root)
+    (root / "jinan" / "records.yaml").write_text("records:\n  - task: M2.1\n    dept: 不存在的单位\n"
+                                                 "    date: 2023-05-20\n", encoding="utf-8")
+    result = run("status", "--workspace", str(root), *ASK)
+    assert result.exit_code == 1
+    assert "jinan/records.yaml" in result.output
