@@ -84,9 +84,18 @@ def test_city_records_merge_with_county(run, ws, tmp_path):
     assert all(r["records_from"] == [] for r in others if not r["dates"])
 
 
-def test_workspace_table_runs(run, ws):
+def test_workspace_table_and_csv_name_the_plan(run, ws):
     result = run("status", "--workspace", str(ws), "--month", "2023-05", "--today", "2023-06-08")
     assert result.exit_code == 0, result.output
+    assert "记录来源" in result.stdout and "工作区汇总" in result.stdout
+    csv = run("status", "--workspace", str(ws), *ASK[:-2], "-f", "csv")
+    assert csv.exit_code == 0, csv.output
+    assert "金安区方案" in csv.stdout
+    matrix = run("status", "--workspace", str(ws), *ASK, "--matrix")
+    doc = json.loads(matrix.stdout)
+    assert doc["kind"] == "status-matrix/1" and _focus(doc["items"])["records_from"] == ["金安区方案"]
+    plain = run("status", "--data", str(ws / "city"), "--month", "2023-05", "--today", "2023-06-08")
+    assert "记录来源" not in plain.stdout
 
 
 def test_workspace_found_upward_and_data_wins(run, ws, monkeypatch):

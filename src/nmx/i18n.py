@@ -1072,6 +1072,13 @@ CATALOG: dict[str, tuple[str, str]] = {
     "ws:duties_title": ("{name}：工作区 {n} 份方案中的任务（{rows} 条）", "{name}: duties in {n} plan(s) of the workspace ({rows} rows)"),
     "ws:plan_summary": ("{name}（{role}）：{summary}", "{name} ({role}): {summary}"),
     "ws:valid": ("{path}：工作区有效（{n} 份方案）", "{path}: valid workspace ({n} plans)"),
+    # --- roll-up: nmx status --workspace (supervision/rollup.py, views/supervision.py) ---------------
+    "sv_col_records_from": ("记录来源", "Records from"),
+    "sv_note_rollup": ("工作区汇总：县区方案中承接（inherits）市级任务的完成记录计入该县区在市级方案中的同一事项、同一周期"
+                       "（{plans}），与市级 records.yaml 合并；“记录来源”为所计记录出自的方案。",
+                       "Workspace roll-up: records a county plan keeps of a task inheriting a city task count for that "
+                       "county's same item and period in the city plan ({plans}), merged with the city's records.yaml; "
+                       "\"Records from\" names the plans whose records were counted."),
 }
 
 

@@ -24,6 +24,7 @@ class RollUp:
 
     records: RecordsState
     origins: dict[Key, dict[dt.date, list[str]]] = field(default_factory=dict)  # key → date → plan labels
+    plans: list[str] = field(default_factory=list)  # the labels of the plans merged, the city's first
 
     def sources(self, key: Key, dates) -> list[str]:
         """The plans (labels, without repeats) whose records gave the `dates` counted for `key`."""
@@ -72,7 +73,7 @@ def roll_up(city: Plan, city_label: str, city_records: RecordsState,
             for day in days:
                 put((target[0], target[1], period, unit), day, label)
         merged.count += records.count
-    return RollUp(merged, origins)
+    return RollUp(merged, origins, [city_label] + [c[0] for c in counties])
 
 
 def load_workspace(root) -> tuple[Plan, str, RollUp]:

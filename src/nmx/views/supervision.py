@@ -282,12 +282,26 @@ def status_report(plan: Plan, records, rng, day: dt.date, units: set[str] | None
         view = status_view(plan, found, rng.start, rng.end, day, notes, wide=wide, full=full)
     if isinstance(view.payload, dict):
         view.payload.update(period_note=period_note, assumed=[status_record(plan, s) for s in assumed])
-        if rollup is not None:
-            for s, rec in zip(found, view.payload["items"]):
-                rec["records_from"] = rollup.sources((s.item.task, s.item.index, s.item.period, s.unit), s.dates)
-            for s, rec in zip(assumed, view.payload["assumed"]):
-                rec["records_from"] = rollup.sources((s.item.task, s.item.index, s.item.period, s.unit), s.dates)
+    if rollup is not None:
+        _rolled_up(view, found, assumed, rollup, matrix)
     return Report(view, cal)
+
+
+def _rolled_up(view: View, found: list[Status], assumed: list[Status], rollup, matrix: bool) -> None:
+    """Where each row's records came from: `records_from` in the JSON, a column in the list, a note."""
+    def sources(s: Status) -> list[str]:
+        return rollup.sources((s.item.task, s.item.index, s.item.period, s.unit), s.dates)
+
+    if isinstance(view.payload, dict):
+        for s, rec in zip(found, view.payload["items"]):
+            rec["records_from"] = sources(s)
+        for s, rec in zip(assumed, view.payload["assumed"]):
+            rec["records_from"] = sources(s)
+    if not matrix:
+        for s, row in zip(found, view.rows):
+            row["records_from"] = "、".join(sources(s))
+        view.columns.append(Column("records_from", t("sv_col_records_from"), max_width=16))
+    view.notes.append(t("sv_note_rollup", plans="、".join(rollup.plans)))
 
 
 def overdue_report(plan: Plan, records, day: dt.date, units: set[str] | None, period_note: str | None,
