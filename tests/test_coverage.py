@@ -124,6 +124,8 @@ def test_validate_workspace_warns_looser_and_missing(run, ws):
     rules = {(p["rule"], p["level"]) for p in problems if p["rule"].startswith("cov-")}
     assert rules == {("cov-looser", "warning"), ("cov-missing", "warning")}
     assert all("yuan" in p["file"] for p in problems if p["rule"].startswith("cov-"))
+    looser = {p["path"] for p in problems if p["rule"] == "cov-looser"}
+    assert looser == {"tasks[M2.2]", "tasks[M3.2]"}  # the county tasks whose schedules were loosened
 
 
 def test_dangling_inherits(run, ws, tmp_path):

@@ -29,6 +29,7 @@ class Row:
     title: str
     role: str | None
     county_tasks: list[str] = field(default_factory=list)
+    at: str | None = None  # the county task carrying the matching schedule (where validate points)
     entry: str = ""  # the city entry as the plan names it: "M2/report", "R5#1"; the task id when unscheduled
     how: list[str] = field(default_factory=list)  # looser: "fewer", "later", "no-schedule", "placeholder-lead"
     city_count: int = 0
@@ -92,7 +93,7 @@ def _compare(row: "Row", city: Plan, county_plan: Plan, duty, mine: list) -> Non
         city_sched = city.task_by_id[duty.task].schedules[duty.index]
         wanted = _items_of(city, duty.task, duty.index)
         entries = [(t, i) for t in mine for i, s in enumerate(t.schedules) if _matches(city_sched, s)]
-        carriers = [t for t, _ in entries] or mine
+        carriers = list(dict.fromkeys(t for t, _ in entries)) or mine
         from nmx.plan import obligations
 
         found = obligations.of(county_plan)
@@ -108,6 +109,7 @@ def _compare(row: "Row", city: Plan, county_plan: Plan, duty, mine: list) -> Non
             due = sorted(i.due for i in wanted)
             if any(g > w for g, w in zip(sorted(i.due for i in got), due)):
                 row.how.append("later")
+    row.at = carriers[0].id
     if all(_placeholder(county_plan, t) for t in carriers):
         row.how.insert(0, "placeholder-lead")
     row.status = "looser" if row.how else "covered"
@@ -212,10 +214,10 @@ def problems(member, cov: Coverage) -> list:
             out.append(Problem(name, line, col, Level.ERROR, "cov-dangling", t("cov:dangling", id=r.city_task),
                                f"tasks[{r.county_tasks[0]}].inherits"))
         elif r.status == "looser":
-            line, col = line_of(r.county_tasks[0])
+            line, col = line_of(r.at or r.county_tasks[0])
             how = "；".join(t(f"cov:how_{h}") for h in r.how)
             out.append(Problem(name, line, col, Level.WARNING, "cov-looser", t("cov:looser", task=r.entry, how=how),
-                               f"tasks[{r.county_tasks[0]}]"))
+                               f"tasks[{r.at or r.county_tasks[0]}]"))
         elif r.status == "missing":
             out.append(Problem(name, 1, 1, Level.WARNING, "cov-missing", t("cov:missing", task=r.entry, title=r.title)))
     return out
