@@ -144,3 +144,20 @@ def test_dangling_inherits(run, ws, tmp_path):
     assert result.exit_code == 1
     [err] = [p for p in json.loads(result.stdout)["problems"] if p["rule"] == "cov-dangling"]
     assert err["level"] == "error" and "Z9" in err["message"] and "jinan" in err["file"]
+
+
+def test_no_schedule_and_fewer_windows(run, ws, tmp_path):
+    root = tmp_path / "ws"
+    shutil.copytree(ws, root)
+
+    def strip(tasks):
+        by_id = {t["id"]: t for t in tasks}
+        del by_id["A3"]["schedules"]  # the city's 集中宣传月 signs, without a schedule
+        by_id["M2.1"]["schedules"][0]["rrule"] = "FREQ=MONTHLY;BYMONTH=5,11;BYMONTHDAY=1"  # two focus months of four
+
+    _edit(root / "jinan", strip)
+    code, doc = _coverage(run, root, "--county", "金安区")
+    assert code == 1
+    rows = _rows(doc, "金安区方案")
+    assert rows["A3/signs"]["how"] == ["no-schedule"]
+    assert rows["M2/focus"]["how"] == ["fewer"] and rows["M2/focus"]["county_items"] == 2

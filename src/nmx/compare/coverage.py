@@ -106,9 +106,10 @@ def _compare(row: "Row", city: Plan, county_plan: Plan, duty, mine: list) -> Non
             amount = lambda found: sum(i.count or 1 for i in found)  # noqa: E731
             if len(got) < len(wanted) or amount(got) < amount(wanted):
                 row.how.append("fewer")
-            due = sorted(i.due for i in wanted)
-            if any(g > w for g, w in zip(sorted(i.due for i in got), due)):
-                row.how.append("later")
+            else:  # as many: the n-th county date no later than the n-th city one (fewer says enough)
+                due = sorted(i.due for i in wanted)
+                if any(g > w for g, w in zip(sorted(i.due for i in got), due)):
+                    row.how.append("later")
     row.at = carriers[0].id
     if all(_placeholder(county_plan, t) for t in carriers):
         row.how.insert(0, "placeholder-lead")
