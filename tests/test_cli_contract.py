@@ -102,11 +102,12 @@ READS = {
 }
 WRITES = {("done",), ("ledger", "add"), ("ledger", "close"), ("new",), ("subplan",)}  # their kinds: tests/test_ledger.py,
 # tests/test_newdiff.py, tests/test_subplan.py, below
+IN_WORKSPACE = {("coverage",)}  # needs a workspace made in the test: its kind in tests/test_coverage.py
 
 
 def test_every_json_command_is_covered():
     with_json = {p for p, cmd in COMMANDS if "json" in (_formats(cmd) or [])}
-    assert with_json == set(READS) | WRITES
+    assert with_json == set(READS) | WRITES | IN_WORKSPACE
 
 
 @pytest.mark.parametrize("path", list(READS), ids=" ".join)
@@ -135,7 +136,8 @@ def test_every_kind_is_documented():
 
     doc = (Path(__file__).resolve().parent.parent / "docs" / "commands.md").read_text(encoding="utf-8")
     for kind in {k for _, k in READS.values()} | {"task/1", "status-matrix/1", "done/1", "ledger-add/1",
-                                                   "ledger-close/1", "error/1", "new/1", "subplan/1"}:
+                                                   "ledger-close/1", "error/1", "new/1", "subplan/1",
+                                                   "coverage/1"}:
         assert f"| `{kind}` |" in doc, kind
 
 

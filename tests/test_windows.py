@@ -218,6 +218,7 @@ def _examples(data: Path, out: Path) -> dict[tuple[str, ...], tuple[tuple[str, .
         ("ledger", "list"): (("ledger", "list", *d), 0),
         ("matrix",): (("matrix", *d), 0),
         ("subplan",): (("subplan", "金安区", "--from", str(data), "-o", str(out / "金安区")), 0),
+        ("coverage",): (("coverage", "--workspace", str(out)), 2),  # no nmx.yaml there: the usage error, readable
         ("new",): (("new", "2024", "--from", str(data), "-o", str(out / "2024年")), 0),
         ("overdue",): (("overdue", "--today", "2023-06-10", *d), 0),
         ("report",): (("report", "-o", str(out / "报告"), "--today", "2023-05-10", *d), 0),

@@ -1079,6 +1079,33 @@ CATALOG: dict[str, tuple[str, str]] = {
                        "Workspace roll-up: records a county plan keeps of a task inheriting a city task count for that "
                        "county's same item and period in the city plan ({plans}), merged with the city's records.yaml; "
                        "\"Records from\" names the plans whose records were counted."),
+    # --- coverage (nmx coverage: compare/coverage.py; views/coverage.py) -------------------------
+    "cov:title": ("县区方案对市级任务的落实情况", "how the county plans cover the city plan's obligations"),
+    "cov:status_col": ("情况", "status"),
+    "cov:city_col": ("市级任务", "city task"),
+    "cov:title_col": ("任务", "task"),
+    "cov:county_col": ("县区任务", "county tasks"),
+    "cov:items_col": ("次数 市/县", "items city/county"),
+    "cov:how_col": ("差在哪里", "how"),
+    "cov:status_covered": ("已落实", "covered"),
+    "cov:status_looser": ("偏松", "looser"),
+    "cov:status_missing": ("缺失", "missing"),
+    "cov:status_dangling": ("无对应", "dangling"),
+    "cov:how_placeholder-lead": ("牵头单位仍是待定占位", "the lead is still a placeholder"),
+    "cov:how_no-schedule": ("没有对应的时间安排", "no matching schedule"),
+    "cov:how_fewer": ("次数少于市级", "fewer occurrences than the city's"),
+    "cov:how_later": ("截止日期晚于市级", "a deadline later than the city's"),
+    "cov:summary": ("{name}：已落实 {covered}，偏松 {looser}，缺失 {missing}，无对应 {dangling}",
+                    "{name}: {covered} covered, {looser} looser, {missing} missing, {dangling} dangling"),
+    "cov:no_city": ("工作区没有可用的市级方案", "the workspace has no usable city plan"),
+    "cov:no_county": ("工作区中没有县区 {name} 的方案", "the workspace has no county plan for {name}"),
+    "cov:invalid_plan": ("县区方案 {name}（{path}）无效（请运行 nmx validate --workspace）",
+                         "the county plan {name} ({path}) is invalid (run nmx validate --workspace)"),
+    "cov:no_workspace": ("nmx coverage 需要工作区（--workspace 或 nmx.yaml）", "nmx coverage needs a workspace (--workspace or an nmx.yaml)"),
+    "cov:dangling": ("inherits: {id} 在市级方案中没有这项任务", "inherits: {id}: the city plan has no such task"),
+    "cov:looser": ("市级任务 {task} 落实偏松：{how}", "city task {task} is covered loosely: {how}"),
+    "cov:missing": ("市级任务 {task}（{title}）落到本县区，本方案没有任务 inherits 它",
+                    "city task {task} ({title}) reaches this county; no task of this plan inherits it"),
 }
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from nmx.cli import (
     completion,  # noqa: F401
+    coverage_cmds,  # noqa: F401
     date_cmds,  # noqa: F401
     draft_cmds,  # noqa: F401
     duty_cmds,  # noqa: F401

@@ -40,7 +40,11 @@ def validate_cmd(
     if root is not None:
         from nmx.plan.workspace import load as load_workspace
 
-        report = workspace_problems_view(load_workspace(root, use_cache=not no_cache), max_problems)
+        from nmx.compare.coverage import workspace_problems
+
+        ws = load_workspace(root, use_cache=not no_cache)
+        ws.problems.extend(workspace_problems(ws))  # inheritance checked: dangling, looser, missing
+        report = workspace_problems_view(ws, max_problems)
         show(report, fmt, None)
         failed = report.errors > 0 or (strict and report.warnings > 0)
         raise typer.Exit(EXIT_DATA if failed else EXIT_OK)
