@@ -272,3 +272,46 @@ def test_status_page_shows_the_lights(run, plan_copy, tmp_path):
     assert text.count('class="light yellow"') == 1  # 裕安区 reported two days late
     assert text.count('class="light red"') == 18  # the other departments' reports
     assert 'href="status.html"' in (out / "index.html").read_text(encoding="utf-8")
+
+
+def build_workspace_site(run, root: Path) -> Path:
+    """A city plan and two `nmx subplan` drafts (裕安区's loosened, A13 removed) as a workspace; its site."""
+    import shutil
+
+    from tests.test_coverage import WORKSPACE, _edit, _loosen, _subplan
+
+    shutil.copytree(DATA, root / "city")
+    _subplan(run, root / "city", "金安区", root / "jinan", "金安区委宣传部")
+    _subplan(run, root / "city", "裕安区", root / "yuan", "裕安区委宣传部")
+    _edit(root / "yuan", _loosen)
+    (root / "nmx.yaml").write_text(WORKSPACE, encoding="utf-8")
+    out = root.parent / (root.name + "-site")
+    r = run("report", "--workspace", str(root), "-o", str(out), "--today", TODAY)
+    assert r.exit_code == 0, r.output
+    return out
+
+
+@pytest.fixture(scope="module")
+def ws_site(tmp_path_factory, run) -> Path:
+    return build_workspace_site(run, tmp_path_factory.mktemp("ws") / "ws")
+
+
+def test_workspace_adds_county_pages_and_coverage(ws_site, site):
+    index = (ws_site / "index.html").read_text(encoding="utf-8")
+    assert 'href="coverage.html"' in index
+    assert 'href="counties/1.html"' in index and 'href="counties/2.html"' in index
+    county = (ws_site / "counties" / "2.html").read_text(encoding="utf-8")
+    assert "裕安区方案" in county and "裕安区委宣传部" in county and "M2" in county
+    assert "A13" not in county.split("<table", 1)[1]  # the removed task
+    # without a workspace nothing of it
+    assert not (site / "coverage.html").exists() and 'coverage.html' not in (site / "index.html").read_text(encoding="utf-8")
+
+
+def test_coverage_page_cells(ws_site):
+    text = (ws_site / "coverage.html").read_text(encoding="utf-8")
+    rows = {m.group(1): m.group(2) for m in re.finditer(r"<tr><td[^>]*><strong>([^<]+)</strong>(.*?)</tr>", text, re.S)}
+    a13 = rows["A13#1"]
+    assert a13.count('data-state="covered"') == 1 and a13.count('data-state="missing"') == 1
+    m2 = rows["M2/report"]
+    assert 'data-state="looser"' in m2 and "截止日期晚于市级" in m2
+    assert 'class="legend"' in text

@@ -1106,6 +1106,21 @@ CATALOG: dict[str, tuple[str, str]] = {
     "cov:looser": ("市级任务 {task} 落实偏松：{how}", "city task {task} is covered loosely: {how}"),
     "cov:missing": ("市级任务 {task}（{title}）落到本县区，本方案没有任务 inherits 它",
                     "city task {task} ({title}) reaches this county; no task of this plan inherits it"),
+    # --- report workspace (nmx report --workspace: handouts/counties.py) -------------------------
+    "rpw:counties_title": ("县区方案", "County plans"),
+    "rpw:coverage_link": ("县区落实情况一览表", "Coverage of the city obligations by county"),
+    "rpw:coverage_title": ("县区方案对市级任务的落实情况", "How the county plans cover the city plan's obligations"),
+    "rpw:coverage_intro": ("每格一个县区方案对一项市级任务的落实情况；偏松的格子悬停可见原因。",
+                           "Each cell: how one county plan covers one city obligation; hover a looser cell for why."),
+    "rpw:not_reached": ("不涉及", "n/a"),
+    "rpw:dangling_title": ("无对应的县区任务（inherits 的市级任务不存在）", "Dangling county tasks (inherit no city task)"),
+    "rpw:county_tasks": ("{name}：{n} 项任务", "{name}: {n} tasks"),
+    "rpw:col_id": ("编号", "id"),
+    "rpw:col_title": ("任务", "task"),
+    "rpw:col_lead": ("牵头单位", "lead"),
+    "rpw:col_inherits": ("承接市级任务", "inherits"),
+    "rpw:col_schedule": ("时间安排", "schedule"),
+    "rpw:col_entry": ("市级任务", "city obligation"),
 }
 
 

@@ -14,6 +14,7 @@ from nmx.cli.app import (
     MonthOpt,
     OutputOpt,
     TodayOpt,
+    WorkspaceOpt,
     as_of,
     calendar_notice,
     command,
@@ -117,6 +118,7 @@ def report_cmd(
     force: ForceOpt = False,
     today: TodayOpt = None,
     data: DataOpt = None,
+    workspace: WorkspaceOpt = None,
 ) -> None:
     """生成静态网站：总览（本月到期事项）、全年日历（集中宣传月、截止日）、任务分工表、每个单位一页（职责和本月清单）。
 
@@ -132,17 +134,35 @@ def report_cmd(
 
     if is_stdout(output):
         raise UsageError(t("cli_folder_not_stdout", option="--output"))
+    counties = None
+    if workspace is not None:  # the city plan of the workspace, unless --data names another
+        city, counties = _workspace_counties(workspace)
+        data = data or city
     source = locate(data)
     check_destination(output, force, keep=[source.path])
     _pin_language()
     plan, records, _ = load_records(data)
-    count, files = site_files(plan, today_from(today), records)
+    count, files = site_files(plan, today_from(today), records, counties)
     calendar_notice(_plan_calendar_note(plan), output, always=True)
     if _stderr_is_terminal():
         _write_with_progress(output, files, count, force, source.path)
     else:
         write_folder(output, files, force=force, keep=[source.path])
     _written(output)
+
+
+def _workspace_counties(workspace: Path) -> tuple[Path, list]:
+    """(label, Coverage, county plan) of each county plan of the workspace given with --workspace."""
+    from nmx.compare.coverage import workspace_coverage
+    from nmx.errors import DataError
+    from nmx.fileio import display
+    from nmx.plan.workspace import FILE, errors, load
+
+    ws = load(workspace)
+    if errors(ws.problems) or ws.city is None or ws.city.plan is None:
+        problems = ws.problems + (ws.city.result.problems if ws.city and ws.city.result else [])
+        raise DataError(t("ws:invalid", path=display(workspace / FILE)), problems)
+    return ws.city.path, [(m.label, cov, m.plan) for m, cov in workspace_coverage(ws)]
 
 
 def _stderr_is_terminal() -> bool:

@@ -27,8 +27,10 @@ DAY_LIMIT = 6
 class Site:
     """Everything the pages share, computed once."""
 
-    def __init__(self, plan: Plan, today: dt.date, records=None) -> None:
+    def __init__(self, plan: Plan, today: dt.date, records=None, counties=None) -> None:
         from nmx.schedule import engine
+
+        self.counties = counties or []  # (label, Coverage, county plan) of a workspace's county plans
 
         self.plan = plan
         self.today = today
@@ -120,6 +122,10 @@ def index_page(site: Site, unit_counts: dict[str, tuple[int, int, int]]) -> str:
         el("h2", t("rp_units_title"), id="units"),
         units_list(site, unit_counts),
     ]
+    if site.counties:
+        from nmx.handouts.counties import index_section
+
+        body.append(index_section(site.counties))
     return site.doc(meta.title, *body)
 
 
@@ -395,12 +401,14 @@ def _duty_cells(d) -> tuple:
     )
 
 
-def site_files(plan: Plan, today: dt.date, records=None) -> tuple[int, Iterator[tuple[str, str]]]:
+def site_files(plan: Plan, today: dt.date, records=None, counties=None) -> tuple[int, Iterator[tuple[str, str]]]:
     """(number of files, the files as (relative path, HTML)) of the whole site; `records` (a
-    RecordsState) colours the status page."""
-    site = Site(plan, today, records)
+    RecordsState) colours the status page; `counties` ((label, Coverage, county plan) of a
+    workspace) adds a page per county plan and the coverage page."""
+    site = Site(plan, today, records, counties)
     per_unit = 2 if site.month else 1
-    return 4 + per_unit * len(plan.units), _files(site)
+    extra = len(site.counties) + 1 if site.counties else 0
+    return 4 + per_unit * len(plan.units) + extra, _files(site)
 
 
 def _files(site: Site) -> Iterator[tuple[str, str]]:
@@ -423,6 +431,10 @@ def _files(site: Site) -> Iterator[tuple[str, str]]:
         yield f"units/{site.files[unit.id]}.html", unit_page(site, unit, duties, cl)
         if cl is not None:
             yield checklist_file(site, unit.id), render_html([cl])
+    if site.counties:
+        from nmx.handouts.counties import county_files
+
+        yield from county_files(site, site.counties)
 
 
 __all__ = ["Site", "site_files"]
