@@ -175,3 +175,29 @@ def test_hostile_markup_renders_as_text(browser, hostile_site, tmp_path):
         assert v.dialogs == [] and v.errors == [], rel
         v.shot("hostile-" + rel.replace("/", "-"))
         v.page.close()
+
+
+def test_coverage_page(browser, run, tmp_path_factory, tmp_path):
+    from tests.test_report import build_workspace_site
+
+    out = build_workspace_site(run, tmp_path_factory.mktemp("ws") / "ws")
+    v = Visit(browser, out / "index.html", tmp_path)
+    v.page.get_by_role("link", name="县区落实情况一览表").click()
+    assert v.page.url.endswith("/coverage.html")
+    v.page.set_viewport_size({"width": 1280, "height": 900})
+    table = v.page.locator("table.coverage")
+    assert table.is_visible()
+    assert table.locator("thead th").all_inner_texts() == ["市级任务", "金安区方案", "裕安区方案"]
+    row = table.locator("tbody tr", has_text="M2/report")
+    cell = row.locator("td").nth(2).locator("span.cov")
+    assert cell.get_attribute("data-state") == "looser" and "looser" in cell.get_attribute("class").split()
+    assert cell.get_attribute("title") == "截止日期晚于市级"
+    missing = table.locator("tbody tr", has_text="A13#1").locator("td").nth(2).locator("span.cov")
+    assert missing.get_attribute("data-state") == "missing"
+    background = "el => getComputedStyle(el).backgroundColor"
+    covered = row.locator("td").nth(1).locator("span.cov")
+    assert covered.get_attribute("data-state") == "covered"
+    assert len({covered.evaluate(background), cell.evaluate(background), missing.evaluate(background)}) == 3
+    assert v.page.locator("p.legend span.cov").count() == 3
+    v.shot("coverage-1280")
+    assert v.errors == []
