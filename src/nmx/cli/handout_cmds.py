@@ -123,6 +123,7 @@ def report_cmd(
     """生成静态网站：总览（本月到期事项）、全年日历（集中宣传月、截止日）、任务分工表、每个单位一页（职责和本月清单）。
 
     纯 HTML 和 CSS，可直接从磁盘打开，也可发布到内网；手机可读，可打印。
+    给出 --workspace 时（只认这个选项）：用工作区的市级方案（除非给出 --data），另加每个县区方案一页和县区落实情况一览表。
     示例：nmx report --output 报告 --today 2023-05-10
     """
     from nmx.handouts.publish import check_destination, write_folder

@@ -31,10 +31,11 @@ def county_page(site, label: str, plan) -> str:
     return site.doc(label, *body, up="../")
 
 
-def _cell(row) -> Safe:
-    how = "；".join(t(f"cov:how_{h}") for h in row.how) if row.status == "looser" else None
-    return el("span", t(f"cov:status_{row.status}"), class_=f"light {LIGHT[row.status]} cov {row.status}",
-              title=how, data_state=row.status)
+def _cell(status: str, how: list[str] | tuple = ()) -> Safe:
+    """A coverage cell: coloured by state (class and data-state); a looser one says why in its title."""
+    why = "；".join(t(f"cov:how_{h}") for h in how) if status == "looser" and how else None
+    return el("span", t(f"cov:status_{status}"), class_=f"light {LIGHT[status]} cov {status}",
+              title=why, data_state=status)
 
 
 def coverage_page(site, parts: list) -> str:
@@ -54,9 +55,9 @@ def coverage_page(site, parts: list) -> str:
         row = [join([el("strong", key), " ", entries[key]])]
         for mine in cells:
             r = mine.get(key)
-            row.append(_cell(r) if r is not None else el("span", t("rpw:not_reached"), class_="note"))
+            row.append(_cell(r.status, r.how) if r is not None else el("span", t("rpw:not_reached"), class_="note"))
         rows.append(row)
-    legend = el("p", [join([_cell(type("R", (), {"status": s, "how": []})()), " "])
+    legend = el("p", [join([_cell(s), " "])
                       for s in ("covered", "looser", "missing")], class_="legend")
     dangling = [el("li", label, "：", r.county_tasks[0], " inherits ", r.city_task)
                 for label, cov, _ in parts for r in cov.rows if r.status == "dangling"]
