@@ -22,10 +22,6 @@ CATALOG: dict[str, tuple[str, str]] = {
         "internal error in nmx: {error} (set NMX_DEBUG=1 for the traceback, and please report it)",
     ),
     "bad_lang": ("不支持的语言 {lang!r}，可选：zh、en", "unsupported language {lang!r}; choose zh or en"),
-    "bad_format": (
-        "此命令不支持输出格式 {fmt!r}，可选：{allowed}",
-        "this command does not support format {fmt!r}; choose one of: {allowed}",
-    ),
     "output_dir_missing": ("输出目录不存在：{path}", "output folder does not exist: {path}"),
     "output_not_writable": ("无法写入 {path}：{reason}", "cannot write {path}: {reason}"),
     "output_is_dir": ("输出路径是一个目录：{path}", "output path is a folder: {path}"),

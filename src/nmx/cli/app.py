@@ -205,11 +205,6 @@ def today_from(value: str | None) -> datetime.date:
 FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="输出格式。", case_sensitive=False)]
 
 
-def require_format(fmt: Format, allowed: tuple[Format, ...]) -> None:
-    if fmt not in allowed:
-        raise UsageError(t("bad_format", fmt=fmt.value, allowed=", ".join(f.value for f in allowed)))
-
-
 def _format_param(param: inspect.Parameter, formats: tuple[Format, ...]) -> inspect.Parameter:
     """The `fmt` parameter as a choice of these formats' names (case-insensitive): its help
     shows them, click checks them, shell completion offers them."""

@@ -28,16 +28,11 @@ def new_cmd(
     示例：nmx new 2024 --from data -o data2024
     """
     from nmx.cli.output import show
-    from nmx.drafts.new import refuse_target, start_plan, write_plan
-    from nmx.fileio import is_stdout
+    from nmx.drafts.new import start_plan, write_plan
     from nmx.plan.source import locate
     from nmx.views.drafts import new_facts
 
-    if output is None:
-        raise UsageError(t("sv_option_required", option="--output"))
-    if is_stdout(output):
-        raise UsageError(t("cli_folder_not_stdout", option="--output"))
-    refuse_target(output)
+    output = _new_folder(output)
     folder = locate(source).path
     draft = start_plan(folder, year, output)
     write_plan(draft, output)
@@ -101,18 +96,25 @@ def subplan_cmd(
     示例：nmx subplan 金安区 --from data -o jinan
     """
     from nmx.cli.output import show
-    from nmx.drafts.new import refuse_target
     from nmx.drafts.subplan import start_subplan, write_subplan
-    from nmx.fileio import is_stdout
     from nmx.plan.source import locate
     from nmx.views.drafts import subplan_facts
+
+    output = _new_folder(output)
+    folder = locate(source).path
+    draft = start_subplan(folder, unit, output)
+    write_subplan(draft, output)
+    show(subplan_facts(draft, folder, output), Format.JSON if fmt is Format.JSON else Format.TEXT, None)
+
+
+def _new_folder(output: Path | None) -> Path:
+    """`-o NEWDIR` of a command that drafts a plan folder: given, not stdout, new or empty."""
+    from nmx.drafts.new import refuse_target
+    from nmx.fileio import is_stdout
 
     if output is None:
         raise UsageError(t("sv_option_required", option="--output"))
     if is_stdout(output):
         raise UsageError(t("cli_folder_not_stdout", option="--output"))
     refuse_target(output)
-    folder = locate(source).path
-    draft = start_subplan(folder, unit, output)
-    write_subplan(draft, output)
-    show(subplan_facts(draft, folder, output), Format.JSON if fmt is Format.JSON else Format.TEXT, None)
+    return output
