@@ -163,3 +163,16 @@ def working_days_between(start: dt.date, end: dt.date) -> int:
         n += is_workday(day)
         day += dt.timedelta(days=1)
     return n
+
+
+def add_working_days(start: dt.date, n: int) -> dt.date:
+    """The day `n` working days after `start` (`start` itself for n <= 0): the last day
+    `working_days_between(start, day) <= n` still holds for, before the next working day."""
+    day, seen = start, 0
+    while True:
+        after = day + dt.timedelta(days=1)
+        if is_workday(after):
+            if seen == n:
+                return day
+            seen += 1
+        day = after

@@ -118,3 +118,26 @@ def _recorders(records: RecordsState) -> dict[tuple, set[str]]:
     for task, index, period, unit in records.done:
         out[(task, index, period)].add(unit)
     return out
+
+
+def attention(plan: Plan, records: RecordsState, today: dt.date, days: int = SOON,
+              units: set[str] | None = None) -> list[tuple[str, list[Status], list[Status]]]:
+    """What needs a unit's attention on `today`: (unit id, due within `days` working days and not
+    done, overdue), for every unit with either, in plan unit order; each list by due day.
+
+    The selection behind `nmx remind` and the 提示单 (due soon) / 督办单 (overdue): only
+    obligations the unit owes (never assumed dates), records dated after `today` ignored.
+    """
+    from nmx.schedule.workdays import add_working_days
+
+    period = plan.meta.period
+    end = min(add_working_days(today, days), period.end)
+    found = statuses(plan, records, period.start, end, today, units, soon=days) if end >= period.start else []
+    soon: dict[str, list[Status]] = defaultdict(list)
+    late: dict[str, list[Status]] = defaultdict(list)
+    for s in found:
+        if s.state in (DUE_SOON, OVERDUE):
+            (soon if s.state == DUE_SOON else late)[s.unit].append(s)
+    by_due = lambda s: (s.item.due, s.item.start)  # noqa: E731
+    return [(u.id, sorted(soon.get(u.id, []), key=by_due), sorted(late.get(u.id, []), key=by_due))
+            for u in plan.units if u.id in soon or u.id in late]
