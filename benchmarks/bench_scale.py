@@ -1,0 +1,203 @@
+"""Scale benchmark (issue 16): every heavy command on 1k, 10k and 100k-task plans, and cold start.
+
+1. **Scale.** Builds the synthetic plans of `synth.py` once (N tasks, N/5 units), warms each
+   plan's cache, then times every command on every size in one run: median wall time of
+   `--runs` runs (1 at the largest size), peak RSS (from /usr/bin/time), and the growth
+   exponent between neighbouring sizes, log(t2/t1) / log(n2/n1): 1.0 is linear, ~1.1 is
+   n log n over a decade; a command growing faster than that stands out. Output that is not
+   a terminal (stdout goes to /dev/null, files to a temporary folder), as in a script or CI.
+   A run longer than `--timeout` seconds is stopped and shown as `> T s`; that command is
+   not run on the larger sizes.
+2. **Cold start.** On the bundled plan, each everyday command with no plan cache
+   (`NMX_NO_CACHE=1`: the first run after an edit) and warm, against its import floor
+   (`python -c "import typer, pydantic, yaml"` for validate, with `rich.console` for the
+   others), interleaved, median of `--cold-runs` runs each.
+
+With `--against PYTHON` (another installation's interpreter, e.g. a venv with an older nmx),
+each command of that installation runs beside ours and the tables show both: before and
+after in one run.
+
+Usage: python benchmarks/bench_scale.py [--sizes 1000,10000,100000] [--runs 3] [--timeout 300]
+                                        [--cold-runs 10] [--skip-scale] [--skip-cold] [--against PYTHON]
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import statistics
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from _bench import DATA, NMX, PY, TIME, bench_env, timed
+
+UNIT = "合成单位00001"
+YEAR = ["--from", "2023-01-01", "--to", "2023-12-31", "--today", "2023-05-10"]
+
+#: (label, arguments; {data} and {out} are filled in). The commands of the issue's table, and
+#: the everyday ones a unit's staff run.
+SCALE = [
+    ("deadlines year, table", ["deadlines", *YEAR]),
+    ("deadlines year, json", ["deadlines", *YEAR, "--format", "json"]),
+    ("export ics", ["export", "ics", "--output", "{out}/plan.ics"]),
+    ("status 2023-05, table", ["status", "--month", "2023-05", "--today", "2023-06-08"]),
+    ("status 2023-05, json", ["status", "--month", "2023-05", "--today", "2023-06-08", "--format", "json"]),
+    ("export xlsx", ["export", "xlsx", "--output", "{out}/plan.xlsx"]),
+    ("report", ["report", "--output", "{out}/site", "--force", "--today", "2023-05-10"]),
+    ("duties one unit", ["duties", UNIT]),
+    ("checklist one unit, month", ["checklist", "--dept", UNIT, "--month", "2023-05", "--today", "2023-05-10"]),
+    ("validate, cold (no cache)", ["validate", "{data}"]),
+]
+COLD_ENV = {"validate, cold (no cache)": {"NMX_NO_CACHE": "1"}}
+
+FLOOR_VALIDATE = "typer, pydantic, yaml"
+FLOOR = "typer, pydantic, yaml, rich.console"
+EVERYDAY = [
+    ("validate data", ["validate", str(DATA)], FLOOR_VALIDATE),
+    ("duties 市交通运输局", ["duties", "市交通运输局"], FLOOR),
+    ("deadlines --month 2023-05", ["deadlines", "--month", "2023-05", "--today", "2023-05-10"], FLOOR),
+    ("checklist --dept 市交通运输局 --month 2023-05",
+     ["checklist", "--dept", "市交通运输局", "--month", "2023-05", "--today", "2023-05-10"], FLOOR),
+    ("status --month 2023-05", ["status", "--month", "2023-05", "--today", "2023-06-08"], FLOOR),
+]
+
+
+def run_rss(cmd: list[str], env: dict[str, str], timeout: float) -> tuple[float | None, int | None]:
+    """(wall seconds, peak RSS in MiB) of one run; (None, None) when it ran past `timeout`."""
+    import time
+
+    with tempfile.NamedTemporaryFile("r", suffix=".time") as report:
+        wrapped = [str(TIME), "-f", "%M", "-o", report.name, *cmd] if TIME.exists() else cmd
+        start = time.perf_counter()
+        try:
+            proc = subprocess.run(wrapped, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env,
+                                  timeout=timeout, check=False)
+        except subprocess.TimeoutExpired:
+            return None, None
+        elapsed = time.perf_counter() - start
+        if proc.returncode != 0:
+            raise SystemExit(f"failed ({proc.returncode}): {' '.join(cmd)}\n{proc.stderr.decode(errors='replace')}")
+        text = report.read().split()
+        return elapsed, (int(text[-1]) // 1024 if text else None)
+
+
+def fill(args: list[str], data: Path, out: Path) -> list[str]:
+    filled = [a.replace("{data}", str(data)).replace("{out}", str(out)) for a in args]
+    return filled if "{data}" in " ".join(args) else [*filled, "--data", str(data)]
+
+
+def scale(sizes: list[int], runs: int, timeout: float, installs: list[tuple[str, str]], env: dict[str, str]) -> None:
+    import synth  # benchmarks/synth.py
+
+    with tempfile.TemporaryDirectory() as tmp:
+        plans = {}
+        for n in sizes:
+            plans[n] = synth.write_plan(Path(tmp) / f"plan{n}", tasks=n, units=max(50, n // 5))
+        results: dict[tuple[str, str, int], tuple[float | None, int | None]] = {}
+        given_up: set[tuple[str, str]] = set()
+        for n in sizes:
+            for name, nmx in installs:  # warm each installation's cache for this plan
+                subprocess.run([nmx, "validate", str(plans[n])], env=env, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.DEVNULL, timeout=max(timeout, 600), check=False)
+            for label, args in SCALE:
+                for name, nmx in installs:
+                    if (label, name) in given_up:
+                        continue
+                    out = Path(tmp) / "out"
+                    out.mkdir(exist_ok=True)
+                    cmd = [nmx, *fill(args, plans[n], out)]
+                    run_env = {**env, **COLD_ENV.get(label, {})}
+                    samples = []
+                    for _ in range(runs if n != sizes[-1] or len(sizes) == 1 else 1):
+                        took = run_rss(cmd, run_env, timeout)
+                        samples.append(took)
+                        if took[0] is None:
+                            break
+                    if any(s[0] is None for s in samples):
+                        results[(label, name, n)] = (None, None)
+                        given_up.add((label, name))
+                    else:
+                        results[(label, name, n)] = (statistics.median(s[0] for s in samples),
+                                                     max(s[1] or 0 for s in samples))
+                    print(f"  {n:>7} tasks  {name:<8} {label:<28} {_cell(results[(label, name, n)], timeout)}",
+                          file=sys.stderr, flush=True)
+        _table(sizes, installs, results, timeout)
+
+
+def _short(n: int) -> str:
+    return f"{n // 1000}k" if n % 1000 == 0 else str(n)
+
+
+def _cell(result: tuple[float | None, int | None], timeout: float) -> str:
+    took, rss = result
+    if took is None:
+        return f"> {timeout:.0f} s"
+    return f"{took:.2f} s, {rss} MB" if rss is not None else f"{took:.2f} s"
+
+
+def _table(sizes, installs, results, timeout) -> None:
+    heads = [f"{n:,} tasks" for n in sizes] + [f"growth {_short(a)}→{_short(b)}" for a, b in zip(sizes, sizes[1:])]
+    print("\n| command | nmx | " + " | ".join(heads) + " |")
+    print("|---|---|" + "---|" * len(heads))
+    for label, _ in SCALE:
+        for name, _ in installs:
+            cells = [_cell(results.get((label, name, n), (None, None)), timeout) for n in sizes]
+            growth = []
+            for a, b in zip(sizes, sizes[1:]):
+                ta, tb = results.get((label, name, a), (None,))[0], results.get((label, name, b), (None,))[0]
+                growth.append(f"{math.log(tb / ta) / math.log(b / a):.2f}" if ta and tb else "—")
+            print(f"| {label} | {name} | " + " | ".join(cells + growth) + " |")
+
+
+def cold(runs: int, installs: list[tuple[str, str]], env: dict[str, str]) -> None:
+    rows = []
+    for label, args, floor in EVERYDAY:
+        base = [PY, "-c", f"import {floor}"]
+        for state, extra in (("cold", {"NMX_NO_CACHE": "1"}), ("warm", {})):
+            run_env = {**env, **extra}
+            sides = [[nmx, *args] for _, nmx in installs] + [base]
+            for cmd in sides:
+                timed(cmd, env=run_env)
+            times: list[list[float]] = [[] for _ in sides]
+            for _ in range(runs):
+                for i, cmd in enumerate(sides):
+                    times[i].append(timed(cmd, env=run_env))
+            medians = [statistics.median(t) for t in times]
+            rows.append((label, state, floor, medians))
+    names = [name for name, _ in installs]
+    print(f"\n| command (bundled plan) | cache | floor | floor ms | " +
+          " | ".join(f"{n} ms | {n} ratio" for n in names) + " |")
+    print("|---|---|---|---|" + "---|---|" * len(names))
+    for label, state, floor, medians in rows:
+        *ours, base = medians
+        cells = " | ".join(f"{t * 1000:.0f} | {t / base:.2f}x" for t in ours)
+        print(f"| {label} | {state} | import {floor} | {base * 1000:.0f} | {cells} |")
+    print(f"({runs} interleaved runs each; cold = NMX_NO_CACHE=1, the first run after an edit;"
+          " targets: cold <= 1.5x, warm <= 1.1x)")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="1000,10000,100000", help="task counts, comma-separated")
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--timeout", type=float, default=300.0)
+    parser.add_argument("--cold-runs", type=int, default=10)
+    parser.add_argument("--skip-scale", action="store_true")
+    parser.add_argument("--skip-cold", action="store_true")
+    parser.add_argument("--against", type=Path, help="another installation's python: its nmx runs beside ours")
+    args = parser.parse_args()
+    installs = [("this", NMX)]
+    if args.against:
+        installs.append(("against", str(args.against.parent / "nmx")))
+    sizes = sorted(int(s) for s in args.sizes.split(","))
+    with bench_env(COLUMNS="100") as env:
+        if not args.skip_scale:
+            scale(sizes, args.runs, args.timeout, installs, env)
+        if not args.skip_cold:
+            cold(args.cold_runs, installs, env)
+
+
+if __name__ == "__main__":
+    main()
