@@ -9,7 +9,7 @@ from typing import Any
 from nmx.errors import UsageError
 from nmx.fileio import check_output, is_stdout, write_output
 from nmx.i18n import t
-from nmx.render import Format, Rendered, Screen, Screened, render
+from nmx.render import Format, Rendered, Screen, Screened, ScreenedLines, render
 from nmx.safetext import for_terminal
 
 BOM = "\ufeff"
@@ -48,6 +48,9 @@ def emit(rendered: Rendered, fmt: Format, output: Path | None) -> None:
         sys.stdout.buffer.write(rendered)
     elif isinstance(rendered, Screened):  # laid out by Rich from escaped text: its escape codes are its own
         sys.stdout.write(rendered)
+    elif isinstance(rendered, ScreenedLines):  # laid out from escaped text, written as it comes
+        for chunk in rendered:
+            sys.stdout.write(chunk)
     elif isinstance(rendered, str):
         sys.stdout.write(for_terminal(rendered))
     else:

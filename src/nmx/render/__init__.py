@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from nmx.render.formats import TABULAR, Format  # noqa: F401  (Format is the public name)
-from nmx.render.terminal import Screen, Screened, screened
+from nmx.render.terminal import Screen, Screened, ScreenedLines, screened
 
 Rendered = str | bytes | Iterator[str]
 
@@ -57,4 +57,4 @@ def _renderers(subject_type: str) -> dict[Format, Callable[[Any], Any]]:
     return home.RENDERERS
 
 
-__all__ = ["TABULAR", "Format", "Rendered", "Screen", "Screened", "formats_of", "render"]
+__all__ = ["TABULAR", "Format", "Rendered", "Screen", "Screened", "ScreenedLines", "formats_of", "render"]

@@ -77,9 +77,7 @@ def span_words(line: Line) -> str:
 
 # --- terminal -----------------------------------------------------------------------------
 def render_table(lists: list[Checklist]) -> Any:
-    from rich.console import Group
-
-    from nmx.render.flow import Para
+    from nmx.render.flow import Para, Stack
 
     parts: list[Any] = []
     for cl in lists:
@@ -98,7 +96,7 @@ def render_table(lists: list[Checklist]) -> Any:
             parts.append(Para(t("cl_workday_legend"), style="dim"))
         parts += [Para(n, style="dim") for n in cl.notes]
         parts.append(Para(""))
-    return Group(*parts) if parts else Para(t("cl_empty"))
+    return Stack(parts) if parts else Para(t("cl_empty"))
 
 
 def _dated_table(cl: Checklist) -> Any:

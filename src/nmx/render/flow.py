@@ -14,11 +14,16 @@ columns' widths instead, when the screen's width is known (at layout time):
 Cells are broken into lines here (`linebreak.wrap`) and handed to Rich as lines that fit.
 `Para` does the same for a line of prose (a title, a note). Data text still enters Rich
 only through `terminal.text`.
+
+Without styles (a file, a pipe, NO_COLOR) the same layout is written as plain lines by
+`plain_lines`, row by row, without Rich: the lines Rich would print for these tables and
+paragraphs, byte for byte (tests/test_flow_plain.py compares the two), at a fraction of the
+cost for a long table (Rich lays out every cell of a 10,000-row table as segments).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -30,28 +35,33 @@ ITEM_WHOLE = 20  # a name in a list up to this wide (ten Chinese characters) is 
 PROSE_KEEP = 12  # a prose column stays this wide while others can give way
 
 
+@lru_cache(maxsize=1 << 16)
 def _cell_len(text: str) -> int:
     from rich.cells import cell_len
 
     return cell_len(text)
 
 
-@lru_cache(maxsize=1 << 14)
+@lru_cache(maxsize=1 << 16)
 def _min_width(text: str, items: bool) -> int:
     return linebreak.min_width(text, items=items, measure=_cell_len)
 
 
-@lru_cache(maxsize=1 << 14)
+@lru_cache(maxsize=1 << 16)
 def _piece_min(text: str) -> int:
     return linebreak.min_width(text, measure=_cell_len)
 
 
+@lru_cache(maxsize=1 << 16)
 def _natural(text: str) -> int:
     return max((_cell_len(line) for line in text.split("\n")), default=0)
 
 
-def wrap(text: str, width: int, items: bool = False) -> list[str]:
-    return linebreak.wrap(text, width, items=items, measure=_cell_len)
+@lru_cache(maxsize=1 << 16)
+def wrap(text: str, width: int, items: bool = False) -> tuple[str, ...]:
+    """`text` broken into lines of at most `width` cells; each distinct cell is broken once
+    (a year of deadlines repeats the same task texts and unit lists thousands of times)."""
+    return tuple(linebreak.wrap(text, width, items=items, measure=_cell_len))
 
 
 @dataclass(frozen=True)
@@ -84,9 +94,9 @@ class Grid:
         `PROSE_KEEP` wide, a header unbroken)."""
         spans = []
         for n, col in enumerate(self.columns):
-            cells = [row[n] for row in self.rows]
+            cells = list({row[n]: None for row in self.rows})  # each distinct text once, in order
             head = _natural(self._labels[n]) if self.show_header else 0
-            natural = max(head, *map(_natural, cells), 0)
+            natural = max(head, max(map(_natural, cells), default=0), 0)
             if col.no_wrap:
                 spans.append((natural, natural, natural))
                 continue
@@ -144,6 +154,84 @@ class Grid:
             table.add_row(*cells, end_section=r < len(self.end_section) and self.end_section[r])
         return table
 
+    def plain_lines(self, max_width: int) -> Iterator[str] | None:
+        """The lines Rich prints for this grid without styles (right-stripped), one row at a
+        time; None when a line would not fit (Rich then lays it out)."""
+        layout = self.widths(max_width)
+        if layout is None:
+            return self._plain_records(max_width)
+        return self._plain_table(*layout, max_width)
+
+    def _plain_table(self, compact: bool, widths: list[int], max_width: int) -> Iterator[str] | None:
+        from rich.cells import set_cell_size
+
+        edge = not compact and self.box
+        left, right = (0, 1) if compact else (1, 1)
+        sep = " " if self.box else ""
+        total = sum(widths) + (left + right) * len(widths) + len(sep) * (len(widths) - 1) + (2 if edge else 0)
+        if total > max_width:
+            return None
+
+        padded: dict[tuple[str, int], tuple[str, ...]] = {}  # (cell, column) → its lines, padded
+
+        def cell_lines(text: str, n: int, label: bool = False) -> tuple[str, ...]:
+            found = padded.get((text, n))
+            if found is None:
+                col, width = self.columns[n], widths[n]
+                found = padded[(text, n)] = tuple(
+                    " " * left + _justify(piece, width, col.justify, set_cell_size) + " " * right
+                    for piece in wrap(text, width, col.items and not label))
+            return found
+
+        blank = [" " * (left + width + right) for width in widths]
+        before, after = (" ", " ") if edge else ("", "")
+
+        def line(cells: list[tuple[str, ...]]) -> list[str]:
+            height = max(map(len, cells), default=1)
+            if height > 1:  # every column as tall as the tallest, then the lines across
+                cells = [c + (blank[n],) * (height - len(c)) for n, c in enumerate(cells)]
+            elif not all(cells):
+                cells = [c or (blank[n],) for n, c in enumerate(cells)]
+            return [(before + text + after).rstrip() for text in map(sep.join, zip(*cells))]
+
+        def lines() -> Iterator[str]:
+            if edge:
+                yield ""
+            if self.show_header:
+                yield from line([cell_lines(label, n, True) for n, label in enumerate(self._labels)])
+                if self.box:
+                    rule = "─" * (total - (2 if edge else 0))
+                    yield (" " + rule) if edge else rule
+            columns = range(len(widths))
+            for r, row in enumerate(self.rows):
+                yield from line([cell_lines(row[n], n) for n in columns])
+                if r < len(self.end_section) and self.end_section[r] and self.box and r < len(self.rows) - 1:
+                    yield ""
+            if edge:
+                yield ""
+
+        return lines()
+
+    def _plain_records(self, max_width: int) -> Iterator[str] | None:
+        pad = max((_cell_len(label) for label in self._labels), default=0)
+        if pad + 3 > max_width:
+            return None
+
+        def lines() -> Iterator[str]:
+            for r, row in enumerate(self.rows):
+                if r:
+                    yield ""
+                for label, cell, col in zip(self._labels, row, self.columns):
+                    if not cell:
+                        continue
+                    head = label + " " * (pad - _cell_len(label)) + "："
+                    wrapped = wrap(cell, max(max_width - pad - 2, 1), col.items)
+                    yield (head + wrapped[0]).rstrip()
+                    for more in wrapped[1:]:
+                        yield (" " * (pad + 2) + more).rstrip()
+
+        return lines()
+
     def _records(self, max_width: int) -> Any:
         """Each row as `label：value` lines, the value's later lines under its first."""
         from nmx.render.terminal import text
@@ -160,6 +248,19 @@ class Grid:
                 yield text(head + lines[0])
                 for more in lines[1:]:
                     yield text(" " * (pad + 2) + more)
+
+
+def _justify(piece: str, width: int, justify: str, set_cell_size) -> str:
+    """`piece` in `width` cells as Rich pads (or crops) a cell's line."""
+    size = _cell_len(piece)
+    if size >= width:
+        return set_cell_size(piece, width)
+    room = width - size
+    if justify == "right":
+        return " " * room + piece
+    if justify == "center":
+        return " " * (room // 2) + piece + " " * (room - room // 2)
+    return piece + " " * room
 
 
 def _fit(spans: list[tuple[int, int, int]], room: int, fixed: list[bool]) -> list[int] | None:
@@ -191,8 +292,28 @@ class Para:
         for line in wrap(value, options.max_width) if value else [""]:
             yield text(line, style=self.style)
 
+    def plain_lines(self, max_width: int) -> Iterator[str]:
+        value = for_terminal(self.value)
+        return iter([line.rstrip() for line in wrap(value, max_width)] if value else [""])
+
     def __rich_measure__(self, console: Any, options: Any) -> Any:
         from rich.measure import Measurement
 
         value = for_terminal(self.value)
         return Measurement(min(_piece_min(value), options.max_width), min(_natural(value), options.max_width))
+
+
+@dataclass
+class Stack:
+    """Paragraphs and grids one under the other (Rich's `Group`, with a plain-text layout)."""
+
+    parts: Sequence[Any]
+
+    def __rich_console__(self, console: Any, options: Any) -> Any:
+        yield from self.parts
+
+    def plain_lines(self, max_width: int) -> Iterator[str] | None:
+        from itertools import chain
+
+        pieces = [p.plain_lines(max_width) if hasattr(p, "plain_lines") else None for p in self.parts]
+        return None if any(p is None for p in pieces) else chain.from_iterable(pieces)

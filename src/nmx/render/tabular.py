@@ -78,9 +78,7 @@ def render_md(view: View) -> str:
 def render_table(view: View) -> Any:
     """A `flow.Grid`: columns sized when the screen is known, lines broken where Chinese text
     may break; the title and notes are paragraphs broken the same way."""
-    from rich.console import Group
-
-    from nmx.render.flow import Grid, GridCol, Para
+    from nmx.render.flow import Grid, GridCol, Para, Stack
 
     grid = Grid([GridCol(c.label, c.max_width, c.no_wrap, c.items) for c in view.columns],
                 [[view.cell(row, c.key) for c in view.columns] for row in view.rows],
@@ -88,7 +86,7 @@ def render_table(view: View) -> Any:
     title = [Para(view.title, style="italic")] if view.title else []
     if not view.notes and not title:
         return grid
-    return Group(*title, grid, *(Para(n, style="dim") for n in view.notes))
+    return Stack([*title, grid, *(Para(n, style="dim") for n in view.notes)])
 
 
 __all__ = ["guard_formula", "to_json", "cell_text", "display_width"]

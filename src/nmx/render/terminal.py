@@ -10,7 +10,9 @@ from __future__ import annotations
 import io
 import os
 import sys
+from collections.abc import Iterator
 from dataclasses import dataclass
+from itertools import islice
 from typing import Any
 
 from nmx.safetext import for_terminal
@@ -21,6 +23,26 @@ FILE_WIDTH = 100  # a table written to a file or a pipe: wide enough for the lon
 class Screened(str):
     """Text laid out by Rich: every piece of data in it was escaped on the way in, so the
     escape codes it carries are Rich's own and it goes to the terminal as it is."""
+
+
+class ScreenedLines:
+    """Plain lines laid out without Rich (`flow.*.plain_lines`), from text escaped on the way in,
+    handed out in chunks of `CHUNK` lines as they are laid out: a long table is written while
+    it is made, never held whole."""
+
+    CHUNK = 512
+
+    def __init__(self, lines: Iterator[str]) -> None:
+        self._lines = lines
+
+    def __iter__(self) -> ScreenedLines:
+        return self
+
+    def __next__(self) -> str:
+        lines = list(islice(self._lines, self.CHUNK))
+        if not lines:
+            raise StopIteration
+        return "\n".join(lines) + "\n"
 
 
 @dataclass(frozen=True)
@@ -63,13 +85,18 @@ def _console(styled: bool, file: Any = None, width: int | None = None) -> Any:
                    color_system="auto" if styled else None, force_terminal=True if styled else None)
 
 
-def screened(renderable: Any, screen: Screen) -> Screened:
-    """A Rich renderable laid out for `screen`."""
+def screened(renderable: Any, screen: Screen) -> Screened | ScreenedLines:
+    """A Rich renderable laid out for `screen`: as lines when it has a plain layout and no
+    styles are wanted, else by Rich."""
     if screen.styled:
         console = _console(styled=True, width=screen.width)
         with console.capture() as capture:
             console.print(renderable)
         return Screened(capture.get())
+    plain = getattr(renderable, "plain_lines", None)
+    lines = plain(screen.width) if plain is not None else None
+    if lines is not None:  # the same lines, laid out without Rich (nmx.render.flow)
+        return ScreenedLines(lines)
     buf = io.StringIO()
     _console(styled=False, file=buf, width=screen.width).print(renderable)
     return Screened("".join(line.rstrip() + "\n" for line in buf.getvalue().splitlines()))

@@ -210,14 +210,19 @@ def table_view(plan: Plan, items: list[Item], rng: Range, today: dt.date, notes:
     """The terminal/Markdown view: dates, days left (已结束 once the plan's period is over), what, units,
     holiday mark."""
     short = rng.start.year == rng.end.year and all(i.start.year == i.due.year == rng.start.year for i in items)
-    rows = [{
-        "dates": dates_cell(i, short),
-        "left": t("period_ended") if ended else days_left(i.due, today),
-        "task": i.task,
-        "what": what_cell(i),
-        "units": units_cell(plan, i),
-        "holiday": holiday_cell(i),
-    } for i in items]
+    # A year repeats each schedule entry's texts and each day's marks: each is made once.
+    entry: dict[tuple[str, int], tuple[str, str]] = {}
+    day: dict[dt.date, tuple[str, str]] = {}
+    rows = []
+    for i in items:
+        texts = entry.get((i.task, i.index))
+        if texts is None:
+            texts = entry[(i.task, i.index)] = (what_cell(i), units_cell(plan, i))
+        marks = day.get(i.due)
+        if marks is None:
+            marks = day[i.due] = (t("period_ended") if ended else days_left(i.due, today), holiday_cell(i))
+        rows.append({"dates": dates_cell(i, short), "left": marks[0], "task": i.task, "what": texts[0],
+                     "units": texts[1], "holiday": marks[1]})
     columns = [
         Column("dates", t("col_dates"), no_wrap=True),
         Column("left", t("col_left"), no_wrap=True),
