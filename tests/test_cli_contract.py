@@ -12,7 +12,7 @@ from nmx import __version__
 from tests.conftest import DATA, commands
 
 COMMANDS = commands()
-GROUPS = [(), ("export",), ("ledger",)]
+GROUPS = [(), ("export",), ("ledger",), ("notice",)]
 
 
 def _formats(cmd) -> list[str] | None:
@@ -99,6 +99,9 @@ READS = {
     ("overdue",): (("overdue", "--today", "2023-06-08"), "overdue/1"),
     ("ledger", "list"): (("ledger", "list"), "ledger/1"),
     ("diff",): (("diff", str(DATA), str(DATA)), "diff/1"),
+    ("notice", "prompt"): (("notice", "prompt", "--dept", "金安区", "--today", "2023-06-05"), "notice/1"),
+    ("notice", "urge"): (("notice", "urge", "--dept", "金安区", "--today", "2023-06-12"), "notice/1"),
+    ("notice", "bulletin"): (("notice", "bulletin", "--month", "2023-05", "--today", "2023-06-12"), "notice/1"),
 }
 WRITES = {("done",), ("ledger", "add"), ("ledger", "close"), ("new",), ("subplan",)}  # their kinds: tests/test_ledger.py,
 # tests/test_newdiff.py, tests/test_subplan.py, below

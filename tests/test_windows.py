@@ -220,6 +220,10 @@ def _examples(data: Path, out: Path) -> dict[tuple[str, ...], tuple[tuple[str, .
         ("subplan",): (("subplan", "金安区", "--from", str(data), "-o", str(out / "金安区")), 0),
         ("coverage",): (("coverage", "--workspace", str(out)), 2),  # no nmx.yaml there: the usage error, readable
         ("new",): (("new", "2024", "--from", str(data), "-o", str(out / "2024年")), 0),
+        ("notice", "prompt"): (("notice", "prompt", "--all", "--today", "2023-06-05", "-o", str(out / "提示单"), *d), 0),
+        ("notice", "urge"): (("notice", "urge", "-d", "金安区", "--today", "2023-06-12", "-o", str(out / "督办单.docx"),
+                              *d), 0),
+        ("notice", "bulletin"): (("notice", "bulletin", "-m", "2023-05", "--today", "2023-06-12", *d), 0),
         ("overdue",): (("overdue", "--today", "2023-06-10", *d), 0),
         ("report",): (("report", "-o", str(out / "报告"), "--today", "2023-05-10", *d), 0),
         ("schema",): (("schema",), 0),

@@ -1117,6 +1117,98 @@ CATALOG: dict[str, tuple[str, str]] = {
     "rpw:col_inherits": ("承接市级任务", "inherits"),
     "rpw:col_schedule": ("时间安排", "schedule"),
     "rpw:col_entry": ("市级任务", "city obligation"),
+
+    # --- nmx notice: 提示单, 督办单, 通报 (nt:) ---------------------------------------------
+    "nt:number_blank": ("〔　　　　〕　　号", "No. 〔    〕"),
+    "nt:date": ("{y}年{m}月{d}日", "{y}-{m:02d}-{d:02d}"),
+    "nt:span": ("{start}至{end}", "{start} to {end}"),
+    "nt:item": ("{item} {period} {what}（{label}）", "{item} {period} {what} ({label})"),
+    "nt:quota": ("，已完成 {done}/{required}", "; {done}/{required} done"),
+    "nt:days": ("{n}天", "{n} days"),
+    "nt:col_no": ("序号", "No."),
+    "nt:col_item": ("事项", "Item"),
+        "nt:col_due": ("截止日期", "Due"),
+    "nt:col_workday": ("最后工作日", "Last working day"),
+    "nt:col_deliver": ("报送对象", "Deliver to"),
+    "nt:col_clause": ("方案依据", "Clause"),
+    "nt:col_days_over": ("逾期天数", "Days overdue"),
+    "nt:col_unit": ("单位", "Unit"),
+    "nt:col_total": ("应完成", "Owed"),
+    "nt:col_light": ("灯色", "Light"),
+    "nt:prompt_title": ("关于《{plan}》任务即将到期的提示单", "Reminder: tasks of the {plan} falling due"),
+    "nt:prompt_lead": (
+        "根据《{plan}》（{doc}），截至{today}，你单位以下{n}项任务将在{days}个工作日内（至{until}）到期，"
+        "尚未登记完成。请按时完成，并按要求报送。",
+        "Under the {plan} ({doc}), as of {today} the following {n} item(s) of yours fall due within {days} "
+        "working day(s) (by {until}) and are not recorded done. Please complete and deliver them on time.",
+    ),
+    "nt:prompt_close": ("已完成但未登记的，请及时报送佐证材料，以便登记。",
+                        "Where an item is done but not recorded, please send its evidence so that it can be recorded."),
+    "nt:urge_title": ("关于《{plan}》任务逾期未完成的督办单", "Supervision notice: overdue tasks of the {plan}"),
+    "nt:urge_lead": (
+        "根据《{plan}》（{doc}），截至{today}，你单位以下{n}项任务已过截止日期，尚未登记完成：",
+        "Under the {plan} ({doc}), as of {today} the following {n} item(s) of yours are past their due day "
+        "and not recorded done:",
+    ),
+    "nt:urge_close": (
+        "请高度重视，抓紧整改，并于{reply}前将整改情况书面报送{issuer}。",
+        "Please put them right without delay and report in writing to {issuer} by {reply}.",
+    ),
+    "nt:note_reply": (
+        "回复期限按成文日期后{n}个工作日计；方案未规定督办回复期限，此为本单的设定",
+        "The reply is due {n} working day(s) after the date of this notice; the plan sets no such term: "
+        "it is this notice's own",
+    ),
+    "nt:note_basis": (
+        "所列事项依据截至{today}登记的完成情况，只计方案写明日期、由实施单位承担的事项",
+        "Listed from the completions recorded up to {today}; only items whose dates the plan states, owed "
+        "by the units that perform them",
+    ),
+    "nt:bl_title": ("关于《{plan}》{span}任务落实情况的通报", "Bulletin on the {plan}: {span}"),
+    "nt:bl_to": ("各有关单位", "All units concerned"),
+    "nt:bl_h_summary": ("一、总体情况", "1. Overview"),
+    "nt:bl_h_units": ("二、各单位落实情况", "2. By unit"),
+    "nt:bl_h_overdue": ("三、逾期未完成事项", "3. Overdue items"),
+    "nt:bl_summary": (
+        "{span}，{units}个单位共有{total}项（单位×事项）有期限的任务。截至{today}，已完成{done}项，逾期完成"
+        "{done_late}项，逾期未完成{overdue}项，即将到期{due_soon}项，未到期{pending}项。按灯色，红灯{red}个单位，"
+        "黄灯{yellow}个，绿灯{green}个。",
+        "{span}: {units} units owe {total} dated items (unit × item). As of {today}: {done} done, {done_late} done "
+        "late, {overdue} overdue, {due_soon} due soon, {pending} pending. Lights: {red} units red, {yellow} yellow, "
+        "{green} green.",
+    ),
+    "nt:bl_rule": (
+        "灯色按单位所有事项中最差的一项确定：有逾期未完成事项的为红灯；没有逾期、但有逾期完成或即将到期"
+        "（{soon}个工作日内到期）事项的为黄灯；其余为绿灯。",
+        "A unit's light is its worst item's: red if anything is overdue; yellow if nothing is overdue but "
+        "something was done late or is due soon (within {soon} working days); else green.",
+    ),
+    "nt:bl_overdue_lead": ("{units}个单位共{n}项任务已过截止日期尚未登记完成：",
+                           "{n} item(s) of {units} unit(s) are past their due day and not recorded done:"),
+    "nt:bl_no_overdue": ("本期无逾期未完成事项。", "Nothing is overdue in this period."),
+    "nt:bl_close": ("请上述单位抓紧整改，按时完成各项宣传任务。",
+                    "The units above are asked to put this right and complete their tasks on time."),
+    "nt:nothing_prompt": ("{unit} 截至 {today} 没有 {days} 个工作日内到期的未完成事项：不生成提示单",
+                          "{unit} has nothing falling due within {days} working day(s) as of {today}: no reminder written"),
+    "nt:nothing_urge": ("{unit} 截至 {today} 没有逾期事项：不生成督办单",
+                        "{unit} has nothing overdue as of {today}: no supervision notice written"),
+    "nt:nothing_prompt_all": ("截至 {today} 没有单位有 {days} 个工作日内到期的未完成事项：不生成提示单",
+                              "no unit has anything falling due within {days} working day(s) as of {today}: nothing written"),
+    "nt:nothing_urge_all": ("截至 {today} 没有单位有逾期事项：不生成督办单",
+                            "no unit has anything overdue as of {today}: nothing written"),
+    "nt:nothing_bulletin": ("{start} 至 {end} 没有应完成的有期限事项：不生成通报",
+                            "nothing dated is owed from {start} to {end}: no bulletin written"),
+    "nt:written_all": ("已写入 {n} 份{what}：{path}", "{n} {what} written into {path}"),
+    "nt:what_prompt": ("提示单", "reminder(s)"),
+    "nt:what_urge": ("督办单", "supervision notice(s)"),
+    "nt:dept_or_all": ("请给出 --dept 单位，或用 --all 为每个有事项的单位各写一份",
+                       "give --dept UNIT, or --all for one document per unit that has anything"),
+    "nt:dept_and_all": ("--dept 和 --all 只能用一个", "--dept and --all cannot be used together"),
+    "nt:all_needs_dir": ("--all 需要 -o 目录（不存在或为空）", "--all needs -o DIR (a new or empty folder)"),
+    "nt:docx_needs_file": ("docx 是二进制文件，不能写到标准输出：请用 -o FILE.docx",
+                           "docx is a binary file and cannot go to standard output: use -o FILE.docx"),
+    "nt:format_unknown": ("无法从文件名 {path} 判断格式：请用 .docx、.md 或 .json 结尾，或给出 --format",
+                          "cannot tell the format from the name {path}: end it in .docx, .md or .json, or give --format"),
 }
 
 

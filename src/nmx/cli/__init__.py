@@ -11,6 +11,7 @@ from nmx.cli import (
     export_cmds,  # noqa: F401
     handout_cmds,  # noqa: F401
     import_cmds,  # noqa: F401
+    notice_cmds,  # noqa: F401
     plan_cmds,  # noqa: F401  (registers commands)
     supervision_cmds,  # noqa: F401
 )

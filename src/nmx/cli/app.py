@@ -211,7 +211,7 @@ def _format_param(param: inspect.Parameter, formats: tuple[Format, ...]) -> insp
     from typing import Literal
 
     default = param.default.value if isinstance(param.default, Format) else param.default
-    if Format(default) not in formats:
+    if default is not None and Format(default) not in formats:  # None: the command chooses (from -o's name)
         raise TypeError(f"default format {default} is not among {formats}")  # a bug in a command's declaration
     choices = Literal[tuple(f.value for f in formats)]  # type: ignore[valid-type]
     # the choices go in the help text, where they wrap at ", " (as a metavar they would be cut)
@@ -293,7 +293,8 @@ def command(target: typer.Typer = app, name: str | None = None, *, output: str =
     """Register `fn` as a command that takes --lang and turns NmxError into its exit code.
 
     A command with a `fmt` parameter names the `formats` it accepts (the first is not implied:
-    the parameter's default must be one of them).
+    the parameter's default must be one of them, or None for a command that picks the format
+    itself when none is given, as `nmx notice` does from the -o file's suffix).
 
     Before the command runs, every text option is checked for control characters and,
     when `output` is "file", an `--output` is checked against the run's inputs (so a
