@@ -28,7 +28,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from nmx.plan.extras import Extra, register
+from nmx.plan.extras import Extra, precompiled, register
 
 HOLIDAYS = "holidays.yaml"
 
@@ -89,3 +89,12 @@ def _problems(folder: Path, plan, plan_key: str) -> list:
 
 
 register(Extra(HOLIDAYS, _model, _problems, loaded=use_folder))
+
+
+def _core_schemas():
+    from nmx.schedule import core_schemas
+
+    return core_schemas
+
+
+precompiled("nmx.schedule.holidays_file", _core_schemas)

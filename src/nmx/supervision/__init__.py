@@ -9,7 +9,7 @@ lock (see `store.py`), so comments and hand-written entries survive.
 
 from functools import partial
 
-from nmx.plan.extras import Extra, register
+from nmx.plan.extras import Extra, precompiled, register
 from nmx.supervision.names import LEDGER, RECORDS
 
 
@@ -29,3 +29,12 @@ def _problems(name: str, folder, plan, plan_key: str) -> list:
 # plan and `nmx schema` writes their schemas; the pipeline itself never imports supervision.
 for _name in (RECORDS, LEDGER):
     register(Extra(_name, partial(_model, _name), partial(_problems, _name)))
+
+
+def _core_schemas():
+    from nmx.supervision import core_schemas
+
+    return core_schemas
+
+
+precompiled("nmx.supervision.models", _core_schemas)
