@@ -221,6 +221,7 @@ def _examples(data: Path, out: Path) -> dict[tuple[str, ...], tuple[tuple[str, .
         ("coverage",): (("coverage", "--workspace", str(out)), 2),  # no nmx.yaml there: the usage error, readable
         ("new",): (("new", "2024", "--from", str(data), "-o", str(out / "2024年")), 0),
         ("overdue",): (("overdue", "--today", "2023-06-10", *d), 0),
+        ("remind",): (("remind", "--today", "2023-06-05", "--dept", "金安区", *d), 0),
         ("report",): (("report", "-o", str(out / "报告"), "--today", "2023-05-10", *d), 0),
         ("schema",): (("schema",), 0),
         ("source",): (("source", "四（二）", *d), 0),
