@@ -384,8 +384,9 @@ def test_done_writes_records_in_an_odd_folder(odd_folder, tmp_path):
 
 # --- folders -----------------------------------------------------------------------------------
 def test_only_the_cache_chooses_a_folder_of_the_users_and_through_platformdirs():
-    """No module but plan/cache.py names a per-user folder, and it asks platformdirs (%LOCALAPPDATA% on
-    Windows); nothing builds a POSIX path such as ~/.cache or /tmp by hand."""
+    """No module but plan/cache.py (and handouts/webhooks.py, for the webhooks file's default place) names a
+    per-user folder, and they ask platformdirs (%LOCALAPPDATA% on Windows); nothing builds a POSIX path such
+    as ~/.cache or /tmp by hand."""
     import re
 
     from tests.conftest import ROOT
@@ -396,4 +397,4 @@ def test_only_the_cache_chooses_a_folder_of_the_users_and_through_platformdirs()
              for p in src.rglob("*.py") if pattern.search(p.read_text(encoding="utf-8"))}
     # the cache (APPDATA only in its docstring); publish's Path.home() is a folder it refuses to replace
     assert found == {"plan/cache.py": ["APPDATA", "platformdirs"], "handouts/publish.py": ["Path.home"],
-                     "cli/completion.py": ['"~/']}, found  # completion only names the shells' profile files in its advice
+                     "handouts/webhooks.py": ["platformdirs"], "cli/completion.py": ['"~/']}, found  # completion only names the shells' profile files in its advice
