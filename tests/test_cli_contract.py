@@ -97,6 +97,7 @@ READS = {
     ("source",): (("source", "四（二）"), "source/1"),
     ("status",): (("status", "--today", "2023-06-08"), "status/1"),
     ("overdue",): (("overdue", "--today", "2023-06-08"), "overdue/1"),
+    ("remind",): (("remind", "--today", "2023-06-05"), "remind/1"),
     ("ledger", "list"): (("ledger", "list"), "ledger/1"),
     ("diff",): (("diff", str(DATA), str(DATA)), "diff/1"),
     ("notice", "prompt"): (("notice", "prompt", "--dept", "金安区", "--today", "2023-06-05"), "notice/1"),
@@ -140,7 +141,7 @@ def test_every_kind_is_documented():
     doc = (Path(__file__).resolve().parent.parent / "docs" / "commands.md").read_text(encoding="utf-8")
     for kind in {k for _, k in READS.values()} | {"task/1", "status-matrix/1", "done/1", "ledger-add/1",
                                                    "ledger-close/1", "error/1", "new/1", "subplan/1",
-                                                   "coverage/1"}:
+                                                   "coverage/1", "remind-send/1"}:
         assert f"| `{kind}` |" in doc, kind
 
 

@@ -225,6 +225,7 @@ def _examples(data: Path, out: Path) -> dict[tuple[str, ...], tuple[tuple[str, .
                               *d), 0),
         ("notice", "bulletin"): (("notice", "bulletin", "-m", "2023-05", "--today", "2023-06-12", *d), 0),
         ("overdue",): (("overdue", "--today", "2023-06-10", *d), 0),
+        ("remind",): (("remind", "--today", "2023-06-05", "--dept", "金安区", *d), 0),
         ("report",): (("report", "-o", str(out / "报告"), "--today", "2023-05-10", *d), 0),
         ("schema",): (("schema",), 0),
         ("source",): (("source", "四（二）", *d), 0),
@@ -387,8 +388,9 @@ def test_done_writes_records_in_an_odd_folder(odd_folder, tmp_path):
 
 # --- folders -----------------------------------------------------------------------------------
 def test_only_the_cache_chooses_a_folder_of_the_users_and_through_platformdirs():
-    """No module but plan/cache.py names a per-user folder, and it asks platformdirs (%LOCALAPPDATA% on
-    Windows); nothing builds a POSIX path such as ~/.cache or /tmp by hand."""
+    """No module but plan/cache.py (and handouts/webhooks.py, for the webhooks file's default place) names a
+    per-user folder, and they ask platformdirs (%LOCALAPPDATA% on Windows); nothing builds a POSIX path such
+    as ~/.cache or /tmp by hand."""
     import re
 
     from tests.conftest import ROOT
@@ -399,4 +401,4 @@ def test_only_the_cache_chooses_a_folder_of_the_users_and_through_platformdirs()
              for p in src.rglob("*.py") if pattern.search(p.read_text(encoding="utf-8"))}
     # the cache (APPDATA only in its docstring); publish's Path.home() is a folder it refuses to replace
     assert found == {"plan/cache.py": ["APPDATA", "platformdirs"], "handouts/publish.py": ["Path.home"],
-                     "cli/completion.py": ['"~/']}, found  # completion only names the shells' profile files in its advice
+                     "handouts/webhooks.py": ["platformdirs"], "cli/completion.py": ['"~/']}, found  # completion only names the shells' profile files in its advice

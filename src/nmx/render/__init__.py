@@ -54,6 +54,10 @@ def _renderers(subject_type: str) -> dict[Format, Callable[[Any], Any]]:
             from nmx.render import review as home
         case "Notice":
             from nmx.render import notice as home
+        case "Reminders":
+            from nmx.render import remind as home
+        case "SendReport":
+            from nmx.render import delivery as home
         case _:
             raise TypeError(f"nothing renders a {subject_type}")
     return home.RENDERERS

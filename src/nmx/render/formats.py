@@ -16,6 +16,8 @@ class Format(str, Enum):
     HTML = "html"
     XLSX = "xlsx"
     DOCX = "docx"
+    WECOM = "wecom"  # 企业微信群机器人 webhook bodies (nmx remind)
+    DINGTALK = "dingtalk"  # 钉钉自定义机器人 webhook bodies (nmx remind)
 
 
 TABULAR = (Format.TABLE, Format.JSON, Format.CSV, Format.MD)
