@@ -52,6 +52,8 @@ def _renderers(subject_type: str) -> dict[Format, Callable[[Any], Any]]:
             from nmx.render import docx as home
         case "ImportReview":
             from nmx.render import review as home
+        case "Receipt":
+            from nmx.render import receipt as home
         case _:
             raise TypeError(f"nothing renders a {subject_type}")
     return home.RENDERERS
