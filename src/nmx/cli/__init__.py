@@ -12,6 +12,7 @@ from nmx.cli import (
     handout_cmds,  # noqa: F401
     import_cmds,  # noqa: F401
     plan_cmds,  # noqa: F401  (registers commands)
+    receipt_cmds,  # noqa: F401
     supervision_cmds,  # noqa: F401
 )
 from nmx.cli.app import app
