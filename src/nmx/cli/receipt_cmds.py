@@ -122,9 +122,12 @@ def import_records_cmd(
     path = source.path / RECORDS
     results = [_import_one(plan, key, path, name, raw, day, wait, dry_run) for name, raw in inputs]
     show(import_view(plan, results, dry_run, display(path)), fmt, None)
-    failed = [r.file for r in results if r.errors]
+    failed = [r for r in results if r.errors]
     if failed:
-        raise DataError(t("rc:files_failed", n=len(failed), files="、".join(failed)), [])
+        if fmt is not Format.JSON:  # one whole line each (a table would wrap them), where errors go
+            for line in (str(e) for r in failed for e in r.errors):
+                say(line)
+        raise DataError(t("rc:files_failed", n=len(failed), files="、".join(r.file for r in failed)), [])
 
 
 def _read_all(paths: list[Path]) -> list[tuple[Path, bytes]]:

@@ -43,7 +43,6 @@ class Receipt:
     created: dt.datetime
     header: str                       # the plan's title, in the printed page's header
     author: str = ""
-    notes: list[str] = field(default_factory=list)
 
 
 def _columns() -> list[ReceiptColumn]:
@@ -132,13 +131,13 @@ def record_json(plan: Plan, prepared) -> dict[str, Any]:
 
 
 def import_view(plan: Plan, results: list[FileResult], dry_run: bool, records_file: str) -> View:
-    """Per file: added, skipped, errors; under the table every error as FILE:SHEET!CELL: message
-    (and, dry, every record that would be added)."""
+    """Per file: added, skipped, errors (their lines, FILE:SHEET!CELL: message, are the command's to
+    say on stderr, whole); under the table, dry, every record that would be added."""
     rows = [{"file": r.file, "added": len(r.added), "skipped": r.skipped, "errors": len(r.errors)} for r in results]
     columns = [Column("file", t("rc:col_file"), max_width=40), Column("added", t("rc:col_added" if not dry_run else
                                                                                  "rc:col_would_add"), no_wrap=True),
                Column("skipped", t("rc:col_skipped"), no_wrap=True), Column("errors", t("rc:col_errors"), no_wrap=True)]
-    notes = [str(e) for r in results for e in r.errors]
+    notes = []
     if dry_run:
         notes += [t("rc:would_add", file=r.file, item=_item(p), period=dict(p.fields)["period"],
                     dept=dict(p.fields)["dept"], date=dict(p.fields)["date"]) for r in results for p in r.added]
