@@ -39,13 +39,12 @@ def export_receipt_cmd(
     from nmx.fileio import display, is_stdout
     from nmx.schedule.workdays import calendar_note
     from nmx.supervision import files
+    from nmx.supervision.receipts import month_name, month_range
 
     ym = _required(month, "--month")
     if all_ == (dept is not None):
         raise UsageError(t("rc:dept_or_all"))
     plan, records, _ = files.load_records(data)
-    from nmx.supervision.receipts import month_name, month_range
-
     name = month_name(month_range(plan, ym))
     if all_:
         folder = _folder(output)

@@ -90,22 +90,15 @@ def add_records(plan: Plan, plan_key: str, path: Path, batch: list[tuple[Prepare
     """Append a batch of records (each resolved by `records.prepare`) in one `store.update`: one
     lock, one atomic write, the full check (the new text must read as the old lists plus exactly
     these items, and validate against the plan). A record of a delivery already in the file, or
-    earlier in the batch, is skipped. Nothing is written when nothing is new, or `dry_run`."""
+    earlier in the batch, is skipped. Nothing is written when nothing is new, or `dry_run` (which
+    still makes, and checks, the text it would write)."""
 
-    def change(raw: bytes | None) -> tuple[bytes | None, Batch]:
+    def change(raw: bytes | None) -> tuple[bytes, Batch]:
         state = files.records_state(plan, plan_key, path, raw)
         files.require_valid(state, path)
-        new_items, seen, skipped = [], set(), 0
-        for prepared, day in batch:
-            evidence = dict(prepared.fields).get("evidence")
-            ident = files.identity(prepared.key, day, evidence)
-            if state.has(prepared.key, day, evidence) or ident in seen:
-                skipped += 1
-                continue
-            seen.add(ident)
-            new_items.append(prepared)
-        if not new_items:
-            return None, Batch([], skipped, state.count, path)
+        new_items, skipped = _new_records(state, batch)
+        if not new_items:  # all of them added meanwhile by another writer: the file as it was
+            return raw or b"", Batch([], skipped, state.count, path)
         text, bom = _decode(raw)
         new_text = _checked_append_many(text, "records", [p.fields for p in new_items], t("sv_records_header"))
         new = _encode(new_text, bom)
@@ -115,15 +108,29 @@ def add_records(plan: Plan, plan_key: str, path: Path, batch: list[tuple[Prepare
             files.cache_state(files.file_key(plan_key, display(path), new), new_state)
         return new, Batch(new_items, skipped, new_state.count, path)
 
-    new, result = change(files.read(path))  # the answer without the lock: all skipped, or a dry run
-    if new is None or dry_run:
-        return result
+    raw = files.read(path)
+    if dry_run:
+        return change(raw)[1]
+    state = files.records_state(plan, plan_key, path, raw)
+    files.require_valid(state, path)
+    new_items, skipped = _new_records(state, batch)
+    if not new_items:  # records are only ever added: what is present now stays present under the lock
+        return Batch([], skipped, state.count, path)
+    return store.update(path, change, wait)
 
-    def locked_change(raw: bytes | None) -> tuple[bytes, Batch]:
-        new, result = change(raw)
-        return (raw or b"" if new is None else new), result  # as it was: all of them added meanwhile by another writer
 
-    return store.update(path, locked_change, wait)
+def _new_records(state: RecordsState, batch: list[tuple[Prepared, dt.date]]) -> tuple[list[Prepared], int]:
+    """The records of `batch` not yet in `state` nor earlier in the batch, and how many were skipped."""
+    new_items, seen, skipped = [], set(), 0
+    for prepared, day in batch:
+        evidence = dict(prepared.fields).get("evidence")
+        ident = files.identity(prepared.key, day, evidence)
+        if state.has(prepared.key, day, evidence) or ident in seen:
+            skipped += 1
+            continue
+        seen.add(ident)
+        new_items.append(prepared)
+    return new_items, skipped
 
 
 def add_ledger_item(plan: Plan, plan_key: str, path: Path, section: str, make, *,
