@@ -482,3 +482,27 @@ def test_import_records_never_writes_into_the_bundled_plan(run, tmp_path):
     result = run("import", "records", str(path), "--today", TODAY, "--data", str(bundled_dir()))
     assert result.exit_code == 2 and "不能写入 nmx 内置的方案数据" in result.stderr, result.output
     assert run("import", "records", str(path), "--today", TODAY, "--data", str(bundled_dir()), "--dry-run").exit_code == 0
+
+
+def test_a_csv_whose_unit_was_swapped_on_every_row_is_refused(run, plan_copy, tmp_path):
+    rows = list(csv.reader(io.StringIO(_as_csv(_export(run, plan_copy, "金安区", tmp_path / "r.xlsx"), {1: "2023-05-18"}))))
+    rows[HEADER_ROW][rows[HEADER_ROW - 1].index("nmx:unit")] = "wxdaily"  # a unit of the plan that does not owe M2/focus
+    path = tmp_path / "r.csv"
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh).writerows(rows)
+    errors = _import(run, plan_copy, path, code=1)["files"][0]["errors"]
+    assert [(e["sheet"], e["cell"]) for e in errors] == [(None, "4")]
+    assert "M2/focus（周期 2023-05）不是本单位 2023-05 应完成的事项" in errors[0]["message"]
+
+
+@pytest.mark.parametrize("old", ["records: []\n", "records: [{task: M2, item: focus, dept: 裕安区, date: 2023-05-12}]\n",
+                                 "# 注释\r\nrecords:\r\n", ""])
+def test_a_batch_is_appended_in_one_piece_in_any_layout(old):
+    from nmx.plan.yaml_reader import parse
+    from nmx.supervision.yamltext import append_items, plain
+
+    items = [[("task", "M3"), ("dept", "皖西日报社"), ("date", dt.date(2023, 5, d))] for d in (10, 11)]
+    text = append_items(old, "records", items, "# 新文件\n")
+    before = (parse(old.encode(), "old").data or {}).get("records") or []
+    assert parse(text.encode(), "new").data == {"records": before + [plain(f) for f in items]}
+    assert text.startswith(old.split("records:")[0]) and ("\r\n" in text) == ("\r\n" in old)

@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from nmx.errors import UsageError
 from nmx.i18n import CATALOG, t
@@ -142,6 +143,26 @@ class ReceiptError(Exception):
     """A file that cannot be read as a receipt at all (its one error)."""
 
 
+class Ids(NamedTuple):
+    """What a row's hidden cells say it answers."""
+
+    task: str
+    index: int
+    item: str | None     # the schedule entry's id
+    period: str
+    unit: str
+    month: str
+    plan: str            # the plan's document number
+
+    @property
+    def key(self) -> Key:
+        return (self.task, self.index, self.period, self.unit)
+
+    @property
+    def label(self) -> str:
+        return f"{self.task}/{self.item or self.index + 1}"
+
+
 def check(plan: Plan, receipt: ReceiptFile, today: dt.date) -> Checked:
     """Every filled row (完成日期 not empty) of `receipt` checked against the plan, as `nmx done`
     checks a record; the rows it lists are those the receipt's unit owes in its month."""
@@ -153,8 +174,8 @@ def check(plan: Plan, receipt: ReceiptFile, today: dt.date) -> Checked:
         if problem:
             out.errors.append(where.file(problem))
             return out
-    expected: dict[tuple[str, str], set] = {}
-    seen_ids: set[tuple[str, str, str]] = set()
+    owed: dict[tuple[str, str], set[Key]] = {}
+    seen: set[tuple[str, str, str]] = set()
     for row in receipt.rows:
         date_cell = row.cells.get(C_DATE)
         if date_cell is None or _blank(date_cell.value):
@@ -165,12 +186,14 @@ def check(plan: Plan, receipt: ReceiptFile, today: dt.date) -> Checked:
         texts = [_text(row.cells.get(k), where, row, out.errors) for k in (C_EVIDENCE, C_NOTE)]
         if ids is None or day is None or len(out.errors) > errors_before:
             continue
-        seen_ids.add((ids[4], ids[5], ids[6]))
-        owed = expected.setdefault((ids[4], ids[5]), _owed(plan, ids[4], ids[5]))
-        prepared = _prepare(plan, ids, owed, day, texts, today, date_cell, row, where, out.errors)
+        seen.add((ids.unit, ids.month, ids.plan))
+        if (ids.unit, ids.month) not in owed:
+            owed[(ids.unit, ids.month)] = _owed(plan, ids.unit, ids.month)
+        prepared = _prepare(plan, ids, owed[(ids.unit, ids.month)], day, texts, today, date_cell, row, where,
+                            out.errors)
         if prepared is not None:
             out.rows.append((prepared, day))
-    if meta is None and len(seen_ids) > 1:  # a csv: one unit, one month, one plan throughout
+    if meta is None and len(seen) > 1:  # a csv: one unit, one month, one plan throughout
         out.errors.append(where.file(t("rc:mixed_ids")))
     return out
 
@@ -207,8 +230,8 @@ def _meta_problem(plan: Plan, meta: dict[str, str]) -> str | None:
 _MONTH = re.compile(r"^\d{4}-\d{2}$")
 
 
-def _ids(plan: Plan, row: Row, meta: dict[str, str] | None, where: _Where, errors: list[CellError]):
-    """(task, schedule index, schedule id, period, unit, month, doc number) from the hidden cells."""
+def _ids(plan: Plan, row: Row, meta: dict[str, str] | None, where: _Where, errors: list[CellError]) -> Ids | None:
+    """What the hidden cells say, each checked against the receipt and the plan (None: an error said)."""
     values = {k: _plain(row.cells[k].value) for k in HIDDEN}
     bad = lambda key, message: errors.append(where.cell(row, row.cells[key], message))  # noqa: E731
     for key, meta_key in ((H_UNIT, "unit"), (H_MONTH, "month"), (H_PLAN, "doc_number")):
@@ -233,8 +256,8 @@ def _ids(plan: Plan, row: Row, meta: dict[str, str] | None, where: _Where, error
         if cell is not None and _plain(cell.value) != expected:
             errors.append(where.cell(row, cell, t("rc:visible_changed", shown=_plain(cell.value), expected=expected)))
             return None
-    return (task.id, index, task.schedules[index].id, values[H_PERIOD], values[H_UNIT], values[H_MONTH],
-            values[H_PLAN])
+    return Ids(task.id, index, task.schedules[index].id, values[H_PERIOD], values[H_UNIT], values[H_MONTH],
+               values[H_PLAN])
 
 
 def _owed(plan: Plan, unit: str, month: str) -> set[Key]:
@@ -245,14 +268,13 @@ def _owed(plan: Plan, unit: str, month: str) -> set[Key]:
     return {d.key for d in deliveries(plan, RecordsState(), rng, {unit}).get(unit, [])}
 
 
-def _prepare(plan: Plan, ids, owed: set[Key], day: dt.date, texts: list[str | None], today: dt.date,
+def _prepare(plan: Plan, ids: Ids, owed: set[Key], day: dt.date, texts: list[str | None], today: dt.date,
              date_cell: Cell, row: Row, where: _Where, errors: list[CellError]) -> Prepared | None:
     from nmx.supervision.records import prepare
 
-    task, index, item, period, unit = ids[:5]
-    if (task, index, period, unit) not in owed:
-        errors.append(where.cell(row, row.cells[H_TASK], t("rc:not_owed", item=f"{task}/{item or index + 1}",
-                                                           period=period, month=ids[5])))
+    if ids.key not in owed:
+        errors.append(where.cell(row, row.cells[H_TASK], t("rc:not_owed", item=ids.label, period=ids.period,
+                                                           month=ids.month)))
         return None
     if day > today:
         errors.append(where.cell(row, date_cell, t("rc:future", date=day, today=today)))
@@ -261,11 +283,11 @@ def _prepare(plan: Plan, ids, owed: set[Key], day: dt.date, texts: list[str | No
         errors.append(where.cell(row, date_cell, t("sv_date_before_period", day=day, start=plan.meta.period.start)))
         return None
     try:
-        prepared = prepare(plan, task, unit, item, period, day, texts[0], texts[1], today)
+        prepared = prepare(plan, ids.task, ids.unit, ids.item, ids.period, day, texts[0], texts[1], today)
     except UsageError as exc:
         errors.append(where.cell(row, date_cell, exc.message))
         return None
-    if prepared.key != (task, index, period, unit):  # an entry without an id among several: never a silent mismatch
+    if prepared.key != ids.key:  # an entry without an id among several: never a silent mismatch
         errors.append(where.cell(row, row.cells[H_TASK], t("rc:tampered", what=H_TASK)))
         return None
     return prepared
