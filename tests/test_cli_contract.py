@@ -12,7 +12,7 @@ from nmx import __version__
 from tests.conftest import DATA, commands
 
 COMMANDS = commands()
-GROUPS = [(), ("export",), ("ledger",), ("notice",)]
+GROUPS = [(), ("export",), ("import",), ("ledger",), ("notice",)]
 
 
 def _formats(cmd) -> list[str] | None:
@@ -104,8 +104,8 @@ READS = {
     ("notice", "urge"): (("notice", "urge", "--dept", "金安区", "--today", "2023-06-12"), "notice/1"),
     ("notice", "bulletin"): (("notice", "bulletin", "--month", "2023-05", "--today", "2023-06-12"), "notice/1"),
 }
-WRITES = {("done",), ("ledger", "add"), ("ledger", "close"), ("new",), ("subplan",)}  # their kinds: tests/test_ledger.py,
-# tests/test_newdiff.py, tests/test_subplan.py, below
+WRITES = {("done",), ("ledger", "add"), ("ledger", "close"), ("new",), ("subplan",), ("import", "records")}  # their kinds:
+# tests/test_ledger.py, tests/test_newdiff.py, tests/test_subplan.py, tests/test_receipts.py, below
 IN_WORKSPACE = {("coverage",)}  # needs a workspace made in the test: its kind in tests/test_coverage.py
 
 
@@ -141,7 +141,7 @@ def test_every_kind_is_documented():
     doc = (Path(__file__).resolve().parent.parent / "docs" / "commands.md").read_text(encoding="utf-8")
     for kind in {k for _, k in READS.values()} | {"task/1", "status-matrix/1", "done/1", "ledger-add/1",
                                                    "ledger-close/1", "error/1", "new/1", "subplan/1",
-                                                   "coverage/1", "remind-send/1"}:
+                                                   "coverage/1", "remind-send/1", "import-records/1", "receipt/1"}:
         assert f"| `{kind}` |" in doc, kind
 
 

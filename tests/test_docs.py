@@ -29,7 +29,7 @@ def _table_commands() -> set[str]:
         if len(words) > 1 and "/" in words[1]:
             found |= {f"{words[0]} {sub}" for sub in words[1].split("/")}
         else:
-            found.add(" ".join(words[:2]) if words[0] in ("export", "ledger") else words[0])
+            found.add(" ".join(words[:2]) if words[0] in ("export", "import", "ledger") else words[0])
     return found
 
 

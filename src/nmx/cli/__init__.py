@@ -13,6 +13,7 @@ from nmx.cli import (
     import_cmds,  # noqa: F401
     notice_cmds,  # noqa: F401
     plan_cmds,  # noqa: F401  (registers commands)
+    receipt_cmds,  # noqa: F401
     remind_cmds,  # noqa: F401
     supervision_cmds,  # noqa: F401
 )

@@ -1,4 +1,5 @@
-"""`nmx import`: a plan folder drafted from the plan's document (.txt, .docx, .xlsx, .csv)."""
+"""`nmx import`: a plan folder drafted from the plan's document (`nmx import [plan] DOCUMENT`, .txt,
+.docx, .xlsx, .csv); `nmx import records` (cli/receipt_cmds.py) reads filled receipts back."""
 
 from __future__ import annotations
 
@@ -8,12 +9,33 @@ from typing import Annotated, Optional
 
 import typer
 
-from nmx.cli.app import command, say
+from nmx.cli.app import NmxGroup, app, command, say
 from nmx.errors import UsageError
 from nmx.i18n import t
 
+DEFAULT = "plan"
 
-@command(name="import", output="folder")
+
+class PlanByDefault(NmxGroup):
+    """A group whose first word, when it names none of its commands (nor asks for help), is the
+    first argument of `plan`: `nmx import 方案.docx -o 草稿` is `nmx import plan 方案.docx -o 草稿`,
+    and `nmx import plan records.docx -o X` reaches a file named like a command. Shell completion
+    resolves commands through the same `parse_args`, so it follows the same rule."""
+
+    def parse_args(self, ctx, args: list[str]) -> list[str]:  # type: ignore[override]
+        if args and args[0] not in self.commands and args[0] not in ctx.help_option_names:
+            args = [DEFAULT, *args]
+        return super().parse_args(ctx, args)
+
+
+import_app = typer.Typer(
+    name="import", help="导入：从方案原文起草方案目录（plan，默认），或读回各单位填好的回执（records）。",
+    no_args_is_help=True, context_settings={"help_option_names": ["-h", "--help"]}, cls=PlanByDefault,
+)
+app.add_typer(import_app, name="import")
+
+
+@command(target=import_app, name=DEFAULT, output="folder")
 def import_cmd(
     document: Annotated[Path, typer.Argument(metavar="DOCUMENT", help="方案文件：.txt、.docx、.xlsx 或 .csv（分工表）。", show_default=False)],
     output: Annotated[Path, typer.Option("--output", "-o", help="写入的方案目录（新的或空的目录）。",
@@ -26,6 +48,7 @@ def import_cmd(
     """从方案原文起草一个方案目录（tasks.yaml、departments.yaml、source/plan.txt），每项注明出处，
     无法确定的标 needs_review（nmx validate 报为警告）。
 
+    “plan”可省略：nmx import 方案.docx 即 nmx import plan 方案.docx。
     示例：nmx import 方案.docx -o 草稿 --review 核对.html
     """
     from nmx.cli.output import show

@@ -58,6 +58,8 @@ def _renderers(subject_type: str) -> dict[Format, Callable[[Any], Any]]:
             from nmx.render import remind as home
         case "SendReport":
             from nmx.render import delivery as home
+        case "Receipt":
+            from nmx.render import receipt as home
         case _:
             raise TypeError(f"nothing renders a {subject_type}")
     return home.RENDERERS

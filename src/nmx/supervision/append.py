@@ -30,7 +30,7 @@ from nmx.supervision import files, store
 from nmx.problems import Problem
 from nmx.supervision.files import RecordsState, Tail
 from nmx.supervision.records import Prepared
-from nmx.supervision.yamltext import Fields, LayoutError, append_item, newline_of, plain, render_item
+from nmx.supervision.yamltext import Fields, LayoutError, append_items, newline_of, plain, render_item
 
 _BOM = b"\xef\xbb\xbf"
 
@@ -73,6 +73,64 @@ def add_record(plan: Plan, plan_key: str, path: Path, prepared: Prepared, day: d
         return new, Appended(state.count, path)
 
     return store.update(path, change, wait)
+
+
+@dataclass
+class Batch:
+    """What `add_records` did with one file's records: those added (or, dry, to add), those skipped."""
+
+    added: list[Prepared]
+    skipped: int
+    count: int          # records in the file after (or, dry, as it would be)
+    path: Path
+
+
+def add_records(plan: Plan, plan_key: str, path: Path, batch: list[tuple[Prepared, dt.date]], *,
+                wait: float = store.DEFAULT_WAIT, dry_run: bool = False) -> Batch:
+    """Append a batch of records (each resolved by `records.prepare`) in one `store.update`: one
+    lock, one atomic write, the full check (the new text must read as the old lists plus exactly
+    these items, and validate against the plan). A record of a delivery already in the file, or
+    earlier in the batch, is skipped. Nothing is written when nothing is new, or `dry_run` (which
+    still makes, and checks, the text it would write)."""
+
+    def change(raw: bytes | None) -> tuple[bytes, Batch]:
+        state = files.records_state(plan, plan_key, path, raw)
+        files.require_valid(state, path)
+        new_items, skipped = _new_records(state, batch)
+        if not new_items:  # all of them added meanwhile by another writer: the file as it was
+            return raw or b"", Batch([], skipped, state.count, path)
+        text, bom = _decode(raw)
+        new_text = _checked_append_many(text, "records", [p.fields for p in new_items], t("sv_records_header"))
+        new = _encode(new_text, bom)
+        new_state = files.validate_records(plan, new, display(path))
+        _require_clean(new_state, path)
+        if not dry_run:
+            files.cache_state(files.file_key(plan_key, display(path), new), new_state)
+        return new, Batch(new_items, skipped, new_state.count, path)
+
+    raw = files.read(path)
+    if dry_run:
+        return change(raw)[1]
+    state = files.records_state(plan, plan_key, path, raw)
+    files.require_valid(state, path)
+    new_items, skipped = _new_records(state, batch)
+    if not new_items:  # records are only ever added: what is present now stays present under the lock
+        return Batch([], skipped, state.count, path)
+    return store.update(path, change, wait)
+
+
+def _new_records(state: RecordsState, batch: list[tuple[Prepared, dt.date]]) -> tuple[list[Prepared], int]:
+    """The records of `batch` not yet in `state` nor earlier in the batch, and how many were skipped."""
+    new_items, seen, skipped = [], set(), 0
+    for prepared, day in batch:
+        evidence = dict(prepared.fields).get("evidence")
+        ident = files.identity(prepared.key, day, evidence)
+        if state.has(prepared.key, day, evidence) or ident in seen:
+            skipped += 1
+            continue
+        seen.add(ident)
+        new_items.append(prepared)
+    return new_items, skipped
 
 
 def add_ledger_item(plan: Plan, plan_key: str, path: Path, section: str, make, *,
@@ -133,16 +191,21 @@ def _fast_append(text: str, tail: Tail | None, fields: Fields) -> tuple[str, int
 
 def _checked_append(text: str, section: str, fields: Fields, header: str) -> str:
     """Old text + the new item, re-parsed whole: it must read as the old lists plus this item."""
+    return _checked_append_many(text, section, [fields], header)
+
+
+def _checked_append_many(text: str, section: str, items: list[Fields], header: str) -> str:
+    """Old text + the new items, re-parsed whole: it must read as the old lists plus these items."""
     from nmx.plan.yaml_reader import parse
 
     try:
-        new_text = append_item(text, section, fields, header)
+        new_text = append_items(text, section, items, header)
     except LayoutError as exc:
         raise UsageError(t("sv_layout", section=section, error=exc)) from None
     old = parse(text.encode("utf-8"), "old").data if not files.is_blank(text.encode("utf-8")) else {}
     new = parse(new_text.encode("utf-8"), "new")
     expected = dict(old or {})
-    expected[section] = list(expected.get(section) or []) + [plain(fields)]
+    expected[section] = list(expected.get(section) or []) + [plain(fields) for fields in items]
     if new.problems or new.data != expected:
         raise UsageError(t("sv_layout", section=section, error=t("sv_layout_mismatch")))
     return new_text

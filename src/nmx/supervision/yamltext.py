@@ -98,39 +98,49 @@ def append_item(text: str, section: str, fields: Fields, header: str = "") -> st
     no value or `key: []` becomes a block list; a flow list gets the item before
     its `]`. Raises LayoutError when the structure is not a mapping of lists.
     """
+    return append_items(text, section, [fields], header)
+
+
+def append_items(text: str, section: str, items: list[Fields], header: str = "") -> str:
+    """`text` with `items` added, in order, at the end of the top-level list `section`, all at
+    the one place `append_item` puts one (the file is composed once, however many there are)."""
     nl = newline_of(text)
     root = _compose(text)
     if root is None:
         body = text if text.strip() else header.replace("\n", nl)
-        return _ensure_newline(body, nl) + f"{section}:{nl}" + render_item(fields, 2, 4, nl)
+        return _ensure_newline(body, nl) + f"{section}:{nl}" + _block(items, 2, 4, nl)
     if not isinstance(root, yaml.MappingNode) or root.flow_style:
         raise LayoutError("top level is not a block mapping")
     for key, value in root.value:
         if isinstance(key, yaml.ScalarNode) and key.value == section:
-            return _insert(text, key, value, fields, nl)
-    return _ensure_newline(text, nl) + f"{section}:{nl}" + render_item(fields, 2, 4, nl)
+            return _insert(text, key, value, items, nl)
+    return _ensure_newline(text, nl) + f"{section}:{nl}" + _block(items, 2, 4, nl)
 
 
-def _insert(text: str, key: yaml.Node, value: yaml.Node, fields: Fields, nl: str) -> str:
+def _block(items: list[Fields], dash_col: int, content_col: int, nl: str) -> str:
+    return "".join(render_item(fields, dash_col, content_col, nl) for fields in items)
+
+
+def _insert(text: str, key: yaml.Node, value: yaml.Node, items: list[Fields], nl: str) -> str:
     dash = key.start_mark.column + 2
     if isinstance(value, yaml.ScalarNode) and value.tag == _NULL:  # `records:` or `records: ~`
         text = text[: value.start_mark.index] + text[value.end_mark.index:]
         at = _line_end(text, value.start_mark.index, nl)
-        return _splice(text, at, render_item(fields, dash, dash + 2, nl), nl)
+        return _splice(text, at, _block(items, dash, dash + 2, nl), nl)
     if not isinstance(value, yaml.SequenceNode):
         raise LayoutError("not a list")
     if value.flow_style:
         if not value.value:  # `records: []`
             text = text[: value.start_mark.index] + text[value.end_mark.index:]
             at = _line_end(text, value.start_mark.index, nl)
-            return _splice(text, at, render_item(fields, dash, dash + 2, nl), nl)
+            return _splice(text, at, _block(items, dash, dash + 2, nl), nl)
         close = text.rindex("]", value.start_mark.index, value.end_mark.index)
-        return text[:close].rstrip(" ") + ", " + render_flow(fields) + text[close:]
+        return text[:close].rstrip(" ") + "".join(", " + render_flow(fields) for fields in items) + text[close:]
     first = value.value[0]
     dash = value.start_mark.column
     same_line = first.start_mark.line == value.start_mark.line
     content = first.start_mark.column if same_line and not _is_flow(first) else dash + 2
-    return _splice(text, _after_last(text, value, nl), render_item(fields, dash, content, nl), nl)
+    return _splice(text, _after_last(text, value, nl), _block(items, dash, content, nl), nl)
 
 
 def _is_flow(node: yaml.Node) -> bool:
