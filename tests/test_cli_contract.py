@@ -99,6 +99,7 @@ READS = {
     ("overdue",): (("overdue", "--today", "2023-06-08"), "overdue/1"),
     ("ledger", "list"): (("ledger", "list"), "ledger/1"),
     ("diff",): (("diff", str(DATA), str(DATA)), "diff/1"),
+    ("burden",): (("burden", "--month", "2023-06"), "burden/1"),
 }
 WRITES = {("done",), ("ledger", "add"), ("ledger", "close"), ("new",), ("subplan",)}  # their kinds: tests/test_ledger.py,
 # tests/test_newdiff.py, tests/test_subplan.py, below
