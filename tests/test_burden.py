@@ -348,6 +348,31 @@ def test_outside_the_period(run):
     assert doc["months"] == [] and doc["range_notes"] and all(u["months"] == [] for u in doc["units"])
 
 
+# --- the report site ---------------------------------------------------------------------------------
+def test_the_report_has_the_burden_page(run, tmp_path, doubled):
+    out = tmp_path / "site"
+    result = run("report", "-o", str(out), "--today", "2023-05-10", "--data", str(doubled))
+    assert result.exit_code == 0, result.output
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert 'href="burden.html">各单位交付负担' in index
+    page = (out / "burden.html").read_text(encoding="utf-8")
+    table = page[page.index('<table class="stack burden">'):page.index("</table>")]
+    assert table.count("<tr>") == 1 + 22
+    assert '<a href="units/jinan.html">金安区人民政府</a>' in table
+    assert table.count('data-flag="duplicate"') == 1 + 12  # 金安区 in June, 皖西日报社 every month
+    assert 'data-flag="over"' not in table
+    assert "2023年6月" in table and "默认阈值 4 次/月是 nmx 的假设" in page
+    assert page.count("<li>重复要求：") == 13
+    assert "M2/focus、A14/focus" in page
+
+
+def test_the_report_page_on_the_shipped_plan(run, tmp_path):
+    out = tmp_path / "site"
+    assert run("report", "-o", str(out), "--today", "2023-05-10", "--data", str(DATA)).exit_code == 0
+    page = (out / "burden.html").read_text(encoding="utf-8")
+    assert "data-flag" not in page and "没有重复要求" in page
+
+
 def test_the_documented_keys_are_the_emitted_keys(run):
     from pathlib import Path
 

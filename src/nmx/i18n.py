@@ -1181,6 +1181,13 @@ CATALOG: dict[str, tuple[str, str]] = {
                        "{n} more units have no delivery in this range (--format json lists every unit)."),
     "bd:more": ("……另有 {n} 项（--format json 列出全部）", "… {n} more (--format json lists them all)"),
     "bd:sheet": ("交付负担", "Deliveries"),
+    "bd:page_title": ("各单位交付负担", "Deliveries per unit"),
+    "bd:page_link": ("各单位交付负担（基层减负：每单位每月交付次数和接收方）",
+                     "Deliveries per unit (each unit's reports and products per month, and their recipients)"),
+    "bd:page_intro": ("每格：交付次数/接收方数；红色：超过 {n} 次/月；黄色：有重复要求。",
+                      "Each cell: deliveries/recipients; red: more than {n} a month; yellow: something asked twice."),
+    "bd:page_duplicates": ("重复要求", "Asked twice"),
+    "bd:page_notes": ("计数规则和假设", "How it is counted, and the assumptions"),
 }
 
 
