@@ -159,7 +159,7 @@ def test_checklist_form(browser, tmp_path, run):
 
 
 def test_every_page_fits_a_phone(browser, site, tmp_path):
-    for rel in ("index.html", "calendar.html", "matrix.html", "units/drc.html", "units/livelihood.html",
+    for rel in ("index.html", "calendar.html", "matrix.html", "burden.html", "units/drc.html", "units/livelihood.html",
                 "checklists/wxdaily-2023-05.html"):
         v = Visit(browser, site / rel, tmp_path)
         assert v.scroll_width() <= 390, rel

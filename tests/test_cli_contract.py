@@ -103,6 +103,7 @@ READS = {
     ("notice", "prompt"): (("notice", "prompt", "--dept", "金安区", "--today", "2023-06-05"), "notice/1"),
     ("notice", "urge"): (("notice", "urge", "--dept", "金安区", "--today", "2023-06-12"), "notice/1"),
     ("notice", "bulletin"): (("notice", "bulletin", "--month", "2023-05", "--today", "2023-06-12"), "notice/1"),
+    ("burden",): (("burden", "--month", "2023-06"), "burden/1"),
 }
 WRITES = {("done",), ("ledger", "add"), ("ledger", "close"), ("new",), ("subplan",), ("import", "records")}  # their kinds:
 # tests/test_ledger.py, tests/test_newdiff.py, tests/test_subplan.py, tests/test_receipts.py, below

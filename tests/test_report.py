@@ -204,7 +204,7 @@ def test_progress_only_on_a_terminal(run, tmp_path, monkeypatch):
     monkeypatch.setattr(handouts, "_stderr_is_terminal", lambda: True)
     r = run("report", "-o", str(tmp_path / "s"), "--today", TODAY)
     assert r.exit_code == 0
-    assert "生成网站" in r.stderr and "70/70" in r.stderr  # 4 pages + 33 units × (page, checklist)
+    assert "生成网站" in r.stderr and "71/71" in r.stderr  # 5 pages + 33 units × (page, checklist)
     assert r.stdout == ""
 
 

@@ -200,6 +200,7 @@ def _examples(data: Path, out: Path) -> dict[tuple[str, ...], tuple[tuple[str, .
     d = ("--data", str(data))
     return {
         ("calendar",): (("calendar", "2023-05", *d), 0),
+        ("burden",): (("burden", "--month", "2023-06", "--threshold", "1", *d), 0),
         ("completion",): (("completion", "bash"), 0),
         ("checklist",): (("checklist", "-d", "市交通运输局", "-m", "2023-05", *d), 0),
         ("diff",): (("diff", str(data), str(data), "--by-unit"), 0),

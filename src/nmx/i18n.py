@@ -1354,6 +1354,77 @@ CATALOG: dict[str, tuple[str, str]] = {
                     "not a date: \"{value}\" (write YYYY-MM-DD, e.g. 2023-06-05)"),
     "rc:control": ("含有控制字符 {char}", "contains the control character {char}"),
     "rc:mixed_ids": ("各行的单位、月份或方案不一致：一个 CSV 应是一份回执", "rows of different units, months or plans: one CSV is one receipt"),
+    # --- nmx burden: deliveries per unit per month (基层减负) ----------------------------------
+    "bd:unstated": ("未写明", "not stated"),
+    "bd:title": ("各单位交付负担 {start} 至 {end}（列：月份；每格：交付次数/接收方数）",
+                 "Deliveries per unit {start} to {end} (columns: months; cell: deliveries/recipients)"),
+    "bd:title_long": ("各单位交付负担 {start} 至 {end}（每个单位每月一行）",
+                      "Deliveries per unit {start} to {end} (a row per unit per month)"),
+    "bd:title_month": ("各单位交付负担 {month}", "Deliveries per unit, {month}"),
+    "bd:col_dept": ("单位", "unit"),
+    "bd:col_total": ("合计", "total"),
+    "bd:col_month": ("月份", "month"),
+    "bd:col_count": ("交付", "deliveries"),
+    "bd:col_recipients_n": ("接收方数", "recipients (number)"),
+    "bd:col_recipients": ("接收方", "recipients"),
+    "bd:col_deliveries": ("交付事项", "what is delivered"),
+    "bd:col_flags": ("提示", "flags"),
+    "bd:col_over": ("超过阈值", "over threshold"),
+    "bd:col_duplicates": ("重复要求", "asked twice"),
+    "bd:yes": ("是", "yes"),
+    "bd:delivery": ("{item}{times}（{due}）", "{item}{times} ({due})"),
+    "bd:pair": ("重复：{first} ≈ {second}（相似度 {ratio}）", "asked twice: {first} ≈ {second} (similarity {ratio})"),
+    "bd:flag_over": ("超过 {n} 次", "over {n}"),
+    "bd:note_rule": (
+        "交付＝单位应完成的、写明日期的报送或成果：截止事项（如次月7日前报送书面报告）计 1 次，定额按次数计（每月至少2次专题报道计 2 次），"
+        "一次性事项计 1 次；时间窗只有写明报送对象时计 1 次，否则是开展活动的期间（如集中宣传月），不计。组织、配合单位不计。",
+        "A delivery is a dated report or product a unit owes: a deadline (e.g. the written report by the 7th of the next "
+        "month) counts 1, a quota counts its number (at least 2 special reports a month count 2), a dated one-off counts 1; "
+        "a window counts 1 only when it names a recipient, otherwise it is a period for activities (e.g. the focus month) "
+        "and does not count. Organising and supporting units owe none.",
+    ),
+    "bd:note_month": (
+        "按截止日所在月份计：5月集中宣传月的书面报告6月7日截止，计入6月。接收方按报送对象计（能对应到方案中的单位或分组时用其名称），未写明的计为“未写明”。",
+        "A delivery weighs on the month of its due day: the report on May's focus month, due 7 June, counts in June. "
+        "Recipients are the stated recipients (as the plan's unit or group name where one matches); none stated counts as "
+        "\"not stated\".",
+    ),
+    "bd:note_threshold": (
+        "默认阈值 {default} 次/月是 nmx 的假设，方案未规定：约每周一次交付；用 --threshold N 调整。",
+        "The default threshold of {default} deliveries a month is nmx's assumption, not the plan's (it gives no "
+        "number): about one a week; change it with --threshold N.",
+    ),
+    "bd:note_threshold_given": ("本次阈值：{n} 次/月（--threshold）。", " This run's threshold: {n} a month (--threshold)."),
+    "bd:note_marks": ("格中“!”：该月交付超过 {n} 次；“*”：该月有重复要求（见下）。空格：没有交付。",
+                      "In a cell, \"!\": more than {n} deliveries that month; \"*\": something asked twice (below). "
+                      "Blank: no delivery."),
+    "bd:note_no_duplicates": ("没有重复要求（同一单位、同一月份、同一接收方、内容相似度 ≥ {similar} 且出自不同条款的交付）。",
+                              "Nothing asked twice (deliveries of one unit, month and recipient from different "
+                              "obligations with similarity ≥ {similar})."),
+    "bd:note_duplicate": ("重复要求：{dept} {month}（接收方：{to}）：{first}（{first_what}）≈ {second}（{second_what}），"
+                          "相似度 {ratio}{exact}",
+                          "Asked twice: {dept} {month} (recipient: {to}): {first} ({first_what}) ≈ {second} "
+                          "({second_what}), similarity {ratio}{exact}"),
+    "bd:exact": ("（内容相同：可能是未合并的重述）", " (the same text: perhaps a restatement not merged)"),
+    "bd:note_assumed": ("未计入（日期是推定的，不计为应完成）：{item} {what}，{due}（{label}）",
+                        "Not counted (its date is only assumed, so it is never owed): {item} {what}, {due} ({label})"),
+    "bd:note_activities": ("未计入（时间窗，未写明报送对象，是开展活动的期间）：{items}",
+                           "Not counted (windows naming no recipient: periods for activities): {items}"),
+    "bd:note_undated": ("未计入：{n} 项常态化、不定期或未定日期的工作（没有日期，不落在某个月）。",
+                        "Not counted: {n} standing, irregular or undated entries (no date, so no month)."),
+    "bd:note_unlisted": ("{groups}：方案未列全成员，只计列出的单位。",
+                         "{groups}: the plan does not list all members; only the listed units are counted."),
+    "bd:note_others": ("另有 {n} 个单位在此期间没有交付（--format json 列出全部单位）。",
+                       "{n} more units have no delivery in this range (--format json lists every unit)."),
+    "bd:more": ("……另有 {n} 项（--format json 列出全部）", "… {n} more (--format json lists them all)"),
+    "bd:sheet": ("交付负担", "Deliveries"),
+    "bd:page_title": ("各单位交付负担", "Deliveries per unit"),
+    "bd:page_link": ("各单位交付负担（基层减负：每单位每月交付次数和接收方）",
+                     "Deliveries per unit (each unit's reports and products per month, and their recipients)"),
+    "bd:page_intro": ("每格：交付次数/接收方数；红色：超过 {n} 次/月；黄色：有重复要求。",
+                      "Each cell: deliveries/recipients; red: more than {n} a month; yellow: something asked twice."),
+    "bd:page_duplicates": ("重复要求", "Asked twice"),
+    "bd:page_notes": ("计数规则和假设", "How it is counted, and the assumptions"),
 }
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from nmx.cli import (
+    burden_cmds,  # noqa: F401
     completion,  # noqa: F401
     coverage_cmds,  # noqa: F401
     date_cmds,  # noqa: F401

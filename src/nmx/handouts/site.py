@@ -16,6 +16,7 @@ from nmx.plan.plan import Plan
 from nmx.render.checklist import short_date
 from nmx.render.html import BR, Safe, cell_opens, el, esc, join, page, table, tr
 from nmx.handouts.report import Month, focus_months, report_month, unit_files, year_calendar
+from nmx.handouts.burden import burden_page, index_link as burden_link
 
 #: How many items a page lists before it summarises the rest (keeps pages of a huge plan usable).
 LIST_LIMIT = 200
@@ -121,6 +122,7 @@ def index_page(site: Site, unit_counts: dict[str, tuple[int, int, int]]) -> str:
         due_section(site),
         el("h2", t("rp_units_title"), id="units"),
         units_list(site, unit_counts),
+        burden_link(),
     ]
     if site.counties:
         from nmx.handouts.counties import index_section
@@ -408,7 +410,7 @@ def site_files(plan: Plan, today: dt.date, records=None, counties=None) -> tuple
     site = Site(plan, today, records, counties)
     per_unit = 2 if site.month else 1
     extra = len(site.counties) + 1 if site.counties else 0
-    return 4 + per_unit * len(plan.units) + extra, _files(site)
+    return 5 + per_unit * len(plan.units) + extra, _files(site)
 
 
 def _files(site: Site) -> Iterator[tuple[str, str]]:
@@ -423,6 +425,7 @@ def _files(site: Site) -> Iterator[tuple[str, str]]:
     yield "calendar.html", calendar_page(site)
     yield "matrix.html", matrix_page(site)
     yield "status.html", status_page(site)
+    yield "burden.html", burden_page(site)
     all_duties = duties_by_unit(plan)
     month = ScheduleIndex(plan, *parse_month(site.month), items=site.items) if site.month else None
     for unit in plan.units:
