@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from functools import lru_cache
 from typing import Any
 
 from nmx.render.formats import Format
@@ -31,8 +32,10 @@ MIN_WIDTH = 4
 DATE_FORMAT = "yyyy-mm-dd"
 
 
+@lru_cache(maxsize=1 << 16)
 def text_width(text: str) -> int:
-    """Display width of the widest line of `text`: wide (CJK) characters count 2."""
+    """Display width of the widest line of `text`: wide (CJK) characters count 2 (each distinct
+    text measured once: a plan's workbook repeats unit names and task texts thousands of times)."""
     return max((display_width(line) for line in text.split("\n")), default=0)
 
 
@@ -83,9 +86,10 @@ def _write_sheet(book: Any, sheet: Sheet, formats: _Formats, header_text: str = 
     widths = [max(MIN_WIDTH, text_width(c.label)) for c in sheet.columns]
     for c, col in enumerate(sheet.columns):
         ws.write_string(header, c, col.label, formats.get(bold=True, bg_color="#DDEBF7", border=1, text_wrap=True))
+    texts: dict[tuple[str, int], tuple[int, Any]] = {}  # (text, column's max width) → (width, format)
     for r, row in enumerate(sheet.rows, start=header + 1):
         for c, col in enumerate(sheet.columns):
-            widths[c] = max(widths[c], _write_cell(ws, r, c, row.get(col.key), col, formats))
+            widths[c] = max(widths[c], _write_cell(ws, r, c, row.get(col.key), col, formats, texts))
     for c, col in enumerate(sheet.columns):
         ws.set_column(c, c, max(min(widths[c], col.max_width), col.min_width) + 2)
     ws.freeze_panes(header + 1, 0)
@@ -113,25 +117,32 @@ def _header_field(code: str, text: str, limit: int) -> str:
     return code + text[:limit].replace("&", "&&")
 
 
-def _write_cell(ws: Any, r: int, c: int, value: Any, col: XCol, formats: _Formats) -> int:
-    """Write one cell with the right type; return the width it wants."""
+def _write_cell(ws: Any, r: int, c: int, value: Any, col: XCol, formats: _Formats,
+                texts: dict[tuple[str, int], tuple[int, Any]] | None = None) -> int:
+    """Write one cell with the right type; return the width it wants. `texts` remembers each
+    text's width and format (they depend only on the text and the column's max width)."""
     if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
         ws.write_datetime(r, c, dt.datetime(value.year, value.month, value.day), formats.get(num_format=DATE_FORMAT))
         return len("2023-01-01")
     if isinstance(value, int) and not isinstance(value, bool):
         ws.write_number(r, c, value, formats.get())
         return len(str(value))
-    text = cell_text(value)
+    text = value if isinstance(value, str) else cell_text(value)
     if not text:
         return 0
-    width = text_width(text)
-    props: dict[str, Any] = {}
-    if width > col.max_width or "\n" in text:
-        props["text_wrap"] = True
-    if looks_like_formula(text):
-        props["quote_prefix"] = True
-    ws.write_string(r, c, text, formats.get(**props))
-    return width
+    known = texts.get((text, col.max_width)) if texts is not None else None
+    if known is None:
+        width = text_width(text)
+        props: dict[str, Any] = {}
+        if width > col.max_width or "\n" in text:
+            props["text_wrap"] = True
+        if looks_like_formula(text):
+            props["quote_prefix"] = True
+        known = (width, formats.get(**props))
+        if texts is not None:
+            texts[(text, col.max_width)] = known
+    ws.write_string(r, c, text, known[1])
+    return known[0]
 
 
 _BAD_SHEET_CHARS = str.maketrans({ch: "_" for ch in "[]:*?/\\"})
