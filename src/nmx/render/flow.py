@@ -84,7 +84,15 @@ class Grid:
     end_section: list[bool] = field(default_factory=list)  # a rule under these rows
 
     def __post_init__(self) -> None:
-        self.rows = [[for_terminal(c) for c in row] for row in self.rows]
+        seen: dict[str, str] = {}  # each distinct text escaped once
+
+        def safe(text: str) -> str:
+            found = seen.get(text)
+            if found is None:
+                found = seen[text] = for_terminal(text)
+            return found
+
+        self.rows = [[safe(c) for c in row] for row in self.rows]
         self._labels = [for_terminal(c.label) for c in self.columns]
 
     # --- widths ----------------------------------------------------------------------------
@@ -155,8 +163,8 @@ class Grid:
         return table
 
     def plain_lines(self, max_width: int) -> Iterator[str] | None:
-        """The lines Rich prints for this grid without styles (right-stripped), one row at a
-        time; None when a line would not fit (Rich then lays it out)."""
+        """The lines Rich prints for this grid without styles (right-stripped), a row's lines
+        at a time (joined by newlines); None when a line would not fit (Rich then lays it out)."""
         layout = self.widths(max_width)
         if layout is None:
             return self._plain_records(max_width)
@@ -186,25 +194,26 @@ class Grid:
         blank = [" " * (left + width + right) for width in widths]
         before, after = (" ", " ") if edge else ("", "")
 
-        def line(cells: list[tuple[str, ...]]) -> list[str]:
+        def line(cells: list[tuple[str, ...]]) -> str:
+            """One row's lines, as one text."""
             height = max(map(len, cells), default=1)
             if height > 1:  # every column as tall as the tallest, then the lines across
                 cells = [c + (blank[n],) * (height - len(c)) for n, c in enumerate(cells)]
             elif not all(cells):
                 cells = [c or (blank[n],) for n, c in enumerate(cells)]
-            return [(before + text + after).rstrip() for text in map(sep.join, zip(*cells))]
+            return "\n".join([(before + text + after).rstrip() for text in map(sep.join, zip(*cells))])
 
         def lines() -> Iterator[str]:
             if edge:
                 yield ""
             if self.show_header:
-                yield from line([cell_lines(label, n, True) for n, label in enumerate(self._labels)])
+                yield line([cell_lines(label, n, True) for n, label in enumerate(self._labels)])
                 if self.box:
                     rule = "─" * (total - (2 if edge else 0))
                     yield (" " + rule) if edge else rule
             columns = range(len(widths))
             for r, row in enumerate(self.rows):
-                yield from line([cell_lines(row[n], n) for n in columns])
+                yield line([cell_lines(row[n], n) for n in columns])
                 if r < len(self.end_section) and self.end_section[r] and self.box and r < len(self.rows) - 1:
                     yield ""
             if edge:
@@ -216,19 +225,26 @@ class Grid:
         pad = max((_cell_len(label) for label in self._labels), default=0)
         if pad + 3 > max_width:
             return None
+        heads = [label + " " * (pad - _cell_len(label)) + "：" for label in self._labels]
+        indent = " " * (pad + 2)
+        blocks: dict[tuple[str, int], str] = {}  # (cell, column) → its lines under its label
+
+        def block(cell: str, n: int) -> str:
+            found = blocks.get((cell, n))
+            if found is None:
+                first, *more = wrap(cell, max(max_width - pad - 2, 1), self.columns[n].items)
+                found = blocks[(cell, n)] = "\n".join([(heads[n] + first).rstrip(),
+                                                        *((indent + line).rstrip() for line in more)])
+            return found
 
         def lines() -> Iterator[str]:
+            columns = range(len(self.columns))
             for r, row in enumerate(self.rows):
+                text = "\n".join([block(row[n], n) for n in columns if row[n]])
                 if r:
-                    yield ""
-                for label, cell, col in zip(self._labels, row, self.columns):
-                    if not cell:
-                        continue
-                    head = label + " " * (pad - _cell_len(label)) + "："
-                    wrapped = wrap(cell, max(max_width - pad - 2, 1), col.items)
-                    yield (head + wrapped[0]).rstrip()
-                    for more in wrapped[1:]:
-                        yield (" " * (pad + 2) + more).rstrip()
+                    yield "\n" + text if text else ""
+                elif text:
+                    yield text
 
         return lines()
 

@@ -27,8 +27,8 @@ class Screened(str):
 
 class ScreenedLines:
     """Plain lines laid out without Rich (`flow.*.plain_lines`), from text escaped on the way in,
-    handed out in chunks of `CHUNK` lines as they are laid out: a long table is written while
-    it is made, never held whole."""
+    handed out in chunks of `CHUNK` pieces (a line, or a table row's lines) as they are laid
+    out: a long table is written while it is made, never held whole."""
 
     CHUNK = 512
 

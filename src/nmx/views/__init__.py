@@ -52,6 +52,8 @@ def envelope(kind: str) -> dict[str, str]:
 
 
 def cell_text(value: Any) -> str:
+    if type(value) is str:
+        return value
     if value is None:
         return ""
     if isinstance(value, (list, tuple)):

@@ -213,6 +213,7 @@ def table_view(plan: Plan, items: list[Item], rng: Range, today: dt.date, notes:
     # A year repeats each schedule entry's texts and each day's marks: each is made once.
     entry: dict[tuple[str, int], tuple[str, str]] = {}
     day: dict[dt.date, tuple[str, str]] = {}
+    spans: dict[tuple[dt.date, dt.date], str] = {}
     rows = []
     for i in items:
         texts = entry.get((i.task, i.index))
@@ -221,7 +222,10 @@ def table_view(plan: Plan, items: list[Item], rng: Range, today: dt.date, notes:
         marks = day.get(i.due)
         if marks is None:
             marks = day[i.due] = (t("period_ended") if ended else days_left(i.due, today), holiday_cell(i))
-        rows.append({"dates": dates_cell(i, short), "left": marks[0], "task": i.task, "what": texts[0],
+        span = spans.get((i.start, i.due))
+        if span is None:
+            span = spans[(i.start, i.due)] = dates_cell(i, short)
+        rows.append({"dates": span, "left": marks[0], "task": i.task, "what": texts[0],
                      "units": texts[1], "holiday": marks[1]})
     columns = [
         Column("dates", t("col_dates"), no_wrap=True),
