@@ -135,3 +135,34 @@ def test_output_errors(run, tmp_path):
     r = run("export", "xlsx", "-o", str(tmp_path))
     assert r.exit_code == 2
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_large_workbook_is_written_row_by_row_with_the_same_cells(monkeypatch):
+    """Above CONSTANT_MEMORY_CELLS XlsxWriter's constant-memory mode writes the rows (strings
+    inline): every sheet, cell value, column width, freeze and filter as in the in-memory book."""
+    from nmx.plan.pipeline import load_plan
+    from nmx.plan.source import locate
+    from nmx.render import xlsx
+    from nmx.views.workbook import plan_workbook
+
+    plan = load_plan(locate(DATA))
+    book = plan_workbook(plan, dt.datetime(2023, 1, 1))
+    small = xlsx.workbook_bytes(book)
+    monkeypatch.setattr(xlsx, "CONSTANT_MEMORY_CELLS", 0)
+    large = xlsx.workbook_bytes(book)
+    assert large != small and b"inlineStr" in _member(large, "xl/worksheets/sheet2.xml")
+    assert large == xlsx.workbook_bytes(book)  # reproducible too
+    a, b = openpyxl.load_workbook(io.BytesIO(small)), openpyxl.load_workbook(io.BytesIO(large))
+    assert a.sheetnames == b.sheetnames
+    for wa, wb in zip(a.worksheets, b.worksheets):
+        assert [[c.value for c in row] for row in wa.iter_rows()] == [[c.value for c in row] for row in wb.iter_rows()]
+        assert {k: d.width for k, d in wa.column_dimensions.items()} == {k: d.width for k, d in wb.column_dimensions.items()}
+        assert (wa.freeze_panes, wa.auto_filter.ref) == (wb.freeze_panes, wb.auto_filter.ref)
+        assert [[c.number_format for c in row] for row in wa.iter_rows()] == [[c.number_format for c in row] for row in wb.iter_rows()]
+
+
+def _member(data: bytes, name: str) -> bytes:
+    import zipfile
+
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        return z.read(name)

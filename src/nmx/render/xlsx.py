@@ -29,6 +29,11 @@ from nmx.views import cell_text
 from nmx.views.workbook import Sheet, Workbook, XCol
 
 MIN_WIDTH = 4
+#: A workbook with more cells than this is written in XlsxWriter's constant-memory mode: each row
+#: leaves memory once the next begins (a 10,000-task plan's workbook holds 7 million cells, 2 GB
+#: otherwise) and strings are stored inline instead of in a shared table. Below it the workbook
+#: is built in memory with shared strings, as it always was: the same bytes as before.
+CONSTANT_MEMORY_CELLS = 500_000
 DATE_FORMAT = "yyyy-mm-dd"
 
 
@@ -53,8 +58,10 @@ def _workbook_bytes(sheets: list[Sheet], *, created: dt.datetime, title: str, au
     import xlsxwriter
 
     buf = io.BytesIO()
-    options = {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False,
-               "strings_to_numbers": False}
+    cells = sum(len(sheet.rows) * len(sheet.columns) for sheet in sheets)
+    large = cells > CONSTANT_MEMORY_CELLS  # rows written out as they come, strings inline
+    options = {"in_memory": not large, "constant_memory": large, "strings_to_formulas": False,
+               "strings_to_urls": False, "strings_to_numbers": False}
     book = xlsxwriter.Workbook(buf, options)
     book.set_properties({"title": title, "author": author, "created": created, "comments": "nmx"})
     formats = _Formats(book)
