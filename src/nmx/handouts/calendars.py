@@ -27,7 +27,6 @@ import re
 import stat
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
-from functools import lru_cache
 from pathlib import Path
 
 from nmx.errors import UsageError
@@ -95,6 +94,8 @@ class Calendars:
                 if bucket is not None:
                     bucket.append(item)
                     bound += 1
+        self._contents: dict = {}  # event content → its iCalendar lines; → its hash
+        self._hashes: dict = {}
         self.previous, why = read_state(options.previous, _STATE_BASE + _STATE_PER * bound)
         if why and options.warn:
             options.warn(why)
@@ -121,9 +122,9 @@ class Calendars:
     def _calendar(self, name: str, feed, state: State) -> bytes:
         from nmx.render.ics import calendar_bytes
 
-        events, remembered = history(feed.events, self.previous, name, state.events)
+        events, remembered = history(feed.events, self.previous, name, state.events, self._hashes)
         state.calendars[name] = remembered
-        return calendar_bytes(replace(feed, events=events, refresh=REFRESH))
+        return calendar_bytes(replace(feed, events=events, refresh=REFRESH), self._contents)
 
     # --- on the pages -------------------------------------------------------------------------
     def section(self, unit_id: str | None, up: str = "") -> Safe:
@@ -150,19 +151,25 @@ class Calendars:
 
 
 # --- SEQUENCE and STATUS from the last build -------------------------------------------------------
-def history(events: Sequence, previous: State, name: str, bodies: dict) -> tuple[list, dict[str, Remembered]]:
+def history(events: Sequence, previous: State, name: str, bodies: dict,
+            hashes: dict | None = None) -> tuple[list, dict[str, Remembered]]:
     """The events of calendar `name` with their SEQUENCE, then the cancelled ones the last build's
     state remembers; and what the next build's state remembers of them. `bodies` collects the
-    content of every event remembered (content hash → event)."""
+    content of every event remembered (content hash → event); `hashes` keeps each content's
+    hash across the calendars of a build."""
     old = previous.calendars.get(name, {})
     out, kept = [], {}
+    hashes = {} if hashes is None else hashes
     for event in events:
-        digest = content_hash(event.content())
+        content = event.content()
+        digest = hashes.get(content)
+        if digest is None:
+            digest = hashes[content] = content_hash(content)
+            bodies.setdefault(digest, replace(event, uid="", alarm=None))
         before = old.get(event.uid)
         sequence = 0 if before is None else before.sequence + (before.cancelled or before.hash != digest)
-        out.append(replace(event, sequence=sequence))
+        out.append(event.but(sequence=sequence))
         kept[event.uid] = Remembered(digest, sequence)
-        bodies.setdefault(digest, replace(event, uid="", alarm=None))
     for uid, before in old.items():
         if uid in kept:
             continue
@@ -176,7 +183,6 @@ def history(events: Sequence, previous: State, name: str, bodies: dict) -> tuple
     return out, kept
 
 
-@lru_cache(maxsize=1 << 16)
 def content_hash(content: tuple) -> str:
     """A short hash of an event's content (Event.content()): equal contents, equal hashes."""
     start, end, rule, summary, description, category, alarm = content

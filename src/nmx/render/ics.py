@@ -5,8 +5,9 @@ zone for apps that want one. What the events are is decided in `nmx.views.feed`.
 
 An event is written as its identity (UID, DTSTAMP, SEQUENCE, STATUS) followed by its
 content (dates, rule, texts, reminder). The content is serialised by icalendar once per
-distinct content and reused: the report writes the same event into the whole plan's
-calendar and into every unit's that has a role in it, under a UID per calendar.
+distinct content and reused (`calendar_bytes`'s `contents`): the report writes the same
+event into the whole plan's calendar and into every unit's that has a role in it, under a
+UID per calendar.
 """
 
 from __future__ import annotations
@@ -25,8 +26,9 @@ _END = b"END:VCALENDAR\r\n"
 _PLAIN_UID = re.compile(r"[A-Za-z0-9@._-]{1,60}")
 
 
-def calendar_bytes(feed: Feed) -> bytes:
-    """The feed as CRLF-terminated iCalendar bytes."""
+def calendar_bytes(feed: Feed, contents: dict | None = None) -> bytes:
+    """The feed as CRLF-terminated iCalendar bytes. `contents`: a dict kept across the calendars
+    of one build, where each distinct event content is serialised once."""
     from icalendar import Calendar, vDuration
 
     cal = Calendar()
@@ -45,16 +47,21 @@ def calendar_bytes(feed: Feed) -> bytes:
         cal.add("x-published-ttl", vDuration(feed.refresh))
     head = cal.to_ical()
     stamp = _stamp_line(feed.stamp)
-    return b"".join([head[: -len(_END)], *(_event(e, stamp) for e in feed.events), _END])
+    cache = {} if contents is None else contents
+    return b"".join([head[: -len(_END)], *(_event(e, stamp, cache) for e in feed.events), _END])
 
 
-def _event(item: Event, stamp: bytes) -> bytes:
+def _event(item: Event, stamp: bytes, cache: dict) -> bytes:
     lines = [b"BEGIN:VEVENT\r\n", _uid_line(item.uid), stamp]
     if item.sequence is not None:
         lines.append(b"SEQUENCE:%d\r\n" % item.sequence)
     if item.cancelled:
         lines.append(b"STATUS:CANCELLED\r\n")
-    lines += [_content(item.content()), b"END:VEVENT\r\n"]
+    content = item.content()
+    body = cache.get(content)
+    if body is None:
+        body = cache[content] = _content(content)
+    lines += [body, b"END:VEVENT\r\n"]
     return b"".join(lines)
 
 
@@ -84,7 +91,6 @@ def _inner(component: bytes) -> bytes:
     return rest.removesuffix(b"END:" + begin.removeprefix(b"BEGIN:") + b"\r\n")
 
 
-@lru_cache(maxsize=1 << 16)
 def _content(content: tuple) -> bytes:
     """An event's content lines (serialised by icalendar), once per distinct content."""
     from icalendar import Alarm as VAlarm, Event as VEvent, vRecur
