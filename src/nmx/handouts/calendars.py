@@ -94,8 +94,8 @@ class Calendars:
                 if bucket is not None:
                     bucket.append(item)
                     bound += 1
-        self._contents: dict = {}  # event content → its iCalendar lines; → its hash
-        self._hashes: dict = {}
+        self._contents: dict = {}  # event content → its iCalendar lines, for every calendar of the build
+        self._hashes: dict = {}  # event content → its hash
         self.previous, why = read_state(options.previous, _STATE_BASE + _STATE_PER * bound)
         if why and options.warn:
             options.warn(why)
