@@ -167,6 +167,27 @@ def test_every_page_fits_a_phone(browser, site, tmp_path):
         v.page.close()
 
 
+def test_subscription_qr_code_fits_a_phone(browser, run, tmp_path_factory, tmp_path):
+    """With --base-url (a long one) the unit page and the index show the calendar's URL and its QR code."""
+    out = tmp_path_factory.mktemp("subscribe") / "site"
+    base = "https://www.luan.gov.cn/" + "zwgk/" * 24 + "nmx/"
+    r = run("report", "-o", str(out), "--today", TODAY, "--base-url", base)
+    assert r.exit_code == 0, r.output
+    for rel, ics in (("units/transport.html", "calendars/units/transport.ics"), ("index.html", "calendars/all.ics")):
+        v = Visit(browser, out / rel, tmp_path)
+        qr = v.page.locator("figure.qr svg.qr-code")
+        assert qr.count() == 1 and qr.is_visible(), rel
+        box = qr.bounding_box()
+        assert box["width"] == box["height"] and 150 <= box["width"] <= 358, (rel, box)
+        assert v.page.locator(f'a[href="{base}{ics}"]').is_visible(), rel
+        assert v.page.get_by_role("link", name="在日历应用中订阅（webcal://）").get_attribute("href") == \
+            "webcal://" + (base + ics).split("://", 1)[1]
+        assert v.scroll_width() <= 390, rel
+        v.shot("subscribe-" + rel.replace("/", "-"))
+        assert v.errors == [] and v.dialogs == [], rel
+        v.page.close()
+
+
 def test_hostile_markup_renders_as_text(browser, hostile_site, tmp_path):
     for rel in ("units/transport.html", "matrix.html", "checklists/transport-2023-05.html"):
         v = Visit(browser, hostile_site / rel, tmp_path)

@@ -32,7 +32,9 @@ def test_files(site):
     assert len([p for p in pages if p.startswith("units/")]) == 33
     assert len([p for p in pages if p.startswith("checklists/")]) == 33
     listed = (site / ".nmx-report").read_text(encoding="utf-8").splitlines()[1:]
-    assert sorted(listed) == sorted(pages)
+    calendars = ["calendars/all.ics", "calendars/state.json", *(f"calendars/{p[:-5]}.ics" for p in pages if p.startswith("units/"))]
+    assert sorted(listed) == sorted([*pages, *calendars])
+    assert sorted(p.relative_to(site).as_posix() for p in site.rglob("*") if p.is_file()) == sorted([*listed, ".nmx-report"])
 
 
 def test_every_relative_link_resolves(site):
@@ -204,7 +206,7 @@ def test_progress_only_on_a_terminal(run, tmp_path, monkeypatch):
     monkeypatch.setattr(handouts, "_stderr_is_terminal", lambda: True)
     r = run("report", "-o", str(tmp_path / "s"), "--today", TODAY)
     assert r.exit_code == 0
-    assert "生成网站" in r.stderr and "71/71" in r.stderr  # 5 pages + 33 units × (page, checklist)
+    assert "生成网站" in r.stderr and "106/106" in r.stderr  # 5 pages + 33 units × (page, checklist, calendar) + 2
     assert r.stdout == ""
 
 

@@ -1425,6 +1425,54 @@ CATALOG: dict[str, tuple[str, str]] = {
                       "Each cell: deliveries/recipients; red: more than {n} a month; yellow: something asked twice."),
     "bd:page_duplicates": ("重复要求", "Asked twice"),
     "bd:page_notes": ("计数规则和假设", "How it is counted, and the assumptions"),
+    # --- report calendars (nmx report: handouts/calendars.py; reminders: views/feed.py) ----------------
+    "cal:title": ("订阅日历", "Subscribe to the calendar"),
+    "cal:intro_unit": ("本单位牵头或配合的全年有期限的事项做成了日历：在手机或电脑的日历里订阅它，"
+                       "网站重新生成后日历每天自动更新，删去的事项标为取消。",
+                       "The dated items this unit leads or supports, as a calendar: subscribe to it on a phone or a "
+                       "computer and it updates itself daily once the site is rebuilt; removed items are marked cancelled."),
+    "cal:intro_all": ("整个方案全年有期限的事项做成了日历：在手机或电脑的日历里订阅它，网站重新生成后日历每天自动更新，"
+                      "删去的事项标为取消。各单位的日历在各单位页上。",
+                      "The whole plan's dated items as a calendar: subscribe to it on a phone or a computer and it updates "
+                      "itself daily once the site is rebuilt; removed items are marked cancelled. Each unit's calendar is "
+                      "on its page."),
+    "cal:intro_alarm": ("截止、定额和一次性事项在最后工作日前 {n} 天 9:00 提醒，时间窗在开始前 {n} 天 9:00 提醒。",
+                        " Deadlines, quotas and one-offs remind {n} day(s) before their last working day at 09:00, "
+                        "windows {n} day(s) before they start."),
+    "cal:file": ("日历文件：", "Calendar file: "),
+    "cal:url": ("订阅地址：", "Subscription address: "),
+    "cal:webcal": ("在日历应用中订阅（webcal://）", "Subscribe in a calendar app (webcal://)"),
+    "cal:qr_caption": ("手机扫码订阅", "Scan with a phone to subscribe"),
+    "cal:no_base_url": ("生成网站时给出 --base-url（网站的发布地址，如 https://example.gov.cn/nmx/），这里会显示订阅地址、"
+                        "webcal:// 链接和二维码。",
+                        "Build the site with --base-url (the address it is published at, e.g. https://example.gov.cn/nmx/) "
+                        "to show the subscription address, a webcal:// link and a QR code here."),
+    "cal:alarm_due": ("{summary}：最后工作日 {day}（{n} 天后）", "{summary}: last working day {day} (in {n} days)"),
+    "cal:alarm_due_series": ("{summary}：最后工作日临近（至少提前 {n} 天提醒）",
+                             "{summary}: the last working day is near (reminded at least {n} days ahead)"),
+    "cal:alarm_window": ("{summary}：{start} 开始（{n} 天后）", "{summary}: starts {start} (in {n} days)"),
+    "cal:alarm_window_series": ("{summary}：{n} 天后开始", "{summary}: starts in {n} days"),
+    "cal:cancelled_summary": ("【已取消】{summary}", "[cancelled] {summary}"),
+    "cal:cancelled_note": ("方案已不再包含此事项，日历将其标为取消。",
+                           "The plan no longer has this item; the calendar marks it cancelled."),
+    "cal:state_ignored": ("日历状态文件 {path} 无法使用（{reason}），日历从头生成（SEQUENCE 从 0 开始）",
+                          "the calendar state {path} cannot be used ({reason}); the calendars are built from scratch "
+                          "(SEQUENCE from 0)"),
+    "cal:state_not_file": ("不是普通文件", "not a regular file"),
+    "cal:state_too_large": ("{size} 字节，超过此方案的日历所需的上限 {limit} 字节",
+                            "{size} bytes, more than this plan's calendars could need ({limit})"),
+    "cal:state_not_json": ("不是 UTF-8 编码的 JSON", "not JSON in UTF-8"),
+    "cal:state_not_ours": ("不是 nmx 写的日历状态（format、version 不符）",
+                           "not a calendar state nmx wrote (format, version)"),
+    "cal:state_shape": ("{what} 的内容不是 nmx 写的样子", "{what} is not as nmx writes it"),
+    "cal:state_sequence": ("{where} 中的 SEQUENCE 不是 0…2147483646 的整数",
+                           "a SEQUENCE in {where} is not a whole number 0…2147483646"),
+    "cal:bad_base_url": ("--base-url 不是可用的网址：{url}", "--base-url is not a usable address: {url}"),
+    "cal:base_url_hint": ("应以 http:// 或 https:// 开头，含主机名，不含空格、用户名、查询（?）和片段（#），"
+                          "如 https://example.gov.cn/nmx/",
+                          "it must start with http:// or https://, name a host, and hold no spaces, user name, query (?) "
+                          "or fragment (#), e.g. https://example.gov.cn/nmx/"),
+    "cal:base_url_long": ("--base-url 太长（最多 {n} 个字符）", "--base-url is too long (at most {n} characters)"),
 }
 
 

@@ -20,6 +20,7 @@ from nmx.cli.app import (
     command,
     say,
     today_from,
+    warn,
 )
 from nmx.errors import UsageError
 from nmx.i18n import t
@@ -106,6 +107,12 @@ def _written(output: Path | None) -> None:
 
 
 ForceOpt = Annotated[bool, typer.Option("--force", help="目标目录含有非 nmx 生成的文件时也整体替换（这些文件会被删除）。")]
+AlarmDaysOpt = Annotated[int, typer.Option(
+    "--alarm-days", min=0, max=366, metavar="N",
+    help="日历提醒：截止、定额和一次性事项在最后工作日前 N 天 9:00 提醒，时间窗在开始前 N 天；0 为不提醒。")]
+BaseUrlOpt = Annotated[Optional[str], typer.Option(
+    "--base-url", metavar="URL", show_default=False,
+    help="网站的发布地址（http:// 或 https://），用于单位页上的日历订阅地址、webcal:// 链接和二维码。")]
 ReportDirOpt = Annotated[
     Path, typer.Option("--output", "-o", help="网站输出目录（先写入旁边的临时目录，完成后整体替换）。",
                        file_okay=True, dir_okay=True, show_default=False)
@@ -117,15 +124,19 @@ def report_cmd(
     output: ReportDirOpt,
     force: ForceOpt = False,
     today: TodayOpt = None,
+    alarm_days: AlarmDaysOpt = 1,
+    base_url: BaseUrlOpt = None,
     data: DataOpt = None,
     workspace: WorkspaceOpt = None,
 ) -> None:
     """生成静态网站：总览（本月到期事项）、全年日历（集中宣传月、截止日）、任务分工表、每个单位一页（职责和本月清单）。
 
     纯 HTML 和 CSS，可直接从磁盘打开，也可发布到内网；手机可读，可打印。
+    另写可订阅的日历：calendars/all.ics（整个方案）和 calendars/units/<单位>.ics，重新生成时改动的事项 SEQUENCE 加一、删去的标为取消。
     给出 --workspace 时（只认这个选项）：用工作区的市级方案（除非给出 --data），另加每个县区方案一页和县区落实情况一览表。
-    示例：nmx report --output 报告 --today 2023-05-10
+    示例：nmx report --output 报告 --today 2023-05-10 --base-url https://example.gov.cn/nmx/
     """
+    from nmx.handouts.calendars import Options, check_base_url
     from nmx.handouts.publish import check_destination, write_folder
     from nmx.handouts.site import site_files
     from nmx.plan.source import locate
@@ -135,6 +146,7 @@ def report_cmd(
 
     if is_stdout(output):
         raise UsageError(t("cli_folder_not_stdout", option="--output"))
+    calendars = Options(alarm_days, check_base_url(base_url) if base_url is not None else None, output, warn)
     counties = None
     if workspace is not None:  # the city plan of the workspace, unless --data names another
         city, counties = _workspace_counties(workspace)
@@ -143,7 +155,7 @@ def report_cmd(
     check_destination(output, force, keep=[source.path])
     _pin_language()
     plan, records, _ = load_records(data)
-    count, files = site_files(plan, today_from(today), records, counties)
+    count, files = site_files(plan, today_from(today), records, counties, calendars)  # reads the last build's calendars
     calendar_notice(_plan_calendar_note(plan), output, always=True)
     if _stderr_is_terminal():
         _write_with_progress(output, files, count, force, source.path)

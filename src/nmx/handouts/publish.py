@@ -74,6 +74,12 @@ def foreign_files(folder: Path) -> list[str]:
     return found
 
 
+def own_file(folder: Path, rel: str) -> Path | None:
+    """`folder`/`rel` when `folder` is a site nmx wrote whose marker lists `rel`, else None
+    (the last build's own files are read only from nmx's own output)."""
+    return folder / rel if rel in _listed(folder / MARKER) else None
+
+
 def _listed(marker: Path) -> set[str]:
     try:
         info = os.lstat(marker)

@@ -28,8 +28,9 @@ DAY_LIMIT = 6
 class Site:
     """Everything the pages share, computed once."""
 
-    def __init__(self, plan: Plan, today: dt.date, records=None, counties=None) -> None:
+    def __init__(self, plan: Plan, today: dt.date, records=None, counties=None, calendars=None) -> None:
         from nmx.schedule import engine
+        from nmx.handouts.calendars import Calendars, Options
 
         self.counties = counties or []  # (label, Coverage, county plan) of a workspace's county plans
 
@@ -49,6 +50,7 @@ class Site:
         from nmx.duties.reach import Reacher
 
         self.reacher = Reacher(plan)
+        self.calendars = Calendars(plan, self.items, self.files, calendars or Options())  # reads the last build's state
 
     def year_items(self, tasks, limit: int) -> tuple[list, int]:
         """The first `limit` dated items of these tasks over the period, by due day (as
@@ -120,6 +122,7 @@ def index_page(site: Site, unit_counts: dict[str, tuple[int, int, int]]) -> str:
         el("p", meta.note, class_="note") if meta.note else None,
         el("h2", t("rp_due_title", month=site.month_label(site.month)) if site.month else t("rp_due_title_none")),
         due_section(site),
+        site.calendars.section(None),
         el("h2", t("rp_units_title"), id="units"),
         units_list(site, unit_counts),
         burden_link(),
@@ -347,7 +350,8 @@ def unit_page(site: Site, unit, duties: list, cl) -> str:
         body.append(due_section(site))
     body += [el("h2", t("rp_year_title", n=total)),
              items_table(site, year, up) if year else el("p", t("rp_nothing_dated"), class_="note"),
-             _more_note(total, t("rp_more_items", shown=UNIT_LIMIT, n=total), UNIT_LIMIT)]
+             _more_note(total, t("rp_more_items", shown=UNIT_LIMIT, n=total), UNIT_LIMIT),
+             site.calendars.section(unit.id, up)]
     return site.doc(unit.name, *body, up=up)
 
 
@@ -403,14 +407,16 @@ def _duty_cells(d) -> tuple:
     )
 
 
-def site_files(plan: Plan, today: dt.date, records=None, counties=None) -> tuple[int, Iterator[tuple[str, str]]]:
-    """(number of files, the files as (relative path, HTML)) of the whole site; `records` (a
-    RecordsState) colours the status page; `counties` ((label, Coverage, county plan) of a
-    workspace) adds a page per county plan and the coverage page."""
-    site = Site(plan, today, records, counties)
+def site_files(plan: Plan, today: dt.date, records=None, counties=None,
+               calendars=None) -> tuple[int, Iterator[tuple[str, str | bytes]]]:
+    """(number of files, the files as (relative path, HTML or bytes)) of the whole site; `records`
+    (a RecordsState) colours the status page; `counties` ((label, Coverage, county plan) of a
+    workspace) adds a page per county plan and the coverage page; `calendars` (handouts.calendars
+    Options) shapes the calendars, whose last build's state is read here, before any file is made."""
+    site = Site(plan, today, records, counties, calendars)
     per_unit = 2 if site.month else 1
     extra = len(site.counties) + 1 if site.counties else 0
-    return 5 + per_unit * len(plan.units) + extra, _files(site)
+    return 5 + per_unit * len(plan.units) + extra + site.calendars.count, _files(site)
 
 
 def _files(site: Site) -> Iterator[tuple[str, str]]:
@@ -438,6 +444,7 @@ def _files(site: Site) -> Iterator[tuple[str, str]]:
         from nmx.handouts.counties import county_files
 
         yield from county_files(site, site.counties)
+    yield from site.calendars.files_out()
 
 
 __all__ = ["Site", "site_files"]

@@ -213,6 +213,7 @@ ul.units{columns:14rem;padding-left:1.2rem}
 .grid .due{background:var(--due);color:#fff;font-weight:700}
 .month ul{margin:.35rem 0 0;padding-left:1.1rem;font-size:.85rem}
 .legend span{margin-right:.8rem}
+figure.qr{margin:.6rem 0}figure.qr svg{display:block;background:#fff}figure.qr figcaption{color:var(--muted);font-size:.9rem}
 .sign{display:grid;grid-template-columns:repeat(auto-fit,minmax(12rem,1fr));gap:.8rem 2rem;margin-top:1.5rem}
 .sign div{border-bottom:1px solid var(--fg);padding-top:1.6rem}
 .blank{display:block;min-height:1.5rem}

@@ -2,21 +2,34 @@
 
 All-day dates are floating, so no VTIMEZONE is needed; X-WR-TIMEZONE names the plan's
 zone for apps that want one. What the events are is decided in `nmx.views.feed`.
+
+An event is written as its identity (UID, DTSTAMP, SEQUENCE, STATUS) followed by its
+content (dates, rule, texts, reminder). The content is serialised by icalendar once per
+distinct content and reused (`calendar_bytes`'s `contents`): the report writes the same
+event into the whole plan's calendar and into every unit's that has a role in it, under a
+UID per calendar.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import re
+from functools import lru_cache
 from typing import Any
 
 from nmx.render.formats import Format
 from nmx.views.feed import Event, Feed
 
 PRODID = "-//nmx//暖民心行动宣传方案//ZH"
+_END = b"END:VCALENDAR\r\n"
+#: A UID that needs no escaping (RFC 5545 TEXT escapes only \ ; , and newlines) nor folding.
+_PLAIN_UID = re.compile(r"[A-Za-z0-9@._-]{1,60}")
 
 
-def calendar_bytes(feed: Feed) -> bytes:
-    """The feed as CRLF-terminated iCalendar bytes."""
-    from icalendar import Calendar
+def calendar_bytes(feed: Feed, contents: dict | None = None) -> bytes:
+    """The feed as CRLF-terminated iCalendar bytes. `contents`: a dict kept across the calendars
+    of one build, where each distinct event content is serialised once."""
+    from icalendar import Calendar, vDuration
 
     cal = Calendar()
     cal.add("prodid", PRODID)
@@ -29,26 +42,76 @@ def calendar_bytes(feed: Feed) -> bytes:
     cal.add("x-wr-caldesc", feed.description)
     if feed.note:
         cal.add("x-nmx-calendar-note", feed.note)
-    for event in feed.events:
-        cal.add_component(_event(event, feed))
-    return cal.to_ical()
+    if feed.refresh is not None:  # RFC 7986, and the older property Outlook and others read
+        cal.add("refresh-interval", vDuration(feed.refresh), parameters={"VALUE": "DURATION"})
+        cal.add("x-published-ttl", vDuration(feed.refresh))
+    head = cal.to_ical()
+    stamp = _stamp_line(feed.stamp)
+    cache = {} if contents is None else contents
+    return b"".join([head[: -len(_END)], *(_event(e, stamp, cache) for e in feed.events), _END])
 
 
-def _event(item: Event, feed: Feed) -> Any:
-    from icalendar import Event as VEvent, vRecur
+def _event(item: Event, stamp: bytes, cache: dict) -> bytes:
+    lines = [b"BEGIN:VEVENT\r\n", _uid_line(item.uid), stamp]
+    if item.sequence is not None:
+        lines.append(b"SEQUENCE:%d\r\n" % item.sequence)
+    if item.cancelled:
+        lines.append(b"STATUS:CANCELLED\r\n")
+    content = item.content()
+    body = cache.get(content)
+    if body is None:
+        body = cache[content] = _content(content)
+    lines += [body, b"END:VEVENT\r\n"]
+    return b"".join(lines)
+
+
+def _uid_line(uid: str) -> bytes:
+    if _PLAIN_UID.fullmatch(uid):  # the feed's own UIDs (24 hex digits @nmx): as icalendar writes them
+        return b"UID:" + uid.encode("ascii") + b"\r\n"
+    return _line("uid", uid)
+
+
+@lru_cache(maxsize=16)
+def _stamp_line(stamp: dt.datetime) -> bytes:
+    return _line("dtstamp", stamp)
+
+
+def _line(name: str, value: Any) -> bytes:
+    """One property as icalendar writes it (escaped, folded), CRLF-terminated."""
+    from icalendar import Event as VEvent
 
     event = VEvent()
-    event.add("uid", item.uid)
-    event.add("dtstamp", feed.stamp)
-    event.add("dtstart", item.start)
-    event.add("dtend", item.end)
-    if item.rule:
-        event.add("rrule", vRecur.from_ical(item.rule))
-    event.add("summary", item.summary)
-    event.add("description", item.description)
-    event.add("categories", [item.category])
+    event.add(name, value)
+    return _inner(event.to_ical())
+
+
+def _inner(component: bytes) -> bytes:
+    """The lines between a component's BEGIN and END lines."""
+    begin, _, rest = component.partition(b"\r\n")
+    return rest.removesuffix(b"END:" + begin.removeprefix(b"BEGIN:") + b"\r\n")
+
+
+def _content(content: tuple) -> bytes:
+    """An event's content lines (serialised by icalendar), once per distinct content."""
+    from icalendar import Alarm as VAlarm, Event as VEvent, vRecur
+
+    start, end, rule, summary, description, category, alarm = content
+    event = VEvent()
+    event.add("dtstart", start)
+    event.add("dtend", end)
+    if rule:
+        event.add("rrule", vRecur.from_ical(rule))
+    event.add("summary", summary)
+    event.add("description", description)
+    event.add("categories", [category])
     event.add("transp", "TRANSPARENT")  # a duty, not a meeting: never blocks free/busy time
-    return event
+    if alarm is not None:
+        reminder = VAlarm()
+        reminder.add("action", "DISPLAY")
+        reminder.add("description", alarm.description)
+        reminder.add("trigger", alarm.trigger)
+        event.add_component(reminder)
+    return _inner(event.to_ical())
 
 
 RENDERERS = {Format.ICS: calendar_bytes}

@@ -8,6 +8,9 @@
 - UIDs hash (task, schedule index, unit scope[, date]) and DTSTAMP is fixed (see `stamp`),
   so the same plan gives the same bytes on every run and a re-import updates events
   instead of duplicating them. `nmx.render.ics` writes it as iCalendar.
+- With `alarm_days` N > 0 each event carries a reminder (`Alarm`, see `alarm_for`). SEQUENCE
+  and STATUS:CANCELLED are a published calendar's history, not the plan's: the report sets
+  them (`nmx.handouts.calendars`); a plain export leaves them out.
 """
 
 from __future__ import annotations
@@ -25,6 +28,15 @@ from nmx.plan.plan import Plan
 from nmx.schedule.engine import Item
 
 _DAY = dt.timedelta(days=1)
+#: The hour (local, floating like the all-day dates) at which a reminder rings.
+ALARM_HOUR = 9
+_ORDER = ("task order",)  # the shared memo's key for it (the others are (task, index, …) tuples)
+
+
+@dataclass(frozen=True)
+class Alarm:
+    trigger: dt.timedelta  # from DTSTART (the all-day start, local midnight): negative, before it
+    description: str
 
 
 @dataclass(frozen=True)
@@ -36,6 +48,19 @@ class Event:
     summary: str
     description: str
     category: str
+    alarm: Alarm | None = None
+    sequence: int | None = None  # a published calendar's revision of the event (None: not written)
+    cancelled: bool = False  # STATUS:CANCELLED: gone from the plan since the last published build
+
+    def content(self) -> tuple:
+        """What a subscriber sees of the event, without its identity (uid) or its history."""
+        return (self.start, self.end, self.rule, self.summary, self.description, self.category, self.alarm)
+
+    def but(self, *, uid: str | None = None, sequence: int | None = None) -> Event:
+        """This event under another UID or SEQUENCE (dataclasses.replace costs ten times as much,
+        and the report makes over a million of these for a 10,000-task plan)."""
+        return Event(self.uid if uid is None else uid, self.start, self.end, self.rule, self.summary, self.description,
+                     self.category, self.alarm, self.sequence if sequence is None else sequence, self.cancelled)
 
 
 @dataclass(frozen=True)
@@ -46,16 +71,26 @@ class Feed:
     note: str | None  # working days counted without the official holidays: said in the file too
     stamp: dt.datetime
     events: list[Event] = field(default_factory=list)
+    refresh: dt.timedelta | None = None  # how often a subscriber should fetch it again (RFC 7986)
 
 
-def feed_view(plan: Plan, items: Sequence[Item], *, unit: Unit | None = None) -> Feed:
-    """The calendar for `items` (one unit's, or all)."""
+def feed_view(plan: Plan, items: Sequence[Item], *, unit: Unit | None = None, alarm_days: int = 0,
+              shared: dict | None = None) -> Feed:
+    """The calendar for `items` (one unit's, or all), each event with a reminder `alarm_days`
+    before it when that is > 0.
+
+    `shared`: a dict kept across the feeds of one plan (the report makes one per unit); an
+    entry's events are then computed once and only their UIDs are made per unit.
+    """
     name = plan.meta.title + (f" · {unit.name}" if unit else "")
     dtstamp = stamp(plan)
-    order = {tk.id: n for n, tk in enumerate(plan.tasks)}
+    memo = {} if shared is None else shared
+    order = memo.get(_ORDER)
+    if order is None:  # the plan's task order, once for all the feeds that share `memo`
+        order = memo[_ORDER] = {tk.id: n for n, tk in enumerate(plan.tasks)}
     key = lambda i: (order[i.task], i.index)  # noqa: E731
     events = [event for _, group in groupby(sorted(items, key=lambda i: (key(i), i.start, i.due)), key=key)
-              for event in _events(plan, list(group), unit)]
+              for event in _events(plan, list(group), unit, alarm_days, memo)]
     return Feed(name, plan.meta.timezone, f"{plan.meta.doc_number} {plan.meta.title}", items_note(items), dtstamp, events)
 
 
@@ -94,11 +129,21 @@ def uid(*parts: object) -> str:
     return f"{digest}@nmx"
 
 
-def _events(plan: Plan, items: list[Item], unit: Unit | None) -> list[Event]:
+def _events(plan: Plan, items: list[Item], unit: Unit | None, alarm_days: int, memo: dict) -> list[Event]:
     """One event with an RRULE when a rule fits the whole series, else one per item."""
+    scope = unit.id if unit else "*"
+    first = items[0]
+    key = (first.task, first.index, alarm_days, tuple((i.start, i.due) for i in items))
+    made = memo.get(key)
+    if made is None:
+        made = memo[key] = _contents(plan, items, alarm_days)
+    return [event.but(uid=uid(first.task, first.index, scope, *suffix)) for suffix, event in made]
+
+
+def _contents(plan: Plan, items: list[Item], alarm_days: int) -> list[tuple[tuple, Event]]:
+    """The series' events without their UIDs, each with what its UID hashes besides task, index, scope."""
     from nmx.schedule.recurrence import series_rule
 
-    scope = unit.id if unit else "*"
     first = items[0]
     lengths = {(i.due - i.start).days for i in items}
     if first.kind == "window":  # every window the same length, and the starts follow one rule
@@ -106,8 +151,8 @@ def _events(plan: Plan, items: list[Item], unit: Unit | None) -> list[Event]:
     else:  # deadlines, quotas, one-offs sit on their due day
         rule = series_rule([i.due for i in items])
     if rule:
-        return [_event(plan, first, items, uid(first.task, first.index, scope), rule)]
-    return [_event(plan, i, [i], uid(i.task, i.index, scope, i.start, i.due), None) for i in items]
+        return [((), _event(plan, first, items, rule, alarm_days))]
+    return [((i.start, i.due), _event(plan, i, [i], None, alarm_days)) for i in items]
 
 
 def _hint(plan: Plan, item: Item) -> str | None:
@@ -115,9 +160,36 @@ def _hint(plan: Plan, item: Item) -> str | None:
     return getattr(sched, "rrule", None)
 
 
-def _event(plan: Plan, item: Item, series: list[Item], event_uid: str, rule: str | None) -> Event:
+def _event(plan: Plan, item: Item, series: list[Item], rule: str | None, alarm_days: int) -> Event:
     start = item.start if item.kind == "window" else item.due
-    return Event(event_uid, start, item.due + _DAY, rule, _summary(item), _description(plan, item, series), _kind(item))
+    summary = _summary(item)
+    alarm = alarm_for(item, series, summary, alarm_days, recurring=rule is not None) if alarm_days > 0 else None
+    return Event("", start, item.due + _DAY, rule, summary, _description(plan, item, series), _kind(item), alarm)
+
+
+def alarm_for(item: Item, series: Sequence[Item], summary: str, days: int, *, recurring: bool) -> Alarm:
+    """A reminder `days` days before the last working day of a deadline, quota or one-off
+    (`due_workday`: a due day on a weekend or holiday counts back to the working day before
+    it), or `days` days before a window's first day; at ALARM_HOUR local time.
+
+    The trigger is a duration from DTSTART, the event's all-day start (local midnight of the
+    due day, or of a window's first day): floating like the dates themselves, so it rings at
+    09:00 wherever the phone is, and it repeats with an RRULE, which an absolute DATE-TIME
+    would not. A series shares one trigger, so it counts back from the occurrence whose last
+    working day lies furthest before its due day: no occurrence is reminded later than
+    `days` days before its last working day (some a day or two earlier).
+    """
+    from nmx.schedule.workdays import due_workday
+
+    if item.kind == "window":
+        lead = days
+        text = (t("cal:alarm_window_series", summary=summary, n=days) if recurring
+                else t("cal:alarm_window", summary=summary, start=item.start, n=days))
+    else:
+        lead = days + max((i.due - due_workday(i.due)).days for i in series)
+        text = (t("cal:alarm_due_series", summary=summary, n=days) if recurring
+                else t("cal:alarm_due", summary=summary, day=due_workday(item.due), n=days))
+    return Alarm(dt.timedelta(days=-lead, hours=ALARM_HOUR), text)
 
 
 def _kind(item: Item) -> str:

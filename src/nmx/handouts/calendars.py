@@ -1,0 +1,335 @@
+"""The report's calendars: one per unit and one for the whole plan, made to be subscribed to.
+
+`calendars/all.ics` holds every dated item, `calendars/units/<unit file stem>.ics` the items
+a unit has a role in (what `nmx export ics --dept` selects), with the feed's UIDs. A phone
+subscribed to the URL fetches it again every day (REFRESH-INTERVAL, X-PUBLISHED-TTL) and
+learns what changed from the history kept in `calendars/state.json`, read from the last
+build before the new one replaces it:
+
+- an event whose content (dates, rule, texts, reminder) changed gets SEQUENCE + 1;
+- an event gone from the plan stays in the file, STATUS:CANCELLED, SEQUENCE + 1, its summary
+  marked; it is kept (unchanged) as long as the state remembers it, so a phone that was
+  offline for several builds still learns of it; one that comes back becomes live again,
+  SEQUENCE + 1;
+- nothing changed: the same bytes.
+
+A state that cannot be used (not nmx's, not JSON, wrong types, out of range, too large)
+is said in one warning line and the calendars are built from scratch (SEQUENCE 0).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+import re
+import stat
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from nmx.errors import UsageError
+from nmx.i18n import t
+from nmx.plan.plan import Plan
+from nmx.render.html import Safe
+
+WHOLE = "all.ics"
+FOLDER = "calendars"
+STATE = f"{FOLDER}/state.json"
+FORMAT = "nmx-report-calendars"
+VERSION = 1
+REFRESH = dt.timedelta(days=1)
+#: SEQUENCE is a 32-bit INTEGER (RFC 5545 3.8.7.4) that a build may raise by one.
+MAX_SEQUENCE = 2**31 - 2
+MAX_BASE_URL = 200  # keeps the QR code of a unit's URL inside a phone's width
+#: A state may be as large as this plan's calendars could need: 1 MiB + 2 KiB per dated item
+#: and per unit it binds (the 2023 plan's is some 14 KB; its limit 1.9 MB).
+_STATE_BASE, _STATE_PER = 1 << 20, 2 << 10
+_CALENDAR = re.compile(r"all\.ics|units/[A-Za-z0-9][A-Za-z0-9_-]{0,60}\.ics")
+_HASH = re.compile(r"[0-9a-f]{16}")
+_UID = re.compile(r"[\x21-\x7e]{1,200}")
+_RULE = re.compile(r"[A-Za-z0-9=;,+-]{1,500}")
+_MAX_TEXT = 100_000
+
+
+@dataclass(frozen=True)
+class Options:
+    alarm_days: int = 1
+    base_url: str | None = None  # checked by `check_base_url`
+    previous: Path | None = None  # the output folder: its last build's state is read
+    warn: Callable[[str], None] | None = None
+
+
+@dataclass(frozen=True)
+class Remembered:
+    """One event of a published calendar: its content's hash, its SEQUENCE, whether cancelled."""
+
+    hash: str
+    sequence: int
+    cancelled: bool = False
+
+
+@dataclass
+class State:
+    calendars: dict[str, dict[str, Remembered]] = field(default_factory=dict)  # file → uid → event
+    events: dict = field(default_factory=dict)  # content hash → Event (uid ""): for a cancelled copy
+
+
+def calendar_path(stem: str | None) -> str:
+    """The site path of a unit's calendar (by its file stem), or of the whole plan's (None)."""
+    return f"{FOLDER}/{WHOLE}" if stem is None else f"{FOLDER}/units/{stem}.ics"
+
+
+class Calendars:
+    """The calendars of one report build: the items per unit, the last build's state, the files."""
+
+    def __init__(self, plan: Plan, items: Sequence, files: dict[str, str], options: Options) -> None:
+        self.plan, self.items, self.files, self.options = plan, items, files, options
+        self.by_unit: dict[str, list] = {u.id: [] for u in plan.units}
+        bound = len(items)
+        for item in items:  # as engine.items(units={id}) selects them, in the same order
+            for unit_id in item.units:
+                bucket = self.by_unit.get(unit_id)
+                if bucket is not None:
+                    bucket.append(item)
+                    bound += 1
+        self._contents: dict = {}  # event content → its iCalendar lines, for every calendar of the build
+        self._hashes: dict = {}  # event content → its hash
+        self.previous, why = read_state(options.previous, _STATE_BASE + _STATE_PER * bound)
+        if why and options.warn:
+            options.warn(why)
+
+    @property
+    def count(self) -> int:
+        """How many files `files_out` yields."""
+        return len(self.plan.units) + 2
+
+    def files_out(self) -> Iterator[tuple[str, bytes]]:
+        """Every calendar, then the state that the next build reads."""
+        from nmx.views.feed import feed_view
+
+        shared: dict = {}
+        state = State()
+        days = self.options.alarm_days
+        yield calendar_path(None), self._calendar(WHOLE, feed_view(self.plan, self.items, alarm_days=days,
+                                                                   shared=shared), state)
+        for unit in self.plan.units:
+            feed = feed_view(self.plan, self.by_unit[unit.id], unit=unit, alarm_days=days, shared=shared)
+            yield calendar_path(self.files[unit.id]), self._calendar(f"units/{self.files[unit.id]}.ics", feed, state)
+        yield STATE, state_bytes(state)
+
+    def _calendar(self, name: str, feed, state: State) -> bytes:
+        from nmx.render.ics import calendar_bytes
+
+        events, remembered = history(feed.events, self.previous, name, state.events, self._hashes)
+        state.calendars[name] = remembered
+        return calendar_bytes(replace(feed, events=events, refresh=REFRESH), self._contents)
+
+    # --- on the pages -------------------------------------------------------------------------
+    def section(self, unit_id: str | None, up: str = "") -> Safe:
+        """The subscription links (and with --base-url the absolute and webcal:// URLs and a QR code)."""
+        from nmx.render.html import el, join
+
+        rel = calendar_path(None if unit_id is None else self.files[unit_id])
+        base = self.options.base_url
+        days = self.options.alarm_days
+        intro = t("cal:intro_unit" if unit_id else "cal:intro_all")
+        if days:
+            intro += t("cal:intro_alarm", n=days)
+        links = [el("li", t("cal:file"), el("a", rel.rsplit("/", 1)[1], href=up + rel))]
+        body = [el("h2", t("cal:title"), id="subscribe"), el("p", intro)]
+        if base is None:
+            return join([*body, el("ul", links), el("p", t("cal:no_base_url"), class_="note")])
+        from nmx.render.qr import qr_svg
+
+        url = base + rel
+        links += [el("li", t("cal:url"), el("a", url, href=url)),
+                  el("li", el("a", t("cal:webcal"), href="webcal://" + url.split("://", 1)[1]))]
+        figure = el("figure", qr_svg(url), el("figcaption", t("cal:qr_caption")), class_="qr")
+        return join([*body, el("ul", links), figure])
+
+
+# --- SEQUENCE and STATUS from the last build -------------------------------------------------------
+def history(events: Sequence, previous: State, name: str, bodies: dict,
+            hashes: dict | None = None) -> tuple[list, dict[str, Remembered]]:
+    """The events of calendar `name` with their SEQUENCE, then the cancelled ones the last build's
+    state remembers; and what the next build's state remembers of them. `bodies` collects the
+    content of every event remembered (content hash → event); `hashes` keeps each content's
+    hash across the calendars of a build."""
+    old = previous.calendars.get(name, {})
+    out, kept = [], {}
+    hashes = {} if hashes is None else hashes
+    for event in events:
+        content = event.content()
+        digest = hashes.get(content)
+        if digest is None:
+            digest = hashes[content] = content_hash(content)
+            bodies.setdefault(digest, replace(event, uid="", alarm=None))
+        before = old.get(event.uid)
+        sequence = 0 if before is None else before.sequence + (before.cancelled or before.hash != digest)
+        out.append(event.but(sequence=sequence))
+        kept[event.uid] = Remembered(digest, sequence)
+    for uid, before in old.items():
+        if uid in kept:
+            continue
+        body = previous.events[before.hash]
+        sequence = before.sequence if before.cancelled else before.sequence + 1
+        out.append(replace(body, uid=uid, sequence=sequence, cancelled=True, alarm=None,
+                           summary=t("cal:cancelled_summary", summary=body.summary),
+                           description=f"{t('cal:cancelled_note')}\n{body.description}"))
+        kept[uid] = Remembered(before.hash, sequence, True)
+        bodies.setdefault(before.hash, body)
+    return out, kept
+
+
+def content_hash(content: tuple) -> str:
+    """A short hash of an event's content (Event.content()): equal contents, equal hashes."""
+    start, end, rule, summary, description, category, alarm = content
+    parts = [start.isoformat(), end.isoformat(), rule, summary, description, category,
+             None if alarm is None else [alarm.trigger.total_seconds(), alarm.description]]
+    return hashlib.sha256(json.dumps(parts, ensure_ascii=False).encode("utf-8")).hexdigest()[:16]
+
+
+def state_bytes(state: State) -> bytes:
+    """The state as JSON (docs/commands.md, "nmx report"): the same state, the same bytes."""
+    from nmx.safetext import json_safe
+
+    doc = {
+        "format": FORMAT,
+        "version": VERSION,
+        "calendars": {name: {uid: [r.hash, r.sequence, "cancelled"] if r.cancelled else [r.hash, r.sequence]
+                             for uid, r in events.items()} for name, events in state.calendars.items()},
+        "events": {digest: {"start": e.start.isoformat(), "end": e.end.isoformat(), "rule": e.rule,
+                            "summary": e.summary, "description": e.description, "category": e.category}
+                   for digest, e in state.events.items()},
+    }
+    return (json_safe(json.dumps(doc, ensure_ascii=False, separators=(",", ":"))) + "\n").encode("utf-8")
+
+
+# --- reading the last build's state, trusting nothing --------------------------------------------
+class _Unusable(Exception):
+    pass
+
+
+def read_state(folder: Path | None, limit: int) -> tuple[State, str | None]:
+    """The state the build in `folder` left, or an empty one; and, when there was one that
+    cannot be used, the warning that says so."""
+    from nmx.fileio import display, read_input
+    from nmx.handouts.publish import own_file
+
+    path = own_file(folder, STATE) if folder is not None and folder.is_dir() else None
+    if path is None:
+        return State(), None
+    try:
+        info = os.lstat(path)
+        if not stat.S_ISREG(info.st_mode):
+            raise _Unusable(t("cal:state_not_file"))
+        if info.st_size > limit:
+            raise _Unusable(t("cal:state_too_large", size=info.st_size, limit=limit))
+        raw = read_input(path) or b""
+        try:
+            doc = json.loads(raw.decode("utf-8"))
+        except (UnicodeDecodeError, ValueError, RecursionError):
+            raise _Unusable(t("cal:state_not_json")) from None
+        return parse_state(doc), None
+    except _Unusable as exc:
+        reason = str(exc)
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+    except UsageError as exc:
+        reason = exc.message
+    return State(), t("cal:state_ignored", path=display(path), reason=reason)
+
+
+def parse_state(doc: object) -> State:
+    """A state from its JSON document; _Unusable when anything in it is not as nmx writes it."""
+    if not isinstance(doc, dict) or doc.get("format") != FORMAT or doc.get("version") != VERSION:
+        raise _Unusable(t("cal:state_not_ours"))
+    calendars, events = doc.get("calendars"), doc.get("events")
+    if not isinstance(calendars, dict) or not isinstance(events, dict):
+        raise _Unusable(t("cal:state_shape", what="calendars/events"))
+    state = State(events={_checked(_HASH, h, "events"): _event(e) for h, e in events.items()})
+    for name, remembered in calendars.items():
+        if not isinstance(remembered, dict):
+            raise _Unusable(t("cal:state_shape", what=_shown(name)))
+        state.calendars[_checked(_CALENDAR, name, "calendars")] = {
+            _checked(_UID, uid, name): _remembered(entry, state.events, name) for uid, entry in remembered.items()}
+    return state
+
+
+def _remembered(entry: object, events: dict, where: str) -> Remembered:
+    if not isinstance(entry, list) or len(entry) not in (2, 3) or (len(entry) == 3 and entry[2] != "cancelled"):
+        raise _Unusable(t("cal:state_shape", what=_shown(where)))
+    digest, sequence = entry[0], entry[1]
+    if not isinstance(digest, str) or digest not in events:
+        raise _Unusable(t("cal:state_shape", what=_shown(where)))
+    if type(sequence) is not int or not 0 <= sequence <= MAX_SEQUENCE:
+        raise _Unusable(t("cal:state_sequence", where=_shown(where)))
+    return Remembered(digest, sequence, len(entry) == 3)
+
+
+def _event(body: object):
+    from nmx.plan.models import EARLIEST, LATEST
+    from nmx.safetext import first_control
+    from nmx.views.feed import Event
+
+    keys = ("start", "end", "rule", "summary", "description", "category")
+    if not isinstance(body, dict) or set(body) != set(keys):
+        raise _Unusable(t("cal:state_shape", what="events"))
+    try:
+        start, end = dt.date.fromisoformat(body["start"]), dt.date.fromisoformat(body["end"])
+    except (TypeError, ValueError):
+        raise _Unusable(t("cal:state_shape", what="events")) from None
+    if not EARLIEST <= start < end <= LATEST:
+        raise _Unusable(t("cal:state_shape", what="events"))
+    texts = [body["summary"], body["description"], body["category"]]
+    if any(not isinstance(x, str) or len(x) > _MAX_TEXT or first_control(x) is not None or "\r" in x for x in texts):
+        raise _Unusable(t("cal:state_shape", what="events"))
+    rule = body["rule"]
+    if rule is not None and not (isinstance(rule, str) and _RULE.fullmatch(rule) and _rule_reads(rule)):
+        raise _Unusable(t("cal:state_shape", what="events"))
+    return Event("", start, end, rule, *texts)
+
+
+def _rule_reads(rule: str) -> bool:
+    from icalendar import vRecur
+
+    try:
+        vRecur.from_ical(rule)
+    except Exception:  # noqa: BLE001 - whatever icalendar makes of it, the state is not nmx's
+        return False
+    return True
+
+
+def _checked(pattern: re.Pattern, value: object, where: str) -> str:
+    if not isinstance(value, str) or not pattern.fullmatch(value):
+        raise _Unusable(t("cal:state_shape", what=_shown(where)))
+    return value
+
+
+def _shown(value: object) -> str:
+    return repr(value)[:40] if not isinstance(value, str) else value[:40]
+
+
+# --- the --base-url option ----------------------------------------------------------------------
+def check_base_url(value: str) -> str:
+    """The address the site is published at, as the links start: http(s), a host, no user
+    name, query or fragment, ending with "/" (added when missing). UsageError otherwise."""
+    from urllib.parse import urlsplit
+
+    bad = UsageError(t("cal:bad_base_url", url=value[:80]), hint=t("cal:base_url_hint"))
+    if len(value) > MAX_BASE_URL:
+        raise UsageError(t("cal:base_url_long", n=MAX_BASE_URL))
+    if re.search(r'[\x00-\x20\x7f-\x9f"<>\\^`{|}]', value):
+        raise bad
+    try:
+        parts = urlsplit(value)
+        parts.port  # noqa: B018 - raises on a port that is not a number
+    except ValueError:
+        raise bad from None
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname or "@" in parts.netloc \
+            or parts.query or parts.fragment or value.endswith(("?", "#")):
+        raise bad
+    path = parts.path if parts.path.endswith("/") else parts.path + "/"
+    return f"{parts.scheme.lower()}://{parts.netloc}{path}"
