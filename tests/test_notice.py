@@ -324,7 +324,7 @@ def test_all_refuses_a_folder_that_is_not_empty(run, tmp_path):
     folder.mkdir()
     (folder / "mine.txt").write_text("keep", encoding="utf-8")
     result = run("notice", "urge", "--all", "--today", "2023-06-12", "--data", str(DATA), "-o", str(folder))
-    assert result.exit_code == 2 and "不是空目录" in result.stderr and "Traceback" not in result.output
+    assert result.exit_code == 2 and "不为空" in result.stderr and "Traceback" not in result.output
     assert [p.name for p in folder.iterdir()] == ["mine.txt"]
     result = run("notice", "urge", "--all", "--today", "2023-06-12", "--data", str(DATA), "-o", str(tmp_path / "new"),
                  "-f", "md")

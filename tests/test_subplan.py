@@ -91,7 +91,7 @@ def test_refuses_a_non_empty_output(run, tmp_path):
     out.mkdir()
     (out / "mine.txt").write_text("x", encoding="utf-8")
     result = run("subplan", "金安区", "--from", str(DATA), "-o", str(out))
-    assert result.exit_code == 2 and "不是空目录" in result.output and "nmx new" not in result.output
+    assert result.exit_code == 2 and "不为空" in result.output and "nmx new" not in result.output
     assert sorted(p.name for p in out.iterdir()) == ["mine.txt"]
 
 

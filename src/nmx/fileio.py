@@ -281,6 +281,25 @@ def build_folder(dest: Path, fill: Callable[[Path], T], *, mode: int | None = No
     return result
 
 
+def refuse_folder(dest: Path) -> None:
+    """`-o NEWDIR` must be a folder that does not exist yet (its parent does) or an empty one —
+    not a file, not a link: nothing the user has is ever replaced."""
+    if dest.is_symlink() or (dest.exists() and not dest.is_dir()):
+        raise UsageError(t("nw_target_not_dir", path=dest))
+    if dest.is_dir() and any(dest.iterdir()):
+        raise UsageError(t("nw_target_not_empty", path=dest), hint=t("nw_target_hint"))
+    parent = dest.parent if str(dest.parent) else Path(".")
+    if not parent.is_dir():
+        raise UsageError(t("output_dir_missing", path=parent))
+
+
+def write_new_folder(dest: Path, files: Iterable[tuple[str, bytes | str]]) -> list[str]:
+    """`files` as the new folder `dest` (see `refuse_folder`): built beside it and swapped in,
+    all or none, after checking once more that nothing appeared there meanwhile."""
+    refuse_folder(dest)
+    return build_folder(dest, lambda tmp: put_files(tmp, files), before_swap=lambda: refuse_folder(dest))
+
+
 def put_files(folder: Path, files: Iterable[tuple[str, bytes | str]],
               on_file: Callable[[str], None] | None = None) -> list[str]:
     """Write `files` (relative posix path, content; text as UTF-8) into the new `folder` being

@@ -848,8 +848,6 @@ CATALOG: dict[str, tuple[str, str]] = {
     "imp:not_utf8": ("{path} 不是 UTF-8 文本（第 {offset} 字节）", "{path} is not UTF-8 text (byte {offset})"),
     "imp:no_table": ("{path} 中没有找到任务分工表（表头应有 主要任务 和 牵头责任部门 等列）",
                      "no task-division table found in {path} (its header needs 主要任务 and a lead column such as 牵头责任部门)"),
-    "imp:out_not_empty": ("输出目录 {path} 已存在且不为空：请指定一个新的或空的目录",
-                          "output folder {path} exists and is not empty: name a new or empty folder"),
     "imp:units_missing": ("--units 目录 {path} 中没有 departments.yaml", "--units folder {path} has no departments.yaml"),
     "imp:units_invalid": ("{path} 中的单位名册无效（{n} 个错误）", "the unit registry in {path} is invalid ({n} errors)"),
     "imp:review_ext": ("--review 应是 .html 文件：{path}", "--review must be an .html file: {path}"),
@@ -899,7 +897,7 @@ CATALOG: dict[str, tuple[str, str]] = {
         "nmx new did not copy the text of the {old} plan ({doc}): the clauses cited in `source` are to be checked "
         "against the new plan. Last year's text is at `{path}`.\n"),
     "nw_target_not_dir": ("{path} 已存在且不是目录", "{path} exists and is not a folder"),
-    "nw_target_not_empty": ("{path} 不是空目录，nmx 不覆盖已有文件", "{path} is not an empty folder; nmx replaces nothing"),
+    "nw_target_not_empty": ("{path} 已存在且不为空：nmx 不覆盖已有文件", "{path} exists and is not empty; nmx replaces nothing"),
     "nw_target_hint": ("给出一个不存在的目录名或空目录", "name a folder that does not exist, or an empty one"),
     "nw_written": ("已生成 {year} 年方案草稿：{path}", "the draft {year} plan is in {path}"),
     "nw_col_from": ("原方案", "from"),

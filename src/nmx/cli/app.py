@@ -379,6 +379,19 @@ def _refuse_controls(values: dict[str, Any]) -> None:
         raise UsageError(t("option_control", option=option, char=visible(text[index])))
 
 
+def new_folder(output: Path | None, missing: str | None = None) -> Path:
+    """`-o NEWDIR` of a command that writes a folder: given (else `missing`, or "--output is
+    required"), not stdout, and a new or empty folder (`fileio.refuse_folder`)."""
+    from nmx.fileio import is_stdout, refuse_folder
+
+    if output is None:
+        raise UsageError(missing or t("sv_option_required", option="--output"))
+    if is_stdout(output):
+        raise UsageError(t("cli_folder_not_stdout", option="--output"))
+    refuse_folder(output)
+    return output
+
+
 def _check_output(output: Path, data: Path | None, workspace: Path | None = None) -> None:
     """`--output` must not be a folder, nor any file the command reads (plan, records, ledger;
     in a workspace, nmx.yaml and every plan's)."""

@@ -7,9 +7,8 @@ from typing import Annotated, Optional
 
 import typer
 
-from nmx.cli.app import DeptOpt, FormatOpt, OutputOpt, command, complete_unit
+from nmx.cli.app import DeptOpt, FormatOpt, OutputOpt, command, complete_unit, new_folder
 from nmx.errors import EXIT_DATA, UsageError
-from nmx.i18n import t
 from nmx.render import Format
 
 
@@ -32,7 +31,7 @@ def new_cmd(
     from nmx.plan.source import locate
     from nmx.views.drafts import new_facts
 
-    output = _new_folder(output)
+    output = new_folder(output)
     folder = locate(source).path
     draft = start_plan(folder, year, output)
     write_plan(draft, output)
@@ -100,21 +99,9 @@ def subplan_cmd(
     from nmx.plan.source import locate
     from nmx.views.drafts import subplan_facts
 
-    output = _new_folder(output)
+    output = new_folder(output)
     folder = locate(source).path
     draft = start_subplan(folder, unit, output)
     write_subplan(draft, output)
     show(subplan_facts(draft, folder, output), Format.JSON if fmt is Format.JSON else Format.TEXT, None)
 
-
-def _new_folder(output: Path | None) -> Path:
-    """`-o NEWDIR` of a command that drafts a plan folder: given, not stdout, new or empty."""
-    from nmx.drafts.new import refuse_target
-    from nmx.fileio import is_stdout
-
-    if output is None:
-        raise UsageError(t("sv_option_required", option="--output"))
-    if is_stdout(output):
-        raise UsageError(t("cli_folder_not_stdout", option="--output"))
-    refuse_target(output)
-    return output

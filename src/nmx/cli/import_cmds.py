@@ -9,7 +9,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from nmx.cli.app import NmxGroup, app, command, say
+from nmx.cli.app import NmxGroup, app, command, new_folder, say
 from nmx.errors import UsageError
 from nmx.i18n import t
 
@@ -52,14 +52,12 @@ def import_cmd(
     示例：nmx import 方案.docx -o 草稿 --review 核对.html
     """
     from nmx.cli.output import show
-    from nmx.drafts.importer import check_folder, draft, load_registry, write
-    from nmx.fileio import check_output, is_stdout
+    from nmx.drafts.importer import draft, load_registry, write
+    from nmx.fileio import check_output
     from nmx.render import Format
     from nmx.views.imported import import_review
 
-    if is_stdout(output):
-        raise UsageError(t("cli_folder_not_stdout", option="--output"))
-    check_folder(output)
+    new_folder(output)
     if review is not None:
         if review.suffix.lower() not in (".html", ".htm"):
             raise UsageError(t("imp:review_ext", path=review))

@@ -20,6 +20,7 @@ from nmx.cli.app import (
     as_of,
     calendar_notice,
     command,
+    new_folder,
     say,
     today_from,
 )
@@ -140,7 +141,7 @@ def _per_unit(kind: str, dept: str | None, all_: bool, amount: int, today: str |
     if not all_ and dept is None:
         raise UsageError(t("nt:dept_or_all"))
     if all_:
-        _new_folder(output)
+        new_folder(output, t("nt:all_needs_dir"))
         fmt = fmt or Format.DOCX
     else:
         fmt = _format_for(fmt, output)
@@ -159,7 +160,7 @@ def _per_unit(kind: str, dept: str | None, all_: bool, amount: int, today: str |
     if unit is not None:
         _show(notices[0], fmt, output)
         return
-    assert output is not None  # _new_folder refused anything else
+    assert output is not None  # new_folder refused anything else
     _write_folder(notices, fmt, output, kind)
 
 
@@ -186,27 +187,14 @@ def _check_file(output: Path | None, data: Path | None) -> None:
         check_output(output, input_paths(locate(data)))
 
 
-def _new_folder(output: Path | None) -> None:
-    """--all's -o DIR: given, not stdout, new or empty."""
-    from nmx.drafts.new import refuse_target
-    from nmx.fileio import is_stdout
-
-    if output is None:
-        raise UsageError(t("nt:all_needs_dir"))
-    if is_stdout(output):
-        raise UsageError(t("cli_folder_not_stdout", option="--output"))
-    refuse_target(output)
-
-
 def _write_folder(notices, fmt: Format, folder: Path, kind: str) -> None:
     """One file per notice, all of them or none (built beside `folder`, then swapped in)."""
-    from nmx.drafts.new import refuse_target
-    from nmx.fileio import build_folder, display, put_files
+    from nmx.fileio import display, write_new_folder
     from nmx.render import render
     from nmx.views.notice import file_name
 
     files = [(file_name(n, notice, fmt.value), render(notice, fmt)) for n, notice in enumerate(notices, 1)]
-    build_folder(folder, lambda tmp: put_files(tmp, files), before_swap=lambda: refuse_target(folder))
+    write_new_folder(folder, files)
     say(f"nmx: {t('nt:written_all', n=len(files), what=t(f'nt:what_{kind}'), path=display(folder))}")
 
 

@@ -8,7 +8,18 @@ from typing import Annotated, Optional
 
 import typer
 
-from nmx.cli.app import DataOpt, DeptOpt, FormatOpt, MonthOpt, TodayOpt, calendar_notice, command, say, today_from
+from nmx.cli.app import (
+    DataOpt,
+    DeptOpt,
+    FormatOpt,
+    MonthOpt,
+    TodayOpt,
+    calendar_notice,
+    command,
+    new_folder,
+    say,
+    today_from,
+)
 from nmx.cli.export_cmds import export_app
 from nmx.cli.import_cmds import import_app
 from nmx.cli.supervision_cmds import WaitOpt, _require_writable, _required
@@ -47,7 +58,7 @@ def export_receipt_cmd(
     plan, records, _ = files.load_records(data)
     name = month_name(month_range(plan, ym))
     if all_:
-        folder = _folder(output)
+        folder = new_folder(output)
         written = _write_all(plan, records, name, folder)
         calendar_notice(calendar_note(int(name[:4])), None, always=True)
         say(t("rc:written_all", n=written, path=display(folder)))
@@ -58,25 +69,12 @@ def export_receipt_cmd(
         say(t("written", path=display(output)))
 
 
-def _folder(output: Path | None) -> Path:
-    from nmx.drafts.importer import check_folder
-    from nmx.fileio import is_stdout
-
-    if output is None:
-        raise UsageError(t("sv_option_required", option="--output"))
-    if is_stdout(output):
-        raise UsageError(t("cli_folder_not_stdout", option="--output"))
-    check_folder(output)
-    return output
-
-
 def _write_all(plan, records, month: str, folder: Path) -> int:
-    from nmx.drafts.importer import check_folder
-    from nmx.fileio import build_folder, put_files
+    from nmx.fileio import write_new_folder
     from nmx.handouts.receipts import month_receipts
 
     made = month_receipts(plan, records, month)
-    build_folder(folder, lambda tmp: put_files(tmp, made), before_swap=lambda: check_folder(folder))
+    write_new_folder(folder, made)
     return len(made)
 
 

@@ -528,18 +528,9 @@ def files(d: Draft) -> dict[str, str]:
 def write(d: Draft, folder: Path) -> list[Path]:
     """Write the draft into `folder`, a new folder or an empty one (never over anything): built
     beside it, then swapped in, so a failed run leaves no half-written plan."""
-    from nmx.fileio import build_folder, put_files
+    from nmx.fileio import write_new_folder
 
-    check_folder(folder)
     content = files(d)
-    build_folder(folder, lambda tmp: put_files(tmp, content.items()), before_swap=lambda: check_folder(folder))
+    write_new_folder(folder, content.items())
     return [folder / rel for rel in content]
 
-
-def check_folder(folder: Path) -> None:
-    """`-o DIR` must be a new folder (its parent existing) or an empty one."""
-    if folder.exists() or folder.is_symlink():
-        if not folder.is_dir() or any(folder.iterdir()):
-            raise UsageError(t("imp:out_not_empty", path=folder))
-    elif not folder.parent.is_dir():
-        raise UsageError(t("output_dir_missing", path=folder.parent))

@@ -340,21 +340,8 @@ def check(draft: Draft) -> None:
             raise RuntimeError("the carried ledger does not validate: " + "; ".join(map(str, state.errors[:3])))
 
 
-def refuse_target(dest: Path) -> None:
-    """NEWDIR must not exist, or be an empty folder: nothing the user has is ever replaced."""
-    if dest.is_symlink() or (dest.exists() and not dest.is_dir()):
-        raise UsageError(t("nw_target_not_dir", path=dest))
-    if dest.is_dir() and any(dest.iterdir()):
-        raise UsageError(t("nw_target_not_empty", path=dest), hint=t("nw_target_hint"))
-    parent = dest.parent if str(dest.parent) else Path(".")
-    if not parent.is_dir():
-        raise UsageError(t("output_dir_missing", path=parent))
-
-
 def write_plan(draft: Draft, dest: Path) -> None:
     """The files into a folder beside `dest`, then swapped in: all of them, or none."""
-    from nmx.fileio import build_folder, put_files
+    from nmx.fileio import write_new_folder
 
-    refuse_target(dest)
-    build_folder(dest, lambda tmp: put_files(tmp, draft.files.items()),
-                 before_swap=lambda: refuse_target(dest))  # again: nothing appeared there meanwhile
+    write_new_folder(dest, draft.files.items())

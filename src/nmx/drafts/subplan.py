@@ -196,9 +196,7 @@ def check(draft: SubplanDraft) -> int:
 
 def write_subplan(draft: SubplanDraft, dest: Path) -> None:
     """The files into a folder beside `dest`, then swapped in: all of them, or none."""
-    from nmx.drafts.new import refuse_target
-    from nmx.fileio import build_folder, put_files
+    from nmx.fileio import write_new_folder
 
-    refuse_target(dest)
-    build_folder(dest, lambda tmp: put_files(tmp, draft.files.items()), before_swap=lambda: refuse_target(dest))
+    write_new_folder(dest, draft.files.items())
 
