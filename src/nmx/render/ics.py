@@ -92,26 +92,55 @@ def _inner(component: bytes) -> bytes:
 
 
 def _content(content: tuple) -> bytes:
-    """An event's content lines (serialised by icalendar), once per distinct content."""
-    from icalendar import Alarm as VAlarm, Event as VEvent, vRecur
-
+    """An event's content lines, once per distinct content: the lines icalendar writes for the
+    same properties, in its order (SUMMARY, DTSTART, DTEND, RRULE, then by name, then the
+    alarm), with its own escaping, rule text and folding, without building its component and
+    parameter objects for each (tests/test_ics_lines.py compares the two on every event of
+    the plan, a large plan and random texts)."""
+    escape_char = _text_tools()[0]
     start, end, rule, summary, description, category, alarm = content
-    event = VEvent()
-    event.add("dtstart", start)
-    event.add("dtend", end)
+    lines = [f"SUMMARY:{escape_char(summary)}", f"DTSTART;VALUE=DATE:{start:%Y%m%d}",
+             f"DTEND;VALUE=DATE:{end:%Y%m%d}"]
     if rule:
-        event.add("rrule", vRecur.from_ical(rule))
-    event.add("summary", summary)
-    event.add("description", description)
-    event.add("categories", [category])
-    event.add("transp", "TRANSPARENT")  # a duty, not a meeting: never blocks free/busy time
+        lines.append(f"RRULE:{_rule(rule)}")
+    lines += [f"CATEGORIES:{escape_char(category)}", f"DESCRIPTION:{escape_char(description)}",
+              "TRANSP:TRANSPARENT"]
     if alarm is not None:
-        reminder = VAlarm()
-        reminder.add("action", "DISPLAY")
-        reminder.add("description", alarm.description)
-        reminder.add("trigger", alarm.trigger)
-        event.add_component(reminder)
-    return _inner(event.to_ical())
+        lines += ["BEGIN:VALARM", "ACTION:DISPLAY", f"DESCRIPTION:{escape_char(alarm.description)}",
+                  f"TRIGGER:{_duration(alarm.trigger)}", "END:VALARM"]
+    return "".join(_folded(line) + "\r\n" for line in lines).encode("utf-8")
+
+
+def _folded(line: str) -> str:
+    """`line` folded as icalendar folds it; a line that fits 75 octets is left as it is."""
+    if len(line) <= 18 or len(line.encode("utf-8")) < 75:  # at most 4 octets a character
+        return line
+    return _text_tools()[1](line)
+
+
+@lru_cache(maxsize=1)
+def _text_tools():
+    """icalendar's own TEXT escaping and line folding: the functions its `to_ical` calls (private
+    names since 7.0, where the public ones warn that they are deprecated)."""
+    from icalendar import parser
+
+    return (getattr(parser, "_escape_char", None) or parser.escape_char,
+            getattr(parser, "_foldline", None) or parser.foldline)
+
+
+@lru_cache(maxsize=1024)
+def _rule(rule: str) -> str:
+    """An RRULE's value as icalendar writes it (its order of the parts)."""
+    from icalendar import vRecur
+
+    return vRecur.from_ical(rule).to_ical().decode("ascii")
+
+
+@lru_cache(maxsize=1024)
+def _duration(delta: dt.timedelta) -> str:
+    from icalendar import vDuration
+
+    return vDuration(delta).to_ical().decode("ascii")
 
 
 RENDERERS = {Format.ICS: calendar_bytes}
