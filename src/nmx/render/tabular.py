@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import re
+from functools import lru_cache
 from collections.abc import Iterator
 from typing import Any
 
@@ -52,13 +53,23 @@ def _dumps(payload: Any) -> str:
     return text
 
 
+@lru_cache(maxsize=1)
+def _writes_large_floats_as_python() -> bool:
+    """Whether this orjson writes floats from 1e16 up as Python does (`1e+16`; older ones `1e16`)."""
+    import orjson
+
+    return orjson.dumps([1e16, 1.5e300, 1e22]) == b"[1e+16,1.5e+300,1e+22]"
+
+
 def _floats_as_python_writes(text: str) -> bool:
     """Whether every float orjson wrote is written as Python's repr writes it (`1e-05`, not `0.00001`).
 
     The two write the same shortest digits and differ only below 1e-4 (orjson `0.00001`,
-    `1e-7`; Python `1e-05`, `1e-07`), so text without `e-` or `0.0000` needs no closer look.
+    `1e-7`; Python `1e-05`, `1e-07`) and, with an older orjson, from 1e16 up (`1e16`), so
+    text without `e-` or `0.0000` needs no closer look when the orjson installed writes
+    large floats as Python does.
     """
-    if "e-" not in text and "0.0000" not in text:
+    if "e-" not in text and "0.0000" not in text and _writes_large_floats_as_python():
         return True
     for match in _NUMBER.finditer(text):
         token = match.group(1)
