@@ -276,6 +276,28 @@ def test_status_page_shows_the_lights(run, plan_copy, tmp_path):
     assert 'href="status.html"' in (out / "index.html").read_text(encoding="utf-8")
 
 
+def test_a_month_of_many_obligations_gets_a_row_per_unit(run, plan_copy, tmp_path, monkeypatch):
+    """Over MATRIX_LIMIT obligations in the month, the status page counts each unit's states
+    (and its worst light) instead of drawing units × obligations."""
+    from nmx.handouts import site as site_module
+
+    (plan_copy / "records.yaml").write_text(
+        "records:\n  - {task: M2, item: report, period: 2023-05, dept: 金安区, date: 2023-06-05}\n"
+        "  - {task: M2, item: report, period: 2023-05, dept: 裕安区, date: 2023-06-09}\n", encoding="utf-8")
+    monkeypatch.setattr(site_module, "MATRIX_LIMIT", 1)
+    out = tmp_path / "site"
+    assert run("report", "-o", str(out), "--today", "2023-06-20", "--data", str(plan_copy)).exit_code == 0
+    text = (out / "status.html").read_text(encoding="utf-8")
+    assert "本月有 2 项有期限的事项（多于 1 项不再逐项列成矩阵）" in text
+    rows = text.split("<tbody>", 1)[1].split("</tbody>", 1)[0].split("<tr>")[1:]
+    assert len(rows) == 22  # the units owing something in June: 20 reports, the two media's quota
+    jinan = next(r for r in rows if ">金安区人民政府<" in r)
+    assert 'class="light green"' in jinan and '<td data-label="已完成">1</td>' in jinan  # its one obligation, done
+    yuan = next(r for r in rows if ">裕安区人民政府<" in r)
+    assert 'class="light yellow"' in yuan  # done two days late
+    assert text.count('class="light red"') == 18
+
+
 def build_workspace_site(run, root: Path) -> Path:
     """A city plan and two `nmx subplan` drafts (裕安区's loosened, A13 removed) as a workspace; its site."""
     import shutil

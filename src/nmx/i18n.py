@@ -483,6 +483,9 @@ CATALOG: dict[str, tuple[str, str]] = {
     "rp_footer": ("《{title}》（{doc}）· 由 nmx 生成 · 基准日 {today}", "{title} ({doc}) · made by nmx · as of {today}"),
     "rp_month": ("{year}年{month}月", "{year}-{month:02d}"),
     "rp_none": ("无", "none"),
+    "rp_status_summary": ("本月有 {n} 项有期限的事项（多于 {limit} 项不再逐项列成矩阵）：下表每个单位一行，列出各状态的事项数和灯色（取最差的一项）；逐项情况见 nmx status --month。",
+                          "This month has {n} dated obligations (over {limit}, no matrix): one row per unit with how many "
+                          "are in each state and its light (the worst); for each item see nmx status --month."),
     "rp_focus_months": ("集中宣传月", "Focus months"),
     "rp_focus_month": ("集中宣传月", "focus month"),
     "rp_due_title": ("{month}到期和进行中的事项", "Due or running in {month}"),

@@ -23,6 +23,10 @@ LIST_LIMIT = 200
 #: A unit page repeats its month's checklist and year only in part: the whole is one link away.
 UNIT_LIMIT = 50
 DAY_LIMIT = 6
+#: The status page shows obligations × units while the month has at most this many obligations;
+#: beyond, one row per unit with its counts by state (a 10,000-task plan's May has some 18,000:
+#: a matrix of 2,000 rows by 18,000 columns took 10 GB to build and no one could read it).
+MATRIX_LIMIT = 60
 
 
 class Site:
@@ -294,12 +298,15 @@ def status_page(site: Site) -> str:
     start, end = parse_month(site.month)
     day, note = as_of(site.plan, site.today)
     found = statuses(site.plan, site.records or RecordsState(), start, end, day)
-    payload = matrix_view(site.plan, found, start, end, day, []).payload
     counts = {k: sum(x.state == k for x in found) for k in STATES}
     body.append(el("p", t("rp_status_intro", month=site.month_label(site.month), today=day.isoformat(),
                           **{k: counts[k] for k in STATES}), class_="note"))
     if note:
         body.append(el("p", note, class_="note"))
+    obligations = len({(x.item.task, x.item.index, x.item.period, x.item.start) for x in found})
+    if obligations > MATRIX_LIMIT:  # units × thousands of obligations: a row per unit instead
+        return site.doc(t("rp_nav_status"), *body, *_status_summary(site, found, obligations, day))
+    payload = matrix_view(site.plan, found, start, end, day, []).payload
     keys = [c["key"] for c in payload["columns"]]
     rows = []
     for row in payload["rows"]:
@@ -315,6 +322,30 @@ def status_page(site: Site) -> str:
               for c in payload["columns"]]
     body += [el("ul", *legend, class_="note"), el("p", t("sv_note_lead", today=day), class_="note")]
     return site.doc(t("rp_nav_status"), *body)
+
+
+def _status_summary(site: Site, found: list, obligations: int, day: dt.date) -> list:
+    """Per unit: how many of its obligations are in each state, and its light (the worst)."""
+    from nmx.supervision.status import STATES
+    from nmx.views.notice import unit_light
+    from nmx.views.supervision import state_label
+
+    by_unit: dict[str, list] = {}
+    for s in found:
+        by_unit.setdefault(s.unit, []).append(s)
+    rows = []
+    for unit in site.plan.units:
+        mine = by_unit.get(unit.id)
+        if not mine:
+            continue
+        light = unit_light(mine)
+        rows.append([el("a", unit.name, href=site.unit_href(unit.id)),
+                     *(str(sum(s.state == k for s in mine)) for k in STATES),
+                     el("span", t(f"sv_light_{light}"), class_=f"light {light}")])
+    head = [t("sv_col_dept"), *(state_label(k) for k in STATES), t("sv_col_light")]
+    return [el("p", t("rp_status_summary", n=obligations, limit=MATRIX_LIMIT), class_="note"),
+            table(head, rows) if rows else el("p", t("rp_none"), class_="note"),
+            el("p", t("sv_note_lead", today=day), class_="note")]
 
 
 def names_cell(site: Site, names: tuple[str, ...], up: str = "") -> Safe:
