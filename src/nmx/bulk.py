@@ -29,6 +29,21 @@ def paused_gc() -> Iterator[None]:
 FREEZE_LOADED = False
 
 
+def command_mode() -> None:
+    """The console entry point's process runs one command and ends: no automatic cyclic
+    collections at all. nmx's data is acyclic; the collector's passes over a large plan's
+    heap cost 13–20% of a 10,000-task report, workbook or status (measured: 82 -> 71 s,
+    88 -> 71 s, 7.3 -> 6.0 s) and freed nothing (the same peak memory). What can leave
+    cycles per input (a workbook read by openpyxl) calls `collect_cycles` after each."""
+    gc.disable()
+
+
+def collect_cycles() -> None:
+    """Free the cycles one input left (the collector does not run by itself in `command_mode`)."""
+    if not gc.isenabled():
+        gc.collect()
+
+
 def settle() -> None:
     """What was just loaded lives as long as the command: move it out of the collector's
     sight, so the collections the command's own work triggers do not walk it again and again."""

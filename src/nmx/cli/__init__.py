@@ -27,4 +27,5 @@ def main() -> None:
 
     fit_streams()  # no encoding error on a cp936 or ASCII console
     bulk.FREEZE_LOADED = True
+    bulk.command_mode()
     app()

@@ -144,9 +144,12 @@ def _import_one(plan, key: str, records: Path, path: Path, raw: bytes, day, wait
     from nmx.supervision import append, receipt_file, receipts
     from nmx.views.receipts import FileResult
 
+    from nmx.bulk import collect_cycles
+
     result = FileResult(display(path))
     try:
         found = receipt_file.read(path, raw)
+        collect_cycles()  # the workbook openpyxl read
     except receipts.ReceiptError as exc:
         result.errors.append(receipts.CellError(result.file, None, None, str(exc)))
         return result
