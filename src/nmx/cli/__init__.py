@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from nmx.cli import (
-    burden_cmds,  # noqa: F401
     completion,  # noqa: F401
     coverage_cmds,  # noqa: F401
     date_cmds,  # noqa: F401
@@ -18,6 +17,7 @@ from nmx.cli import (
     remind_cmds,  # noqa: F401
     supervision_cmds,  # noqa: F401
 )
+from nmx.cli import burden_cmds  # noqa: E402,F401,I001  (registered after the supervision commands: listed beside them)
 from nmx.cli.app import app
 
 
