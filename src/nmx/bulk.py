@@ -32,9 +32,9 @@ FREEZE_LOADED = False
 def command_mode() -> None:
     """The console entry point's process runs one command and ends: no automatic cyclic
     collections at all. nmx's data is acyclic; the collector's passes over a large plan's
-    heap cost 13–20% of a 10,000-task report, workbook or status (measured: 82 -> 71 s,
-    88 -> 71 s, 7.3 -> 6.0 s) and freed nothing (the same peak memory). What can leave
-    cycles per input (a workbook read by openpyxl) calls `collect_cycles` after each."""
+    heap cost 13–17% of a 10,000-task report or status (measured: 82 -> 71 s, 7.3 -> 6.0 s)
+    and freed nothing (the same peak memory). What can leave cycles per input (a workbook
+    read by openpyxl) calls `collect_cycles` after each."""
     gc.disable()
 
 
