@@ -41,3 +41,40 @@ def test_collect_cycles_frees_a_cycle_only_when_the_collector_is_off():
     finally:
         if was:
             gc.enable()
+
+
+def _registered_after(argv: list[str], tmp_path, **env_extra: str) -> tuple[list[str], list[str]]:
+    code = ("import json, sys\nfrom nmx.cli.app import app, only_the_command\nimport nmx.cli\n"
+            "only_the_command(json.loads(sys.argv[1]))\n"
+            "print(json.dumps([[c.name for c in app.registered_commands],"
+            " [g.name or g.typer_instance.info.name for g in app.registered_groups]]))\n")
+    import json
+
+    env = {"PATH": "/usr/bin:/bin", "NMX_CACHE_DIR": str(tmp_path / "c"), "PYTHONPATH": str(ROOT / "src"), **env_extra}
+    done = subprocess.run([sys.executable, "-c", code, json.dumps(argv)], capture_output=True, text=True, env=env,
+                          timeout=120, check=True)
+    return json.loads(done.stdout)
+
+
+def test_only_the_named_command_is_built(tmp_path):
+    """The console entry point has typer build only the command it runs; anything that lists or
+    suggests commands keeps them all."""
+    everything = _registered_after([], tmp_path)
+    assert len(everything[0]) > 20 and "ledger" in everything[1]
+    assert _registered_after(["duties", "市交通运输局"], tmp_path) == [["duties"], []]
+    assert _registered_after(["--lang", "en", "ledger", "list"], tmp_path) == [[], ["ledger"]]
+    assert _registered_after(["--lang=en", "status", "-h"], tmp_path) == [["status"], []]
+    for argv in (["--help"], ["--version"], ["dutie"], ["--lang", "en"], ["-x", "duties"]):
+        assert _registered_after(argv, tmp_path) == everything, argv
+    assert _registered_after(["duties"], tmp_path, _NMX_COMPLETE="complete_bash") == everything
+
+
+def test_a_pruned_run_prints_what_the_whole_app_prints(tmp_path, run):
+    env = {"PATH": "/usr/bin:/bin", "NMX_CACHE_DIR": str(tmp_path / "c"), "PYTHONPATH": str(ROOT / "src"),
+           "COLUMNS": "100"}
+    for argv in (["duties", "市交通运输局", "-f", "json"], ["ledger", "list", "--today", "2023-06-01", "-f", "json"]):
+        done = subprocess.run([sys.executable, "-c", "from nmx.cli import main; main()", *argv], capture_output=True,
+                              text=True, env=env, timeout=120, check=False, cwd=tmp_path)
+        whole = run(*argv)
+        assert done.returncode == whole.exit_code == 0, done.stderr
+        assert done.stdout == whole.stdout

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 from nmx.cli import (
     completion,  # noqa: F401
     coverage_cmds,  # noqa: F401
@@ -18,7 +20,7 @@ from nmx.cli import (
     supervision_cmds,  # noqa: F401
 )
 from nmx.cli import burden_cmds  # noqa: E402,F401,I001  (registered after the supervision commands: listed beside them)
-from nmx.cli.app import app
+from nmx.cli.app import app, only_the_command
 
 
 def main() -> None:
@@ -28,4 +30,5 @@ def main() -> None:
     fit_streams()  # no encoding error on a cp936 or ASCII console
     bulk.FREEZE_LOADED = True
     bulk.command_mode()
+    only_the_command(sys.argv[1:])
     app()
