@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import errno
 import os
+import re
 import stat
 import sys
 import tempfile
@@ -279,6 +280,22 @@ def build_folder(dest: Path, fill: Callable[[Path], T], *, mode: int | None = No
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     return result
+
+
+_UNSAFE_IN_NAME = re.compile(r'[<>:"/\\|?*\x00-\x1f\x7f]')
+_DEVICE_NAME = re.compile(r"^(con|prn|aux|nul|com\d|lpt\d)(\..*)?$", re.IGNORECASE)
+
+
+def safe_stem(text: str, limit: int = 60) -> str:
+    """`text` as (part of) a file name Windows accepts: each character it refuses (<>:"/\\|?*,
+    controls) becomes `_`, at most `limit` characters, no dot or space at either end; '' when
+    nothing is left. A device name (`is_device_name`) is still the caller's to avoid."""
+    return _UNSAFE_IN_NAME.sub("_", text).strip(" .")[:limit].rstrip(" .")
+
+
+def is_device_name(stem: str) -> bool:
+    """CON, PRN, AUX, NUL, COM0–9, LPT0–9, with or without an extension: Windows opens the device."""
+    return bool(_DEVICE_NAME.match(stem))
 
 
 def refuse_folder(dest: Path) -> None:

@@ -13,7 +13,6 @@ What is listed is the supervision's own selection, never recomputed here: the pr
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -290,16 +289,14 @@ def _notes(day: dt.date, cal: str | None) -> list[str]:
 
 
 # --- file names for --all ------------------------------------------------------------------------
-_UNSAFE = re.compile(r'[<>:"/\\|?*\x00-\x1f\x7f]')
-_RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(10)), *(f"LPT{i}" for i in range(10))}
-
-
 def file_name(n: int, notice: Notice, ext: str) -> str:
     """`03-市教体局.docx`: the position keeps plan order and makes every name unique; the unit's
     name is made safe on Windows (no <>:"/\\|?*, no control character, no trailing dot or space,
     no device name, at most 60 characters)."""
+    from nmx.fileio import is_device_name, safe_stem
+
     unit = notice.payload.get("unit") or {}
-    stem = _UNSAFE.sub("_", str(unit.get("name") or unit.get("id") or notice.kind))[:60].rstrip(" .")
-    if stem.split(".")[0].upper() in _RESERVED or not stem:
+    stem = safe_stem(str(unit.get("name") or unit.get("id") or notice.kind))
+    if is_device_name(stem) or not stem:
         stem = f"_{stem}"
     return f"{n:02d}-{stem}.{ext}"

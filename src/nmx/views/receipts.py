@@ -93,18 +93,16 @@ def receipt(plan: Plan, unit_id: str, month: str, rows: list[rc.Delivery]) -> Re
     )
 
 
-_UNSAFE = re.compile(r'[<>:"/\\|?*\x00-\x1f\x7f]')
-_RESERVED = re.compile(r"^(con|prn|aux|nul|com\d|lpt\d)(\..*)?$", re.IGNORECASE)
-
-
 def file_names(plan: Plan, month: str, unit_ids: list[str]) -> dict[str, str]:
     """unit id → its receipt's file name, safe on Windows and unique without regard to case:
     `回执_2023-05_金安区人民政府.xlsx` (the unit's id when its name cannot be used)."""
+    from nmx.fileio import is_device_name, safe_stem
+
     out: dict[str, str] = {}
     used: set[str] = set()
     for uid in unit_ids:
-        name = _UNSAFE.sub("_", plan.unit_by_id[uid].name).strip(" .")[:60]
-        stem = t("rc:file_stem", month=month, unit=name) if name and not _RESERVED.match(name) else None
+        name = safe_stem(plan.unit_by_id[uid].name)
+        stem = t("rc:file_stem", month=month, unit=name) if name and not is_device_name(name) else None
         if stem is None or stem.casefold() in used:
             stem = t("rc:file_stem", month=month, unit=re.sub(r"[^A-Za-z0-9_-]", "_", uid)[:60])
         while stem.casefold() in used:
