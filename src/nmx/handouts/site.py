@@ -290,6 +290,7 @@ def status_page(site: Site) -> str:
     from nmx.schedule.period import as_of
     from nmx.supervision.files import RecordsState
     from nmx.supervision.status import STATES, statuses
+    from nmx.supervision.status import counts as state_counts
     from nmx.views.supervision import matrix_view, state_label
 
     body: list = [el("h1", t("rp_status_title"))]
@@ -298,7 +299,7 @@ def status_page(site: Site) -> str:
     start, end = parse_month(site.month)
     day, note = as_of(site.plan, site.today)
     found = statuses(site.plan, site.records or RecordsState(), start, end, day)
-    counts = {k: sum(x.state == k for x in found) for k in STATES}
+    counts = state_counts(found)
     body.append(el("p", t("rp_status_intro", month=site.month_label(site.month), today=day.isoformat(),
                           **{k: counts[k] for k in STATES}), class_="note"))
     if note:
@@ -326,7 +327,7 @@ def status_page(site: Site) -> str:
 
 def _status_summary(site: Site, found: list, obligations: int, day: dt.date) -> list:
     """Per unit: how many of its obligations are in each state, and its light (the worst)."""
-    from nmx.supervision.status import STATES
+    from nmx.supervision.status import STATES, counts
     from nmx.views.notice import unit_light
     from nmx.views.supervision import state_label
 
@@ -338,9 +339,9 @@ def _status_summary(site: Site, found: list, obligations: int, day: dt.date) -> 
         mine = by_unit.get(unit.id)
         if not mine:
             continue
-        light = unit_light(mine)
+        light, mine_counts = unit_light(mine), counts(mine)
         rows.append([el("a", unit.name, href=site.unit_href(unit.id)),
-                     *(str(sum(s.state == k for s in mine)) for k in STATES),
+                     *(str(mine_counts[k]) for k in STATES),
                      el("span", t(f"sv_light_{light}"), class_=f"light {light}")])
     head = [t("sv_col_dept"), *(state_label(k) for k in STATES), t("sv_col_light")]
     return [el("p", t("rp_status_summary", n=obligations, limit=MATRIX_LIMIT), class_="note"),

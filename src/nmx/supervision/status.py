@@ -71,6 +71,11 @@ def statuses(plan: Plan, records: RecordsState, start: dt.date, end: dt.date, to
     return out
 
 
+def counts(found: list[Status]) -> dict[str, int]:
+    """How many of `found` are in each state, every state named (in `STATES` order)."""
+    return {k: sum(s.state == k for s in found) for k in STATES}
+
+
 def state_of(item, unit: str, records: RecordsState, today: dt.date, soon: int = SOON) -> Status:
     from nmx.schedule.workdays import working_days_between
 

@@ -26,9 +26,9 @@ from nmx.supervision.status import (
     OVERDUE,
     PENDING,
     SOON,
-    STATES,
     Status,
 )
+from nmx.supervision.status import counts as state_counts
 from nmx.views.supervision import item_name, state_label, status_record
 
 PROMPT, URGE, BULLETIN = "prompt", "urge", "bulletin"
@@ -171,7 +171,7 @@ def bulletin(plan: Plan, records, rng, day: dt.date, issued: dt.date, issuer: st
     for s in found:
         by_unit.setdefault(s.unit, []).append(s)
     units = [u.id for u in plan.units if u.id in by_unit]
-    counts = _counts(found)
+    counts = state_counts(found)
     lights = {unit: unit_light(by_unit[unit]) for unit in units}
     light_counts = {light: sum(v == light for v in lights.values()) for light in reversed(LIGHT_ORDER)}
     late = [s for unit in units for s in sorted(by_unit[unit], key=lambda s: (s.item.due, s.item.start))
@@ -197,7 +197,7 @@ def bulletin(plan: Plan, records, rng, day: dt.date, issued: dt.date, issuer: st
         "from": rng.start.isoformat(), "to": rng.end.isoformat(), "today": day.isoformat(), "soon": SOON,
         "counts": counts, "lights": light_counts,
         "units": [{"unit": unit, "department": plan.unit_by_id[unit].name, "full_name": plan.unit_by_id[unit].full_name,
-                   "total": len(by_unit[unit]), "counts": _counts(by_unit[unit]), "light": lights[unit]}
+                   "total": len(by_unit[unit]), "counts": state_counts(by_unit[unit]), "light": lights[unit]}
                   for unit in units],
         "overdue": [{**status_record(plan, s), "sources": source_list(plan, s), "days_overdue": (day - s.item.due).days}
                     for s in late],
@@ -208,17 +208,13 @@ def bulletin(plan: Plan, records, rng, day: dt.date, issued: dt.date, issuer: st
                   t("nt:bl_to"), blocks, issued, notes, payload)
 
 
-def _counts(found: list[Status]) -> dict[str, int]:
-    return {k: sum(s.state == k for s in found) for k in STATES}
-
-
 def _unit_headers() -> list[str]:
     return [t("nt:col_no"), t("nt:col_unit"), t("nt:col_total"), state_label(DONE), state_label(DONE_LATE),
             state_label(OVERDUE), state_label(DUE_SOON), state_label(PENDING), t("nt:col_light")]
 
 
 def _unit_row(plan: Plan, n: int, unit: str, found: list[Status], light: str) -> list[str]:
-    counts = _counts(found)
+    counts = state_counts(found)
     return [str(n), plan.unit_by_id[unit].name, str(len(found)),
             *(str(counts[k]) for k in (DONE, DONE_LATE, OVERDUE, DUE_SOON, PENDING)), t(f"sv_light_{light}")]
 

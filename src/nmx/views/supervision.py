@@ -92,9 +92,9 @@ def status_view(plan: Plan, found: list[Status], start: dt.date, end: dt.date, t
         note = _range_note(start, end) or ""
         for row in rows:
             row["calendar_note"] = note
-    from nmx.supervision.status import STATES
+    from nmx.supervision.status import counts as state_counts
 
-    counts = {k: sum(s.state == k for s in found) for k in STATES}
+    counts = state_counts(found)
     title = t("sv_status_title", start=start, end=end, today=today, **counts)
     payload = {"from": start.isoformat(), "to": end.isoformat(), "today": today.isoformat(),
                "calendar_note": _range_note(start, end), "counts": counts, "items": records} if full else None
