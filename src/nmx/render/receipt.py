@@ -15,7 +15,7 @@ import io
 from typing import Any
 
 from nmx.render.formats import Format
-from nmx.render.xlsx import DATE_FORMAT, _Formats, _page_setup, _sheet_name, looks_like_formula, text_width
+from nmx.render.xlsx import DATE_FORMAT, Formats, page_setup, sheet_name, looks_like_formula, text_width
 from nmx.views import cell_text
 from nmx.views.receipts import Receipt, ReceiptColumn
 
@@ -31,8 +31,8 @@ def receipt_bytes(r: Receipt) -> bytes:
     book = xlsxwriter.Workbook(buf, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False,
                                      "strings_to_numbers": False})
     book.set_properties({"title": r.title, "author": r.author, "created": r.created, "comments": "nmx"})
-    formats = _Formats(book)
-    ws = book.add_worksheet(_sheet_name(r.sheet))
+    formats = Formats(book)
+    ws = book.add_worksheet(sheet_name(r.sheet))
     visible = [c for c in r.columns if not c.hidden]
     _head(ws, r, len(visible), formats)
     for c, col in enumerate(r.columns):
@@ -47,14 +47,14 @@ def receipt_bytes(r: Receipt) -> bytes:
     _date_validation(ws, r, last)
     ws.freeze_panes(HEADER_ROW + 1, 0)
     ws.autofilter(HEADER_ROW, 0, last, len(visible) - 1)
-    _page_setup(ws, HEADER_ROW, r.header, ws.name)
+    page_setup(ws, HEADER_ROW, r.header, ws.name)
     ws.protect("", PROTECTION)
     _meta_sheet(book, r)
     book.close()
     return buf.getvalue()
 
 
-def _head(ws: Any, r: Receipt, width: int, formats: _Formats) -> None:
+def _head(ws: Any, r: Receipt, width: int, formats: Formats) -> None:
     ws.merge_range(0, 0, 0, width - 1, "", formats.get(bold=True, font_size=14))
     ws.write_string(0, 0, r.title, formats.get(bold=True, font_size=14))
     ws.merge_range(1, 0, 1, width - 1, "", formats.get(text_wrap=True))
@@ -62,7 +62,7 @@ def _head(ws: Any, r: Receipt, width: int, formats: _Formats) -> None:
     ws.set_row(1, 15 * max(2, text_width(r.instruction) // 150 + 1))
 
 
-def _cell(ws: Any, r: int, c: int, value: Any, col: ReceiptColumn, formats: _Formats) -> None:
+def _cell(ws: Any, r: int, c: int, value: Any, col: ReceiptColumn, formats: Formats) -> None:
     props: dict[str, Any] = {"border": 1}
     if col.fill:
         props.update(locked=False, bg_color="#FFFBEA")
@@ -97,7 +97,7 @@ def _date_validation(ws: Any, r: Receipt, last: int) -> None:
 
 def _meta_sheet(book: Any, r: Receipt) -> None:
     """The ids of the receipt as a whole, on a sheet Excel's menus do not offer to unhide."""
-    ms = book.add_worksheet(_sheet_name(r.meta_sheet))
+    ms = book.add_worksheet(sheet_name(r.meta_sheet))
     for i, (key, value) in enumerate(r.meta):
         ms.write_string(i, 0, key)
         ms.write_string(i, 1, value)

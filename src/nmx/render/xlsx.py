@@ -64,14 +64,14 @@ def _workbook_bytes(sheets: list[Sheet], *, created: dt.datetime, title: str, au
                "strings_to_urls": False, "strings_to_numbers": False}
     book = xlsxwriter.Workbook(buf, options)
     book.set_properties({"title": title, "author": author, "created": created, "comments": "nmx"})
-    formats = _Formats(book)
+    formats = Formats(book)
     for sheet in sheets:
         _write_sheet(book, sheet, formats, header)
     book.close()
     return buf.getvalue()
 
 
-class _Formats:
+class Formats:
     """XlsxWriter formats created once per combination of properties."""
 
     def __init__(self, book: Any) -> None:
@@ -85,8 +85,8 @@ class _Formats:
         return self.cache[key]
 
 
-def _write_sheet(book: Any, sheet: Sheet, formats: _Formats, header_text: str = "") -> None:
-    ws = book.add_worksheet(_sheet_name(sheet.name))
+def _write_sheet(book: Any, sheet: Sheet, formats: Formats, header_text: str = "") -> None:
+    ws = book.add_worksheet(sheet_name(sheet.name))
     for r, line in enumerate(sheet.title_lines):
         ws.write_string(r, 0, line, formats.get(bold=r == 0))
     header = len(sheet.title_lines)
@@ -101,13 +101,13 @@ def _write_sheet(book: Any, sheet: Sheet, formats: _Formats, header_text: str = 
         ws.set_column(c, c, max(min(widths[c], col.max_width), col.min_width) + 2)
     ws.freeze_panes(header + 1, 0)
     ws.autofilter(header, 0, header + max(len(sheet.rows), 1), len(sheet.columns) - 1)
-    _page_setup(ws, header, header_text or sheet.name, ws.name)
+    page_setup(ws, header, header_text or sheet.name, ws.name)
 
 
 PAGE_FOOTER = "&C第 &P 页 / 共 &N 页"
 
 
-def _page_setup(ws: Any, header_row: int, title: str, name: str) -> None:
+def page_setup(ws: Any, header_row: int, title: str, name: str) -> None:
     """Printed: A4 landscape, one page wide, the column headers on every page, the plan's title
     and the sheet's name in the page header, 第 N 页 / 共 M 页 in the footer."""
     ws.set_landscape()
@@ -124,8 +124,8 @@ def _header_field(code: str, text: str, limit: int) -> str:
     return code + text[:limit].replace("&", "&&")
 
 
-def _write_cell(ws: Any, r: int, c: int, value: Any, col: XCol, formats: _Formats,
-                texts: dict[tuple[str, int], tuple[int, Any]] | None = None) -> int:
+def _write_cell(ws: Any, r: int, c: int, value: Any, col: XCol, formats: Formats,
+                texts: dict[tuple[str, int], tuple[int, Any]]) -> int:
     """Write one cell with the right type; return the width it wants. `texts` remembers each
     text's width and format (they depend only on the text and the column's max width)."""
     if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
@@ -137,7 +137,7 @@ def _write_cell(ws: Any, r: int, c: int, value: Any, col: XCol, formats: _Format
     text = value if isinstance(value, str) else cell_text(value)
     if not text:
         return 0
-    known = texts.get((text, col.max_width)) if texts is not None else None
+    known = texts.get((text, col.max_width))
     if known is None:
         width = text_width(text)
         props: dict[str, Any] = {}
@@ -145,9 +145,7 @@ def _write_cell(ws: Any, r: int, c: int, value: Any, col: XCol, formats: _Format
             props["text_wrap"] = True
         if looks_like_formula(text):
             props["quote_prefix"] = True
-        known = (width, formats.get(**props))
-        if texts is not None:
-            texts[(text, col.max_width)] = known
+        known = texts[(text, col.max_width)] = (width, formats.get(**props))
     ws.write_string(r, c, text, known[1])
     return known[0]
 
@@ -155,7 +153,7 @@ def _write_cell(ws: Any, r: int, c: int, value: Any, col: XCol, formats: _Format
 _BAD_SHEET_CHARS = str.maketrans({ch: "_" for ch in "[]:*?/\\"})
 
 
-def _sheet_name(name: str) -> str:
+def sheet_name(name: str) -> str:
     """Excel's rules: at most 31 characters, none of []:*?/\\ ."""
     return name.translate(_BAD_SHEET_CHARS)[:31] or "Sheet"
 
