@@ -6,6 +6,8 @@ from __future__ import annotations
 import re
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from nmx.render.linebreak import display_width, min_width, pieces, wrap
 
@@ -53,6 +55,54 @@ def test_a_list_breaks_between_names():
 
 def test_a_piece_wider_than_the_line_is_cut_rather_than_lost():
     assert wrap("2023-05-31", 4) == ["2023", "-05-", "31"]
+
+
+def _greedy(text: str, width: int, items: bool, measure) -> list[str]:
+    """What `wrap` promises, measured the slow way: each candidate line measured whole."""
+    from nmx.render.linebreak import _fit, _items
+
+    lines: list[str] = []
+    for para in text.split("\n"):
+        out: list[str] = []
+        cur = ""
+
+        def put(piece: str) -> None:
+            nonlocal cur
+            if cur and measure(cur + piece.rstrip()) <= width:
+                cur += piece
+                return
+            if cur:
+                out.append(cur.rstrip())
+            piece = piece.lstrip()
+            while measure(piece.rstrip()) > width:
+                cut = _fit(piece, width, measure)
+                out.append(piece[:cut])
+                piece = piece[cut:]
+            cur = piece
+
+        for item in (_items(para) if items else [[p] for p in pieces(para)]):
+            whole = "".join(item)
+            if items and cur and measure(cur + whole.rstrip()) > width and measure(whole.strip()) <= width:
+                out.append(cur.rstrip())
+                cur = ""
+            for piece in ([whole] if measure(whole.strip()) <= width else item):
+                put(piece)
+        out.append(cur.rstrip())
+        lines += out
+    return lines
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=st.text(st.sampled_from(list("六安市民生办、（）。，ab 1-2\n") + ["\u200d", "\ufe0f", "👩", "\u0301", "é"]),
+                    max_size=40),
+       width=st.integers(1, 14), items=st.booleans())
+def test_wrap_keeps_a_running_width_yet_breaks_as_measuring_each_line_whole(text, width, items):
+    """`wrap` adds pieces' widths instead of measuring each candidate line again; Rich's widths
+    do not add up across a joiner or a variation selector, where it measures whole."""
+    from rich.cells import cell_len
+
+    assert wrap(text, width, items, measure=cell_len) == _greedy(text, max(width, 1), items, cell_len)
+    assert wrap(text, width, items) == _greedy(text, max(width, 1), items, display_width)
 
 
 # --- the commands, at three widths -------------------------------------------------------------

@@ -84,15 +84,8 @@ class Grid:
     end_section: list[bool] = field(default_factory=list)  # a rule under these rows
 
     def __post_init__(self) -> None:
-        seen: dict[str, str] = {}  # each distinct text escaped once
-
-        def safe(text: str) -> str:
-            found = seen.get(text)
-            if found is None:
-                found = seen[text] = for_terminal(text)
-            return found
-
-        self.rows = [[safe(c) for c in row] for row in self.rows]
+        safe = _Memo(for_terminal).__getitem__  # each distinct text escaped once
+        self.rows = [list(map(safe, row)) for row in self.rows]
         self._labels = [for_terminal(c.label) for c in self.columns]
 
     # --- widths ----------------------------------------------------------------------------
@@ -180,16 +173,12 @@ class Grid:
         if total > max_width:
             return None
 
-        padded: dict[tuple[str, int], tuple[str, ...]] = {}  # (cell, column) → its lines, padded
-
-        def cell_lines(text: str, n: int, label: bool = False) -> tuple[str, ...]:
-            found = padded.get((text, n))
-            if found is None:
-                col, width = self.columns[n], widths[n]
-                found = padded[(text, n)] = tuple(
-                    " " * left + _justify(piece, width, col.justify, set_cell_size) + " " * right
-                    for piece in wrap(text, width, col.items and not label))
-            return found
+        def padder(n: int, label: bool = False) -> _Memo:
+            """Column `n`'s cells as their lines, padded: each distinct cell laid out once."""
+            col, width = self.columns[n], widths[n]
+            return _Memo(lambda text: tuple(
+                " " * left + _justify(piece, width, col.justify, set_cell_size) + " " * right
+                for piece in wrap(text, width, col.items and not label)))
 
         blank = [" " * (left + width + right) for width in widths]
         before, after = (" ", " ") if edge else ("", "")
@@ -198,8 +187,10 @@ class Grid:
             """One row's lines, as one text."""
             height = max(map(len, cells), default=1)
             if height > 1:  # every column as tall as the tallest, then the lines across
-                cells = [c + (blank[n],) * (height - len(c)) for n, c in enumerate(cells)]
-            elif not all(cells):
+                cells = [c + (blank[n],) * (height - len(c)) if len(c) < height else c for n, c in enumerate(cells)]
+            elif all(cells):
+                return (before + sep.join([c[0] for c in cells]) + after).rstrip()
+            else:
                 cells = [c or (blank[n],) for n, c in enumerate(cells)]
             return "\n".join([(before + text + after).rstrip() for text in map(sep.join, zip(*cells))])
 
@@ -207,13 +198,14 @@ class Grid:
             if edge:
                 yield ""
             if self.show_header:
-                yield line([cell_lines(label, n, True) for n, label in enumerate(self._labels)])
+                yield line([padder(n, True)[label] for n, label in enumerate(self._labels)])
                 if self.box:
                     rule = "─" * (total - (2 if edge else 0))
                     yield (" " + rule) if edge else rule
-            columns = range(len(widths))
+            columns = [padder(n) for n in range(len(widths))]
+            lookup = dict.__getitem__
             for r, row in enumerate(self.rows):
-                yield line([cell_lines(row[n], n) for n in columns])
+                yield line(list(map(lookup, columns, row)))
                 if r < len(self.end_section) and self.end_section[r] and self.box and r < len(self.rows) - 1:
                     yield ""
             if edge:
@@ -264,6 +256,18 @@ class Grid:
                 yield text(head + lines[0])
                 for more in lines[1:]:
                     yield text(" " * (pad + 2) + more)
+
+
+class _Memo(dict):
+    """`memo[key]` is `make(key)`, made once per distinct key (a dict lookup after that)."""
+
+    def __init__(self, make: Any) -> None:
+        super().__init__()
+        self.make = make
+
+    def __missing__(self, key: Any) -> Any:
+        value = self[key] = self.make(key)
+        return value
 
 
 def _justify(piece: str, width: int, justify: str, set_cell_size) -> str:

@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable
+from functools import lru_cache
 
 NO_START = frozenset("）)]｝}〕〉》」』】〗〙〛’”｠»、。，,．.：:；;！!？?%‰℃°…·・ー～〜々")
 NO_END = frozenset("（([｛{〔〈《「『【〖〘〚‘“｟«")
@@ -44,6 +45,12 @@ def _ideograph(atom: str) -> bool:
 def pieces(text: str) -> list[str]:
     """`text` (one line) cut where a line may break; a piece after a break point keeps the
     spaces before it (they are dropped when it starts a line)."""
+    return list(_pieces(text))
+
+
+@lru_cache(maxsize=1 << 17)
+def _pieces(text: str) -> tuple[str, ...]:
+    """`pieces`, found once for each distinct line (a column is measured, then wrapped)."""
     out: list[str] = []
     prev = ""  # the previous non-space atom
     pending_space = ""
@@ -75,14 +82,14 @@ def pieces(text: str) -> list[str]:
         prev = atom
     if pending_space and out:
         out[-1] += pending_space
-    return out
+    return tuple(out)
 
 
 def _items(text: str) -> list[list[str]]:
     """A 、-joined list as items, each its pieces; a 、 inside brackets does not end an item."""
     items: list[list[str]] = [[]]
     depth = 0
-    for piece in pieces(text):
+    for piece in _pieces(text):
         items[-1].append(piece)
         for ch in piece:
             depth += ch in NO_END
@@ -96,23 +103,31 @@ def min_width(text: str, items: bool = False, measure: Callable[[str], int] = di
     """The narrowest column `text` fits without breaking a piece (an item, with `items`)."""
     widest = 0
     for line in text.split("\n"):
-        units = ["".join(i) for i in _items(line)] if items else pieces(line)
+        units = ["".join(i) for i in _items(line)] if items else _pieces(line)
         widest = max(widest, *(measure(u.strip()) for u in units), 0)
     return widest
 
 
 def wrap(text: str, width: int, items: bool = False, measure: Callable[[str], int] = display_width) -> list[str]:
     """`text` as lines at most `width` wide, broken only where the rules above allow (a piece
-    wider than `width` alone is cut by characters: the caller sizes columns so it never is)."""
+    wider than `width` alone is cut by characters: the caller sizes columns so it never is).
+    A line's width is kept as the sum of its pieces' widths, except in a paragraph with a
+    zero-width joiner or a variation selector (Rich measures `a + b` across those as one)."""
     width = max(width, 1)
     lines: list[str] = []
     for para in text.split("\n"):
         out: list[str] = []
         cur = ""
+        cur_width = 0  # measure(cur)
+        joins = "\u200d" in para or "\ufe0f" in para
+
+        def width_with(more: str) -> int:
+            return measure(cur + more) if joins else cur_width + measure(more)
 
         def put(piece: str) -> None:
-            nonlocal cur
-            if cur and measure(cur + piece.rstrip()) <= width:
+            nonlocal cur, cur_width
+            if cur and width_with(piece.rstrip()) <= width:
+                cur_width = width_with(piece)
                 cur += piece
                 return
             if cur:
@@ -122,18 +137,18 @@ def wrap(text: str, width: int, items: bool = False, measure: Callable[[str], in
                 cut = _fit(piece, width, measure)
                 out.append(piece[:cut])
                 piece = piece[cut:]
-            cur = piece
+            cur, cur_width = piece, measure(piece)
 
         if items:
             for item in _items(para):
                 whole = "".join(item)
-                if cur and measure(cur + whole.rstrip()) > width and measure(whole.strip()) <= width:
+                if cur and width_with(whole.rstrip()) > width and measure(whole.strip()) <= width:
                     out.append(cur.rstrip())
-                    cur = ""
+                    cur, cur_width = "", 0
                 for piece in ([whole] if measure(whole.strip()) <= width else item):
                     put(piece)
         else:
-            for piece in pieces(para):
+            for piece in _pieces(para):
                 put(piece)
         out.append(cur.rstrip())
         lines += out

@@ -137,12 +137,21 @@ def render_table(view: View) -> Any:
     from nmx.render.flow import Grid, GridCol, Para, Stack
 
     grid = Grid([GridCol(c.label, c.max_width, c.no_wrap, c.items) for c in view.columns],
-                [[view.cell(row, c.key) for c in view.columns] for row in view.rows],
+                _cells(view),
                 box=view.show_header, show_header=view.show_header)
     title = [Para(view.title, style="italic")] if view.title else []
     if not view.notes and not title:
         return grid
     return Stack([*title, grid, *(Para(n, style="dim") for n in view.notes)])
+
+
+def _cells(view: View) -> list[list[str]]:
+    """Each row's cells as text, in the columns' order (`View.cell`, without a call per cell
+    when a view does not redefine it: a year's deadlines are a million cells)."""
+    keys = [c.key for c in view.columns]
+    if type(view).cell is not View.cell:
+        return [[view.cell(row, key) for key in keys] for row in view.rows]
+    return [[v if type(v) is str else cell_text(v) for v in map(row.get, keys)] for row in view.rows]
 
 
 __all__ = ["guard_formula", "to_json", "cell_text", "display_width"]
