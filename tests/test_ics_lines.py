@@ -90,3 +90,14 @@ alarms = st.one_of(st.none(), st.builds(Alarm, st.timedeltas(min_value=dt.timede
 def test_random_texts_escape_and_fold_alike(start, rule, summary, description, category, alarm):
     content = (start, start + dt.timedelta(days=1), rule, summary, description, category or "x", alarm)
     assert ics._content(content) == reference(content)
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.lists(st.sampled_from(list("a,;\\^中é") + ["𠀀", "\\n"]), min_size=60, max_size=200).map("".join))
+def test_long_lines_fold_where_icalendar_folds_them(line):
+    """Folding by octets, without icalendar's character loop, gives its pieces: each at most 74
+    octets, never inside a character, and (icalendar 7) never after a lone `\\` or `^`."""
+    from icalendar import parser
+
+    fold = getattr(parser, "_foldline", None) or parser.foldline
+    assert ics._folded(line) == fold(line)

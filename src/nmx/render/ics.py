@@ -112,10 +112,25 @@ def _content(content: tuple) -> bytes:
 
 
 def _folded(line: str) -> str:
-    """`line` folded as icalendar folds it; a line that fits 75 octets is left as it is."""
-    if len(line) <= 18 or len(line.encode("utf-8")) < 75:  # at most 4 octets a character
+    """`line` folded as icalendar folds it: after the most characters that fit 74 octets, again
+    and again. icalendar 7 also keeps a `\\` or `^` that would end a folded piece for the next
+    one (icalendar 6 does not): such a line is folded by the installed icalendar itself."""
+    if len(line) <= 18:  # at most 4 octets a character
         return line
-    return _text_tools()[1](line)
+    data = line.encode("utf-8")
+    if len(data) < 75:
+        return line
+    pieces, start = [], 0
+    while len(data) - start > 74:
+        end = start + 74
+        while data[end] & 0xC0 == 0x80:  # inside a character: the piece ends before it
+            end -= 1
+        if data[end - 1] in b"\\^":
+            return _text_tools()[1](line)
+        pieces.append(data[start:end])
+        start = end
+    pieces.append(data[start:])
+    return b"\r\n ".join(pieces).decode("utf-8")
 
 
 @lru_cache(maxsize=1)

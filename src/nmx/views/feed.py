@@ -143,6 +143,7 @@ def _events(plan: Plan, items: list[Item], unit: Unit | None, alarm_days: int, m
 def _contents(plan: Plan, items: list[Item], alarm_days: int) -> list[tuple[tuple, Event]]:
     """The series' events without their UIDs, each with what its UID hashes besides task, index, scope."""
     from nmx.schedule.recurrence import series_rule
+    from nmx.views.deadlines import units_cell
 
     first = items[0]
     lengths = {(i.due - i.start).days for i in items}
@@ -150,9 +151,10 @@ def _contents(plan: Plan, items: list[Item], alarm_days: int) -> list[tuple[tupl
         rule = series_rule([i.start for i in items], _hint(plan, first)) if len(lengths) == 1 else None
     else:  # deadlines, quotas, one-offs sit on their due day
         rule = series_rule([i.due for i in items])
+    units = units_cell(plan, first)  # one schedule entry: the same units on every item
     if rule:
-        return [((), _event(plan, first, items, rule, alarm_days))]
-    return [((i.start, i.due), _event(plan, i, [i], None, alarm_days)) for i in items]
+        return [((), _event(plan, first, items, rule, alarm_days, units))]
+    return [((i.start, i.due), _event(plan, i, [i], None, alarm_days, units)) for i in items]
 
 
 def _hint(plan: Plan, item: Item) -> str | None:
@@ -160,11 +162,11 @@ def _hint(plan: Plan, item: Item) -> str | None:
     return getattr(sched, "rrule", None)
 
 
-def _event(plan: Plan, item: Item, series: list[Item], rule: str | None, alarm_days: int) -> Event:
+def _event(plan: Plan, item: Item, series: list[Item], rule: str | None, alarm_days: int, units: str) -> Event:
     start = item.start if item.kind == "window" else item.due
     summary = _summary(item)
     alarm = alarm_for(item, series, summary, alarm_days, recurring=rule is not None) if alarm_days > 0 else None
-    return Event("", start, item.due + _DAY, rule, summary, _description(plan, item, series), _kind(item), alarm)
+    return Event("", start, item.due + _DAY, rule, summary, _description(plan, item, series, units), _kind(item), alarm)
 
 
 def alarm_for(item: Item, series: Sequence[Item], summary: str, days: int, *, recurring: bool) -> Alarm:
@@ -204,15 +206,15 @@ def _summary(item: Item) -> str:
     return f"{item.task} {item.what}"
 
 
-def _description(plan: Plan, item: Item, series: list[Item]) -> str:
-    from nmx.views.deadlines import units_cell
+def _description(plan: Plan, item: Item, series: list[Item], units: str) -> str:
+    """The event's text; `units`: the item's `units_cell`."""
     from nmx.i18n import holiday_label
     from nmx.schedule.workdays import due_workday, holiday_name, mark
 
     lines = [
         t("ics_task", task=item.task, title=item.title),
         t("ics_when", label=item.label),
-        t("ics_units", units=units_cell(plan, item)),
+        t("ics_units", units=units),
     ]
     if item.deliver_to:
         lines.append(t("ics_deliver", to=item.deliver_to))
