@@ -21,6 +21,8 @@ import time
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tests.conftest import DATA
 
@@ -666,6 +668,21 @@ def test_bidi_controls_are_shown_escaped_on_a_terminal(capsys):
 
     write_text("市交通\u202e局\u2066x\n")
     assert capsys.readouterr().out == "市交通\\u202e局\\u2066x\n"
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(st.sampled_from(list("市a\t\n\r\x00\x1b\x7f\x85\x9f\u202a\u202e\u2066\u2069\u2070\x0d\x0c"))))
+def test_terminal_text_is_escaped_exactly_where_a_control_is(text):
+    """for_terminal's quick check (one character class, any CR) never lets a control through:
+    what it returns is each control (a CR only when no LF follows) shown as its escape."""
+    from nmx.safetext import for_terminal
+
+    expected = "".join(
+        ch if ch in "\t\n" or (ch == "\r" and text[i + 1:i + 2] == "\n") or not (
+            ord(ch) < 0x20 or 0x7f <= ord(ch) <= 0x9f or "\u202a" <= ch <= "\u202e" or "\u2066" <= ch <= "\u2069")
+        else (f"\\x{ord(ch):02x}" if ord(ch) < 0x100 else f"\\u{ord(ch):04x}")
+        for i, ch in enumerate(text))
+    assert for_terminal(text) == expected
 
 
 @pytest.mark.parametrize("value", ["abc", "nan", "1e3", "0", "-1", "99999999999999999999"])

@@ -16,6 +16,9 @@ CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 # The same, but a CR directly before LF is a line end (CSV's) and stays; and the bidi
 # embeddings, overrides and isolates, which reorder what a terminal shows ("Trojan source").
 _CONTROL_KEEP_CRLF = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]|\r(?!\n)")
+#: What `_CONTROL_KEEP_CRLF` can match, as one character class: any CR. A class alone is searched
+#: three times as fast as the alternation (a 30 MB JSON document is scanned before it is written).
+_MAYBE_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
 def first_control(text: str) -> int | None:
@@ -31,7 +34,7 @@ def visible(char: str) -> str:
 
 def for_terminal(text: str) -> str:
     """`text` with every control character but tab, newline and CR LF shown as `\\xNN`."""
-    if not _CONTROL_KEEP_CRLF.search(text):
+    if not _MAYBE_CONTROL.search(text):
         return text
     return _CONTROL_KEEP_CRLF.sub(lambda m: visible(m.group()), text)
 
