@@ -52,14 +52,29 @@ def statuses(plan: Plan, records: RecordsState, start: dt.date, end: dt.date, to
 
     With `assumed`, the items whose date the data assumes instead (listed apart, never owed).
     """
+    return _statuses(plan, records, start, end, today, units, soon, assumed)[assumed]
+
+
+def owed_and_assumed(plan: Plan, records: RecordsState, start: dt.date, end: dt.date, today: dt.date,
+                     units: set[str] | None = None, soon: int = SOON) -> tuple[list[Status], list[Status]]:
+    """`statuses(...)` and `statuses(..., assumed=True)` from one expansion of the range."""
+    found = _statuses(plan, records, start, end, today, units, soon, None)
+    return found[False], found[True]
+
+
+def _statuses(plan: Plan, records: RecordsState, start: dt.date, end: dt.date, today: dt.date,
+              units: set[str] | None, soon: int, only: bool | None) -> dict[bool, list[Status]]:
+    """The statuses of the owed items (key False) and of the assumed ones (True); `only`: just those."""
     from nmx.schedule import engine
 
     order = {u.id: i for i, u in enumerate(plan.units)}
     recorded = _recorders(records)
-    out: list[Status] = []
+    found: dict[bool, list[Status]] = {False: [], True: []}
     for item in engine.items(plan, start, end):
-        if item.counts == assumed:
+        assumed = not item.counts
+        if only is not None and assumed != only:
             continue
+        out = found[assumed]
         bound = list(item.owers)
         if any(_unnamed(plan, name) for name in item.unlisted):  # members unknown: whoever recorded it is one
             extra = recorded.get((item.task, item.index, item.period), set()) - set(item.lead) - set(item.support)
@@ -68,7 +83,7 @@ def statuses(plan: Plan, records: RecordsState, start: dt.date, end: dt.date, to
             if units is not None and unit not in units:
                 continue
             out.append(state_of(item, unit, records, today, soon))
-    return out
+    return found
 
 
 def counts(found: list[Status]) -> dict[str, int]:

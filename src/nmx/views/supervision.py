@@ -270,10 +270,9 @@ def status_report(plan: Plan, records, rng, day: dt.date, units: set[str] | None
     workspace's `rollup` (`nmx.supervision.rollup`), each JSON row says in `records_from` which
     plans' records it counted."""
     from nmx.schedule.workdays import range_note
-    from nmx.supervision.status import statuses
+    from nmx.supervision.status import owed_and_assumed
 
-    found = statuses(plan, records, rng.start, rng.end, day, units, soon=soon)
-    assumed = statuses(plan, records, rng.start, rng.end, day, units, soon=soon, assumed=True)
+    found, assumed = owed_and_assumed(plan, records, rng.start, rng.end, day, units, soon=soon)
     cal = range_note(rng.start, rng.end)
     notes = _status_notes(plan, rng, found, day, cal) + _assumed_notes(assumed)
     if matrix:
