@@ -11,10 +11,10 @@ import io
 import os
 import sys
 from collections.abc import Iterator
-from dataclasses import dataclass
 from itertools import islice
 from typing import Any
 
+from nmx.lazyclass import dataclass
 from nmx.safetext import for_terminal
 
 FILE_WIDTH = 100  # a table written to a file or a pipe: wide enough for the longest cells
