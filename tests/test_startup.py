@@ -55,3 +55,12 @@ def test_a_warm_month_of_deadlines_loads_the_calendar_but_no_other_command(tmp_p
     assert {"dateutil", "nmx.schedule.engine"} <= modules
     assert not modules & {"yaml", "pydantic_core", "tempfile", "csv", "nmx.supervision.files"}
     assert _command_modules(modules) == {"date_cmds"}
+
+
+def test_a_checklist_on_the_terminal_builds_no_export_group_and_escapes_no_html(tmp_path):
+    argv = ["checklist", "--dept", "市交通运输局", "--month", "2023-05", "--today", "2023-05-10",
+            "--data", str(ROOT / "data")]
+    _imported(argv, tmp_path)
+    modules = _imported(argv, tmp_path)
+    assert "nmx.render.checklist" in modules and not modules & {"html", "nmx.cli.export_cmds"}
+    assert _command_modules(modules) == {"handout_cmds"}
