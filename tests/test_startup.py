@@ -39,6 +39,7 @@ def test_a_warm_duties_table_reads_no_yaml_validates_nothing_and_writes_nothing(
     assert not modules & {"yaml", "pydantic", "pydantic_core", "nmx.plan.yaml_reader", "nmx.plan.validation",
                           "nmx.plan.checks", "tempfile", "csv", "dateutil", "chinese_calendar"}
     assert _command_modules(modules) == {"duty_cmds"}
+    assert "rich.console" not in modules  # piped: laid out by nmx.render.flow, Rich only measures
 
 
 def test_a_first_validate_without_the_cache_hashes_and_encodes_nothing_and_lays_out_no_table(tmp_path):
