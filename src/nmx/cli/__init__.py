@@ -83,14 +83,18 @@ def _in_order(app: typer.Typer) -> None:
     app.registered_groups.sort(key=lambda g: rank.get(g.name or g.typer_instance.info.name or "", len(rank)))
     for group in app.registered_groups:
         modules = COMMANDS.get(group.name or "", ())
-        group.typer_instance.registered_commands.sort(
-            key=lambda c: modules.index(c.callback.__module__.rpartition(".")[2])
-            if c.callback and c.callback.__module__.rpartition(".")[2] in modules else len(modules))
+        group.typer_instance.registered_commands.sort(key=lambda c: _module_rank(c.callback, modules))
+
+
+def _module_rank(callback: Any, modules: tuple[str, ...]) -> int:
+    module = getattr(callback, "__module__", "").rpartition(".")[2]
+    return modules.index(module) if module in modules else len(modules)
 
 
 def __getattr__(name: str) -> Any:
     if name == "app":
-        return registered()
+        app = globals()["app"] = registered()  # the whole app, from now on without this call
+        return app
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
