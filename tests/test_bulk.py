@@ -8,6 +8,8 @@ import sys
 import weakref
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -43,11 +45,14 @@ def test_collect_cycles_frees_a_cycle_only_when_the_collector_is_off():
             gc.enable()
 
 
-def _registered_after(argv: list[str], tmp_path, **env_extra: str) -> tuple[list[str], list[str]]:
-    code = ("import json, sys\nfrom nmx.cli.app import app, only_the_command\nimport nmx.cli\n"
-            "only_the_command(json.loads(sys.argv[1]))\n"
+def _registered_after(argv: list[str], tmp_path, **env_extra: str) -> tuple[list[str], list[str], list[str]]:
+    """What the console entry point registers for `argv` (`nmx.cli.registered`), in a fresh
+    interpreter: the commands, the groups, and the command modules it imported."""
+    code = ("import json, sys\nfrom nmx.cli import MODULES, registered\n"
+            "app = registered(json.loads(sys.argv[1]))\n"
             "print(json.dumps([[c.name for c in app.registered_commands],"
-            " [g.name or g.typer_instance.info.name for g in app.registered_groups]]))\n")
+            " [g.name or g.typer_instance.info.name for g in app.registered_groups],"
+            " [m for m in MODULES if 'nmx.cli.' + m in sys.modules]]))\n")
     import json
 
     env = {"PATH": "/usr/bin:/bin", "NMX_CACHE_DIR": str(tmp_path / "c"), "PYTHONPATH": str(ROOT / "src"), **env_extra}
@@ -57,16 +62,59 @@ def _registered_after(argv: list[str], tmp_path, **env_extra: str) -> tuple[list
 
 
 def test_only_the_named_command_is_built(tmp_path):
-    """The console entry point has typer build only the command it runs; anything that lists or
-    suggests commands keeps them all."""
+    """The console entry point has typer build only the command it runs, and imports only the
+    modules registering it; anything that lists or suggests commands keeps them all."""
+    from nmx.cli import MODULES
+
     everything = _registered_after([], tmp_path)
     assert len(everything[0]) > 20 and "ledger" in everything[1]
-    assert _registered_after(["duties", "市交通运输局"], tmp_path) == [["duties"], []]
-    assert _registered_after(["--lang", "en", "ledger", "list"], tmp_path) == [[], ["ledger"]]
-    assert _registered_after(["--lang=en", "status", "-h"], tmp_path) == [["status"], []]
+    assert everything[2] == list(MODULES)
+    assert _registered_after(["duties", "市交通运输局"], tmp_path) == [["duties"], [], ["duty_cmds"]]
+    assert _registered_after(["--lang", "en", "ledger", "list"], tmp_path) == [[], ["ledger"], ["supervision_cmds"]]
+    assert _registered_after(["--lang=en", "status", "-h"], tmp_path) == [["status"], [], ["supervision_cmds"]]
+    exported = _registered_after(["export", "receipt"], tmp_path)
+    assert exported[:2] == [[], ["export"]] and {"export_cmds", "handout_cmds", "receipt_cmds"} <= set(exported[2])
     for argv in (["--help"], ["--version"], ["dutie"], ["--lang", "en"], ["-x", "duties"]):
         assert _registered_after(argv, tmp_path) == everything, argv
     assert _registered_after(["duties"], tmp_path, _NMX_COMPLETE="complete_bash") == everything
+
+
+def test_the_command_table_names_every_command_s_modules_in_the_help_s_order(tmp_path):
+    """`nmx.cli.COMMANDS` is what the whole app registers: each command and group, in the order
+    `nmx --help` lists them, with the modules its callbacks (a group's subcommands') live in."""
+    import json
+
+    from nmx.cli import COMMANDS
+
+    code = ("import json\nfrom nmx.cli import app\n"
+            "short = lambda c: c.callback.__module__.rpartition('.')[2]\n"
+            "found = [[c.name, [short(c)]] for c in app.registered_commands]\n"
+            "found += [[g.name, list(dict.fromkeys(short(c) for c in g.typer_instance.registered_commands)),"
+            " [c.name for c in g.typer_instance.registered_commands]] for g in app.registered_groups]\n"
+            "print(json.dumps(found))\n")
+    env = {"PATH": "/usr/bin:/bin", "NMX_CACHE_DIR": str(tmp_path / "c"), "PYTHONPATH": str(ROOT / "src")}
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120,
+                          check=True)
+    found = json.loads(done.stdout)
+    assert [(entry[0], tuple(entry[1])) for entry in found] == list(COMMANDS.items())
+
+
+def test_the_whole_app_keeps_its_order_whichever_command_module_came_first(tmp_path):
+    code = ("import json, sys\nimport nmx.cli.receipt_cmds, nmx.cli.burden_cmds, nmx.cli.handout_cmds\n"
+            "from nmx.cli import app\n"
+            "print(json.dumps([[c.name for c in app.registered_commands],"
+            " [[c.name for c in g.typer_instance.registered_commands] for g in app.registered_groups]]))\n")
+    env = {"PATH": "/usr/bin:/bin", "NMX_CACHE_DIR": str(tmp_path / "c"), "PYTHONPATH": str(ROOT / "src")}
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120,
+                          check=True)
+    import json
+
+    from nmx.cli import COMMANDS
+
+    commands, groups = json.loads(done.stdout)
+    assert commands == [name for name in COMMANDS if name not in ("export", "import", "notice", "ledger")]
+    assert groups == [["ics", "xlsx", "receipt"], ["plan", "records"], ["prompt", "urge", "bulletin"],
+                      ["add", "close", "list"]]
 
 
 def test_a_pruned_run_prints_what_the_whole_app_prints(tmp_path, run):
@@ -78,3 +126,21 @@ def test_a_pruned_run_prints_what_the_whole_app_prints(tmp_path, run):
         whole = run(*argv)
         assert done.returncode == whole.exit_code == 0, done.stderr
         assert done.stdout == whole.stdout
+
+
+@pytest.mark.slow
+def test_every_command_s_help_from_a_pruned_run_is_the_whole_app_s(tmp_path, run):
+    """Each command (each group and its subcommands) registered alone, as the console entry point
+    does, describes itself as in the whole app: the same options, texts and order."""
+    from nmx.cli import COMMANDS, registered
+
+    env = {"PATH": "/usr/bin:/bin", "NMX_CACHE_DIR": str(tmp_path / "c"), "PYTHONPATH": str(ROOT / "src"),
+           "COLUMNS": "80"}
+    groups = {g.name: [c.name for c in g.typer_instance.registered_commands] for g in registered().registered_groups}
+    for name in COMMANDS:
+        for argv in [[name, "--help"]] + [[name, sub, "--help"] for sub in groups.get(name, [])]:
+            done = subprocess.run([sys.executable, "-c", "import sys; sys.argv[0] = 'nmx'\nfrom nmx.cli import main; main()",
+                                   *argv], capture_output=True, text=True, env=env, timeout=120, check=False, cwd=tmp_path)
+            whole = run(*argv)
+            assert done.returncode == whole.exit_code == 0, (argv, done.stderr)
+            assert done.stdout == whole.stdout, argv

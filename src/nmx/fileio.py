@@ -18,7 +18,6 @@ import os
 import re
 import stat
 import sys
-import tempfile
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TypeVar
@@ -220,6 +219,8 @@ def write_atomic(path: Path, data: bytes | str | Iterable[str], *, mode: int | N
     parent = path.parent if str(path.parent) else Path(".")
     if not parent.is_dir():
         raise UsageError(t("output_dir_missing", path=parent))
+    import tempfile  # only a run that writes pays for it (and for random, which it imports)
+
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=parent)
     except OSError as exc:
@@ -261,6 +262,7 @@ def build_folder(dest: Path, fill: Callable[[Path], T], *, mode: int | None = No
     `dest`); on any failure the temporary folder is removed and `dest` is left as it was.
     """
     import shutil
+    import tempfile
 
     parent = dest.parent if str(dest.parent) else Path(".")
     try:

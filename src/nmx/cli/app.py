@@ -107,17 +107,12 @@ class NmxGroup(_localised_help(TyperGroup)):  # type: ignore[misc]
         return code
 
 
-def only_the_command(argv: list[str]) -> None:
-    """Register only the command `argv` names, when it names one exactly.
-
-    Typer builds click's objects for every command on each run (reading each function's
-    signature and type hints: ~20 ms for nmx's 35), though only one runs. When the first word
-    after the root's own options is a command or group name, the others are dropped before
-    the build; anything else (no command, `--help`, a typo, shell completion) keeps them all,
-    so listings, suggestions and completions still see every command.
-    """
+def command_word(argv: list[str]) -> str | None:
+    """The first word after the root's own options, when it may name a command or group; None
+    when there is none, or the root answers (`--help`, `--version`, an unknown option) or the
+    shell completes (all of them then: listings, suggestions and completions see every command)."""
     if os.environ.get(COMPLETE_VAR):
-        return
+        return None
     words = iter(argv)
     for word in words:
         if word == "--lang":
@@ -125,14 +120,25 @@ def only_the_command(argv: list[str]) -> None:
             continue
         if word.startswith("--lang="):
             continue
-        if word.startswith("-"):
-            return  # --help, --version, an unknown option: the root answers, with everything
-        commands = [c for c in app.registered_commands if c.name == word]
-        groups = [g for g in app.registered_groups if (g.name or g.typer_instance.info.name) == word]
-        if commands or groups:
-            app.registered_commands[:] = commands
-            app.registered_groups[:] = groups
+        return None if word.startswith("-") else word
+    return None
+
+
+def only_the_command(argv: list[str]) -> None:
+    """Keep only the command `argv` names (`command_word`), when it names one exactly.
+
+    Typer builds click's objects for every registered command on each run (reading each
+    function's signature and type hints), though only one runs. When `argv` names no
+    command exactly, everything is kept, so a typo still gets its suggestions.
+    """
+    word = command_word(argv)
+    if word is None:
         return
+    commands = [c for c in app.registered_commands if c.name == word]
+    groups = [g for g in app.registered_groups if (g.name or g.typer_instance.info.name) == word]
+    if commands or groups:
+        app.registered_commands[:] = commands
+        app.registered_groups[:] = groups
 
 
 #: What the command line says before a command runs: its language and whether errors are JSON.

@@ -48,3 +48,14 @@ def export_ics_cmd(output: IcsOutputOpt = None, dept: DeptOpt = None, data: Data
         show(feed, Format.ICS, output)
     if output is not None and not is_stdout(output):
         say(t("ics_written", path=display(output), n=len(found)))
+
+
+def _register_xlsx() -> None:
+    """`nmx export xlsx` joins the group after ics; its function lives with the other handouts
+    (so `nmx checklist`, from the same module, does not build the export group)."""
+    from nmx.cli.handout_cmds import export_xlsx
+
+    command(target=export_app, name="xlsx")(export_xlsx)
+
+
+_register_xlsx()

@@ -213,12 +213,3 @@ def export_xlsx(
     show(plan_workbook(plan, _created(plan)), Format.XLSX, output)
     _written(output)
 
-
-def _register_export() -> None:
-    """`nmx export xlsx` joins the `export` group (issue 4 made it for `nmx export ics`)."""
-    from nmx.cli.export_cmds import export_app
-
-    command(target=export_app, name="xlsx")(export_xlsx)
-
-
-_register_export()

@@ -13,8 +13,9 @@ County tasks whose `inherits` names no city task are `dangling`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 
+from nmx.lazyclass import dataclass
 from nmx.plan.models import Unit
 from nmx.plan.plan import Plan
 

@@ -18,10 +18,11 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import field
 from enum import Enum
 from typing import Any
 
+from nmx.lazyclass import dataclass
 from nmx.plan.models import Task
 from nmx.plan.plan import Plan, normalize, unit_names
 

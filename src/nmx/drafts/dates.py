@@ -15,7 +15,8 @@ Every schedule carries the phrase it came from (`note`, `needs_review`) and its 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+
+from nmx.lazyclass import dataclass
 
 _DIGITS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
 _N = r"(\d+|[一二两三四五六七八九十]+)"

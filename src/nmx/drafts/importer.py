@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass, field, fields, is_dataclass
+from dataclasses import field, fields, is_dataclass
 from enum import Enum
 from pathlib import Path
 
@@ -29,6 +29,7 @@ from nmx.drafts import dates as _dates
 from nmx.drafts.tables import Table, clean, fill_merged, read_table, split_units
 from nmx.errors import DataError, UsageError
 from nmx.i18n import t
+from nmx.lazyclass import dataclass
 from nmx.plan import document as _document
 from nmx.plan.models import DepartmentsFile, TasksFile
 from nmx.plan.plan import Plan, normalize

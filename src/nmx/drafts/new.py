@@ -29,13 +29,14 @@ import calendar
 import datetime as dt
 import os
 import re
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 
 import yaml
 
 from nmx.errors import UsageError
 from nmx.i18n import CATALOG, t
+from nmx.lazyclass import dataclass
 
 try:
     from yaml import CSafeLoader as _Loader

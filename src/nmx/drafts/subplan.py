@@ -19,7 +19,7 @@ The draft validates with warnings (needs-review, draft); `--strict` fails until 
 from __future__ import annotations
 
 import dataclasses
-from dataclasses import dataclass, field
+from dataclasses import field
 from enum import Enum
 from pathlib import Path
 
@@ -28,6 +28,7 @@ import yaml
 from nmx.drafts.new import data_text, link
 from nmx.errors import UsageError
 from nmx.i18n import t
+from nmx.lazyclass import dataclass
 from nmx.plan.models import Deadline, Unit, UnitKind
 
 #: Schedule fields that name the city plan's other clauses or units: not carried to the county.

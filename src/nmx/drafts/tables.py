@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+
+from nmx.lazyclass import dataclass
 
 COLUMNS: dict[str, tuple[str, ...]] = {
     "number": ("序号", "编号", "序"),

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
+from nmx.lazyclass import dataclass
 from nmx.plan.plan import Plan
 
 _ANNEX_ROW = re.compile(r"^附件\s*序号\s*(\d+)$")

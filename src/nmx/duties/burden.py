@@ -33,8 +33,9 @@ from __future__ import annotations
 
 import datetime as dt
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import field
 
+from nmx.lazyclass import dataclass
 from nmx.plan.plan import Plan
 from nmx.schedule.engine import Item
 

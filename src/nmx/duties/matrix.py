@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 
 from nmx.duties.reach import ROLES, Reacher, Way
+from nmx.lazyclass import dataclass
 from nmx.plan.plan import Plan
 
 LEAD, SUPPORT = "lead", "support"

@@ -26,11 +26,12 @@ import os
 import re
 import stat
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import field, replace
 from pathlib import Path
 
 from nmx.errors import UsageError
 from nmx.i18n import t
+from nmx.lazyclass import dataclass
 from nmx.plan.plan import Plan
 from nmx.render.html import Safe
 

@@ -8,8 +8,9 @@ from __future__ import annotations
 import calendar as _calendar
 import datetime as dt
 import re
-from dataclasses import dataclass, field
+from dataclasses import field
 
+from nmx.lazyclass import dataclass
 from nmx.plan.plan import Plan
 
 #: Schedule id the plan data gives the 集中宣传月 window (四（二）: 每季度第二个月).

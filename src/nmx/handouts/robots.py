@@ -33,10 +33,10 @@ import re
 import time
 from collections import deque
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 
 from nmx.errors import UsageError
 from nmx.i18n import t
+from nmx.lazyclass import dataclass
 from nmx.views.remind import Outcome
 
 HOSTS = {"qyapi.weixin.qq.com": "wecom", "oapi.dingtalk.com": "dingtalk"}

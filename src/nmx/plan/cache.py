@@ -17,8 +17,6 @@ with their keys (ssh, gpg):
 
 from __future__ import annotations
 
-import hashlib
-import json
 import os
 import re
 import stat
@@ -65,6 +63,8 @@ def key(*parts: str | bytes) -> str:
     """The one cache key: format, version, language and every part, length-prefixed ('' = off)."""
     if not enabled():
         return ""
+    import hashlib  # OpenSSL's library, loaded only when the cache is used
+
     h = hashlib.sha256(f"{FORMAT}\0{__version__}\0{lang()}\0".encode())
     for part in parts:
         data = part.encode("utf-8") if isinstance(part, str) else part
@@ -92,6 +92,8 @@ def read(entry_key: str, tp: Any) -> Any | None:
             _refuse(where / f"{entry_key}.json")
             return None
         raw = fh.read()
+    import json
+
     try:
         doc = json.loads(raw)
         if not (isinstance(doc, list) and len(doc) == 3 and doc[0] == FORMAT and doc[1] == entry_key):
@@ -105,6 +107,8 @@ def write(entry_key: str, value: Any, tp: Any) -> None:
     """Keep `value` (of type `tp`) under `entry_key`; never fails a command."""
     if not entry_key:
         return
+    import json
+
     try:
         where = _trusted_folder(create=True)
         if where is None:

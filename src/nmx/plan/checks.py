@@ -25,10 +25,11 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import field
 from functools import lru_cache
 
 from nmx.i18n import t
+from nmx.lazyclass import dataclass
 from nmx.plan.yaml_reader import Document
 from nmx.plan.models import Deadline, Once, Quota, Window
 from nmx.plan.plan import Plan, Ref, normalize

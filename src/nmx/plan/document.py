@@ -21,11 +21,12 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 
 from nmx.errors import UsageError
 from nmx.i18n import t
+from nmx.lazyclass import dataclass
 
 WHOLE, NOTICE, PREFACE, ANNEX = "全文", "通知", "前言", "附件"
 

@@ -8,9 +8,10 @@ owner hands over callables that import its code only when a folder is checked.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+from nmx.lazyclass import dataclass
 
 if TYPE_CHECKING:
     from nmx.plan.plan import Plan

@@ -2,17 +2,20 @@
 
 These are frozen stdlib dataclasses (no __slots__: unpickling those costs a
 fields() call per object) that pydantic validates (see `validation.py`)
-with `extra="forbid"`. They are not `BaseModel`s so that a command answering from
-the validated-plan cache does not pay for importing pydantic and building its
-validators: that alone costs more than the whole command is allowed to take.
+with `extra="forbid"`; their methods are written when first used (`nmx.lazyclass`: a
+command answered from the cache never constructs, compares or prints most of them).
+They are not `BaseModel`s so that a command answering from the validated-plan cache
+does not pay for importing pydantic and building its validators: that alone costs more
+than the whole command is allowed to take.
 """
 
 from __future__ import annotations
 
 import datetime as _dt
-from dataclasses import dataclass
 from enum import Enum
 from typing import Annotated, Any, Literal, Union
+
+from nmx.lazyclass import dataclass
 
 #: The dates nmx computes with. Python's calendar ends at years 1 and 9999; a window, a
 #: deadline a month later or a working day found backwards from a date near either end

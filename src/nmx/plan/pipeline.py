@@ -8,9 +8,10 @@ cache key is a SHA-256 of the bytes, so any edit validates afresh.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 
 from nmx.bulk import paused_gc, settle
+from nmx.lazyclass import dataclass
 from nmx.plan import cache
 from nmx.plan.extras import EXTRAS
 from nmx.errors import DataError

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import NamedTuple
 
+from nmx.lazyclass import dataclass
 from nmx.plan.models import Action, DepartmentsFile, Group, PlanMeta, Task, TasksFile, Unit
 from nmx.safetext import INVISIBLE
 

@@ -4,11 +4,11 @@ nmx.yaml found upward (a workspace: its city plan), ./data/, or the bundled 2023
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 from pathlib import Path
 
 from nmx.errors import UsageError
 from nmx.i18n import t
+from nmx.lazyclass import dataclass
 
 FILES = ("tasks.yaml", "departments.yaml")
 

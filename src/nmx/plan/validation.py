@@ -7,12 +7,13 @@ from __future__ import annotations
 
 import difflib
 import re
-from dataclasses import dataclass, field
+from dataclasses import field
 from functools import lru_cache
 from typing import Any
 
 from pydantic_core import ValidationError
 
+from nmx.lazyclass import dataclass
 from nmx.plan import models
 from nmx.plan.extras import PRECOMPILED, precompiled
 from nmx.i18n import t

@@ -16,11 +16,12 @@ with nothing but `stat` calls, so a command without a workspace pays nothing for
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 from nmx.i18n import t
+from nmx.lazyclass import dataclass
 from nmx.plan.models import model
 from nmx.plan.plan import Plan
 from nmx.problems import Level, Problem

@@ -9,12 +9,13 @@ as it goes and recording where every value came from.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import field
 
 import yaml
 
 from nmx.i18n import t
 from nmx.bulk import paused_gc
+from nmx.lazyclass import dataclass
 from nmx.problems import Level, Problem
 from nmx.safetext import CONTROL, visible
 

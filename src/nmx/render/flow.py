@@ -24,10 +24,11 @@ cost for a long table (Rich lays out every cell of a 10,000-row table as segment
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from functools import lru_cache
 from typing import Any
 
+from nmx.lazyclass import dataclass
 from nmx.render import linebreak
 from nmx.safetext import for_terminal
 

@@ -9,7 +9,6 @@ and printable on A4.
 
 from __future__ import annotations
 
-import html
 from collections.abc import Iterable
 from functools import lru_cache
 from typing import Any
@@ -34,8 +33,11 @@ def esc(value: Any) -> Safe:
 
 
 def _escape(text: str) -> str:
-    # html.escape costs five replace() calls; most text from the plan needs none
+    # html.escape costs five replace() calls; most text from the plan needs none (and a
+    # checklist on the terminal none at all: the html module loads its table of entities)
     if "&" in text or "<" in text or ">" in text or '"' in text or "'" in text:
+        import html
+
         return html.escape(text, quote=True)
     return text
 

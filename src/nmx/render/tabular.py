@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import csv
 import io
-import json
 import re
 from functools import lru_cache
 from collections.abc import Iterator
@@ -49,6 +47,8 @@ def _dumps(payload: Any) -> str:
     except TypeError:  # an integer beyond 64 bits (or a type neither knows: json says which)
         text = None
     if text is None or not _floats_as_python_writes(text):
+        import json
+
         text = json.dumps(payload, ensure_ascii=False, indent=2, default=_json_default)
     return text
 
@@ -97,6 +97,8 @@ def render_json(view: View) -> str | Iterator[str]:
 
 
 def render_csv(view: View) -> str:
+    import csv
+
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\r\n")
     writer.writerow([guard_formula(c.label) for c in view.columns])

@@ -4,10 +4,11 @@ the registration and the calendar this process answers for). See that module for
 from __future__ import annotations
 
 import datetime as _dt
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from typing import Literal
 
+from nmx.lazyclass import dataclass
 from nmx.plan.models import EARLIEST, LATEST, model
 from nmx.problems import Problem
 

@@ -21,7 +21,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass, field
+from dataclasses import field
+
+from nmx.lazyclass import dataclass
 
 _NUM = "一二三四五六七八九十"
 _PARA = re.compile(rf"(?:^|\n|\s)[{_NUM}]+、\s*([^：:\n]+?)[：:](.*?)(?=(?:\n|\s)[{_NUM}]+、|\Z)", re.S)

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
 
 from nmx.errors import UsageError
 from nmx.i18n import t
+from nmx.lazyclass import dataclass
 from nmx.plan.plan import Plan
 
 _YEAR = re.compile(r"^\d{4}$")

@@ -19,12 +19,12 @@ the file's lock, on the bytes read under it:
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 from pathlib import Path
 
 from nmx.errors import NmxError, UsageError
 from nmx.fileio import display
 from nmx.i18n import t
+from nmx.lazyclass import dataclass
 from nmx.plan.plan import Plan
 from nmx.supervision import files, store
 from nmx.problems import Problem

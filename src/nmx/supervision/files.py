@@ -16,10 +16,11 @@ whole file (see `append.py`).
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from nmx.lazyclass import dataclass
 from nmx.plan import cache
 from nmx.errors import DataError
 from nmx.fileio import display

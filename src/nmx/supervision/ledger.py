@@ -11,10 +11,11 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import field
 
 from nmx.errors import UsageError
 from nmx.i18n import t
+from nmx.lazyclass import dataclass
 from nmx.plan.plan import Plan
 from nmx.problems import Level, Problem
 from nmx.supervision.models import Closure, LedgerEntry, LedgerFile, LedgerSource

@@ -14,11 +14,12 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import NamedTuple
 
 from nmx.errors import UsageError
 from nmx.i18n import CATALOG, t
+from nmx.lazyclass import dataclass
 from nmx.plan.plan import Plan
 from nmx.supervision.files import RecordsState
 from nmx.supervision.names import Key

@@ -20,9 +20,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass, field
+from dataclasses import field
 
 from nmx.i18n import t
+from nmx.lazyclass import dataclass
 from nmx.plan.models import DATED_KINDS, Task
 from nmx.plan.plan import Plan
 from nmx.problems import Level

@@ -11,8 +11,9 @@ state is computed each time, and `origins` says which plan each counted date cam
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import field
 
+from nmx.lazyclass import dataclass
 from nmx.plan.plan import Plan
 from nmx.supervision.files import RecordsState
 from nmx.supervision.names import Key

@@ -20,8 +20,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from dataclasses import dataclass
 
+from nmx.lazyclass import dataclass
 from nmx.plan.plan import Plan
 from nmx.supervision.files import RecordsState
 

@@ -7,9 +7,11 @@ here knows how.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from collections.abc import Iterable
 from typing import Any
+
+from nmx.lazyclass import dataclass
 
 
 @dataclass

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any
 
+from nmx.lazyclass import dataclass
 from nmx.plan.models import Unit
 from nmx.plan.plan import Plan
 from nmx.schedule.engine import Item

@@ -7,9 +7,10 @@ from `nmx.duties.reach`; the dates from `nmx.schedule.engine`; working days from
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any, NamedTuple
 
+from nmx.lazyclass import dataclass
 from nmx.plan.models import Unit
 from nmx.plan.plan import Plan
 

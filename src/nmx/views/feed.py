@@ -19,10 +19,11 @@ import datetime as dt
 import hashlib
 import os
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from itertools import groupby
 
 from nmx.i18n import t
+from nmx.lazyclass import dataclass
 from nmx.plan.models import Unit
 from nmx.plan.plan import Plan
 from nmx.schedule.engine import Item

@@ -13,10 +13,11 @@ What is listed is the supervision's own selection, never recomputed here: the pr
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any
 
 from nmx.i18n import t
+from nmx.lazyclass import dataclass
 from nmx.plan.plan import Plan
 from nmx.supervision.status import (
     DONE,

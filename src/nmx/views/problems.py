@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from nmx.i18n import t
+from nmx.lazyclass import dataclass
 from nmx.plan.pipeline import Result
 from nmx.problems import Level, Problem
 

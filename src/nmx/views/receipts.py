@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any
 
 from nmx.i18n import t
+from nmx.lazyclass import dataclass
 from nmx.plan.plan import Plan
 from nmx.supervision import receipts as rc
 from nmx.views import Column, View

@@ -8,9 +8,10 @@ it plus what a message needs (the item's name, its deliverer and clause, days ov
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any
 
+from nmx.lazyclass import dataclass
 from nmx.plan.plan import Plan
 
 

@@ -4,10 +4,10 @@ ledger list, and what `nmx done` / `nmx ledger add|close` recorded."""
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from nmx.i18n import t
+from nmx.lazyclass import dataclass
 from nmx.plan.plan import Plan
 from nmx.views import Column, View
 

@@ -4,10 +4,11 @@ table, every unit's duties, the year's deadlines. `nmx.render.xlsx` writes them.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any
 
 from nmx.i18n import t
+from nmx.lazyclass import dataclass
 from nmx.plan.plan import Plan
 from nmx.views import View
 
