@@ -30,7 +30,7 @@ from typing import Any
 from nmx.render.formats import Format
 from nmx.render.tabular import display_width, guard_formula
 from nmx.views import cell_text
-from nmx.views.workbook import Sheet, Workbook, XCol
+from nmx.views.workbook import Rows, Sheet, Workbook, XCol
 
 MIN_WIDTH = 4
 #: A workbook with more cells than this has its data rows written by `nmx.render.sheetxml`
@@ -146,7 +146,9 @@ def table_of(sheet: Sheet, room: int = EXCEL_ROWS) -> Table:
 
 
 def _tuples(sheet: Sheet, keys: list[str]) -> Iterator[tuple[Any, ...]]:
-    """The rows as tuples of the columns' values."""
+    """The rows as tuples of the columns' values (`Rows` make them so, without a dict each)."""
+    if isinstance(sheet.rows, Rows) and sheet.rows.keys == keys:
+        return sheet.rows.tuples()
     return (tuple(map(row.get, keys)) for row in sheet.rows)
 
 
