@@ -34,8 +34,7 @@ SHEET_LEVEL = 1
 
 _ESCAPED_ESCAPE = re.compile("(_x[0-9a-fA-F]{4}_)")
 _CONTROL = re.compile(r"([\x00-\x08\x0b-\x1f])")
-_TO_ESCAPE = re.compile(r"_x[0-9a-fA-F]{4}_|[\x00-\x08\x0b-\x1f\ufffe\uffff]")
-_EDGE_SPACE = re.compile(r"^\s|\s$")
+_TO_ESCAPE = re.compile(r"[\x00-\x08\x0b-\x1f\ufffe\uffff]")
 _EPOCH = dt.date(1899, 12, 31)
 
 
@@ -43,11 +42,12 @@ def text_xml(text: str) -> str:
     """`<is><t>…</t></is>` holding `text` as XlsxWriter writes a string: control characters as
     `_xHHHH_` (a literal `_xHHHH_` as `_x005F_xHHHH_`), `xml:space="preserve"` when it starts or
     ends with white space, then `&`, `<` and `>` escaped (quotes need not be in element text)."""
-    if _TO_ESCAPE.search(text):
+    if _TO_ESCAPE.search(text) or ("_x" in text and _ESCAPED_ESCAPE.search(text)):
         text = _ESCAPED_ESCAPE.sub(r"_x005F\1", text)
         text = _CONTROL.sub(lambda m: f"_x{ord(m.group(1)):04X}_", text)
         text = text.replace("\ufffe", "_xFFFE_").replace("\uffff", "_xFFFF_")
-    space = ' xml:space="preserve"' if _EDGE_SPACE.search(text) else ""
+    # XlsxWriter asks re's ^\s|\s$: the same as the first or the last character being white space
+    space = ' xml:space="preserve"' if text[:1].isspace() or text[-1:].isspace() else ""
     text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     return f"<is><t{space}>{text}</t></is>"
 
