@@ -155,6 +155,8 @@ def _tuples(sheet: Sheet, keys: list[str]) -> Iterator[tuple[Any, ...]]:
 def _plain(value: Any) -> Any:
     """A value as one of the types a cell is written from (str, int, date, None), so that equal
     cells are equal keys (True and 1, 1.0 and 1 are not) and every key hashes (lists do not)."""
+    if type(value) in _PLAIN:
+        return value
     if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
         return dt.date(value.year, value.month, value.day)
     if isinstance(value, int) and not isinstance(value, bool):
