@@ -8,8 +8,9 @@ for a 10,000-task plan); here a cell is one look-up of a fragment made once per 
 
 The cells are what XlsxWriter writes in constant-memory mode: text inline
 (`<c r="B5" s="3" t="inlineStr"><is><t>…</t></is></c>`) escaped as XlsxWriter escapes it,
-numbers and dates as `<v>` numbers. A row's fragments leave its number out (`ROW_MARK`); it is
-put into the joined row once.
+numbers and dates as `<v>` numbers — with one difference: XlsxWriter takes a string of the
+form `<r>…</r>` for its own rich-text XML and writes it unescaped; here it is text like any
+other. A row's fragments leave its number out (`ROW_MARK`); it is put into the joined row once.
 """
 
 from __future__ import annotations

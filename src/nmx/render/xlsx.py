@@ -12,6 +12,9 @@ describe each sheet as a `Sheet` of columns and rows, then `workbook_bytes(...)`
   which has no cell types and so gets a leading `'` in the data).
 - Output is reproducible: the document's created date is a parameter (callers pass a date
   taken from the plan), and XlsxWriter stamps every zip member with a fixed 1980 date.
+- Each sheet's rows are read once (`table_of`): every distinct value is measured and styled
+  once. A workbook of millions of cells (a province's plan) has XlsxWriter write everything
+  but the data rows, which `nmx.render.sheetxml` writes (see `CONSTANT_MEMORY_CELLS`).
 
 XlsxWriter is imported only when a workbook is built.
 """
