@@ -36,6 +36,7 @@ SHEET_LEVEL = 1
 _ESCAPED_ESCAPE = re.compile("(_x[0-9a-fA-F]{4}_)")
 _CONTROL = re.compile(r"([\x00-\x08\x0b-\x1f])")
 _TO_ESCAPE = re.compile(r"[\x00-\x08\x0b-\x1f\ufffe\uffff]")
+_DIMENSION = re.compile(rb'<dimension ref="[A-Z0-9:]+"/>')
 _EPOCH = dt.date(1899, 12, 31)
 
 
@@ -99,13 +100,17 @@ def _numbered(first: int, bodies: Iterable[bytes]) -> Iterator[bytes]:
             yield b'<row r="' + mark + b'">' + body.replace(ROW_MARK, mark) + b"</row>"
 
 
-def spliced(sheet: bytes, first: int, rows: Iterable[bytes]) -> Iterator[bytes]:
+def spliced(sheet: bytes, first: int, rows: Iterable[bytes], dimension: str) -> Iterator[bytes]:
     """A worksheet's XML with its `<sheetData>` rows from number `first` on replaced by `rows`
-    (the rows before it, the title and header lines, are kept as XlsxWriter wrote them)."""
+    (the rows before it, the title and header lines, are kept as XlsxWriter wrote them) and
+    its `<dimension>` by `dimension` (a range such as A1:L5)."""
     data = sheet.index(b"<sheetData>")
     end = sheet.index(b"</sheetData>", data)
     start = sheet.find(b'<row r="%d"' % first, data, end)
-    yield sheet[:end if start < 0 else start]
+    head, count = _DIMENSION.subn(b'<dimension ref="%s"/>' % dimension.encode(), sheet[:data], count=1)
+    if count != 1:
+        raise ValueError("no <dimension> in the worksheet XlsxWriter wrote")
+    yield head + sheet[data:end if start < 0 else start]
     yield from rows
     yield sheet[end:]
 
