@@ -142,7 +142,7 @@ def test_the_large_path_keeps_xlsxwriter_s_skeleton(monkeypatch):
     for name in small.keys() - {"xl/sharedStrings.xml"}:
         if name.startswith("xl/worksheets/"):
             for part in (rb"^.*<sheetData>", rb"</sheetData>.*$"):
-                assert re.search(part, small[name], re.S)[0] == re.search(part, large[name], re.S)[0], name
+                assert re.search(part, small[name], re.DOTALL)[0] == re.search(part, large[name], re.DOTALL)[0], name
         else:
             assert small[name] == large[name], name
 
@@ -205,7 +205,7 @@ def test_text_is_escaped_as_xlsxwriter_escapes_it(tmp_path_factory, texts):
         ws.write_string(r, 0, text)
     book.close()
     sheet = _members(buf.getvalue())["xl/worksheets/sheet1.xml"].decode()
-    theirs = re.findall(r"<c [^>]*>(<is>.*?</is>)</c>", sheet, re.S)
+    theirs = re.findall(r"<c [^>]*>(<is>.*?</is>)</c>", sheet, re.DOTALL)
     assert theirs == [sheetxml.text_xml(text) for text in texts]
 
 
