@@ -4,6 +4,7 @@ table, every unit's duties, the year's deadlines. `nmx.render.xlsx` writes them.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import field
 from typing import Any
 
@@ -27,12 +28,28 @@ class XCol:
 
 @dataclass
 class Sheet:
-    """A sheet: optional title lines, one header row (frozen, filtered), then the rows."""
+    """A sheet: optional title lines, one header row (frozen, filtered), then the rows (a list, or
+    `Rows` made as they are read; the writer reads them once per workbook)."""
 
     name: str
     columns: list[XCol]
-    rows: list[dict[str, Any]]
+    rows: Iterable[dict[str, Any]]
     title_lines: list[str] = field(default_factory=list)
+
+
+class Rows:
+    """A sheet's rows made afresh each time they are read, from data computed beforehand: as
+    dicts, or as tuples of the `keys`' values (`tuples()`, what the workbook writer reads). A
+    10,000-task plan's workbook has 600,000 rows: 270 MB as dicts held at once, and each is
+    needed once."""
+
+    def __init__(self, keys: list[str], tuples: Callable[[], Iterator[tuple[Any, ...]]]) -> None:
+        self.keys = keys
+        self.tuples = tuples
+
+    def __iter__(self) -> Iterator[dict[str, Any]]:
+        keys = self.keys
+        return (dict(zip(keys, values)) for values in self.tuples())
 
 
 @dataclass
@@ -103,45 +120,66 @@ def matrix_sheet(plan: Plan, head: list[str]) -> Sheet:
 def duties_sheet(plan: Plan, head: list[str]) -> Sheet:
     from nmx.duties.reach import duties_by_unit
 
-    duties = duties_by_unit(plan)
-    rows = []
-    for unit in plan.units:
-        for d in duties[unit.id]:
-            rows.append({
-                "unit": unit.name, "full_name": unit.full_name, "task": d.task, "title": d.title,
-                "role": t("cl_role_lead") if d.role == "lead" else t("cl_role_support"), "via": d.via,
-                "possibly": t("xl_possibly") if d.possibly else None, "what": d.what, "schedule": d.schedule,
-                "deliver_to": d.deliver_to, "source": d.source, "note": d.note,
-            })
     cols = [XCol("unit", t("cl_col_unit"), 24), XCol("full_name", t("xl_full_name"), 36), XCol("task", t("xl_task_id"), 8),
             XCol("title", t("xl_title"), 30), XCol("role", t("cl_col_role"), 8), XCol("via", t("xl_via"), 30),
             XCol("possibly", t("xl_possibly_col"), 10), XCol("what", t("cl_col_what"), 40),
             XCol("schedule", t("cl_col_label"), 20), XCol("deliver_to", t("cl_col_deliver"), 12),
             XCol("source", t("xl_source"), 14), XCol("note", t("xl_note"), 50)]
-    return Sheet(t("xl_sheet_duties"), cols, rows, head + [t("xl_duties_caption")])
+    duties = duties_by_unit(plan)
+    lead, support, possibly = t("cl_role_lead"), t("cl_role_support"), t("xl_possibly")
+
+    def rows() -> Iterator[tuple[Any, ...]]:  # in the columns' order
+        for unit in plan.units:
+            for d in duties[unit.id]:
+                yield (unit.name, unit.full_name, d.task, d.title, lead if d.role == "lead" else support, d.via,
+                       possibly if d.possibly else None, d.what, d.schedule, d.deliver_to, d.source, d.note)
+
+    return Sheet(t("xl_sheet_duties"), cols, Rows([c.key for c in cols], rows), head + [t("xl_duties_caption")])
 
 
 def deadlines_sheet(plan: Plan, head: list[str]) -> Sheet:
     """Every dated item of the plan's period with its last working day and holiday."""
     from nmx.schedule import engine
-    from nmx.views.deadlines import kind_label
-    from nmx.schedule.workdays import due_workday, holiday_name, mark, range_note
+    from nmx.schedule.workdays import range_note
 
-    period = plan.meta.period
-    rows = []
-    for item in engine.items(plan, period.start, period.end):
-        rows.append({
-            "task": item.task, "title": item.title, "what": item.what, "label": item.label, "kind": kind_label(item),
-            "start": item.start, "due": item.due, "due_workday": due_workday(item.due),
-            "holiday": (name := holiday_name(item.due)) and name + mark(item.due), "count": item.count,
-            "units": "、".join(plan.unit_by_id[u].name for u in item.units),
-            "unlisted": "、".join(item.unlisted), "deliver_to": item.deliver_to, "source": item.source,
-        })
     cols = [XCol("task", t("xl_task_id"), 8), XCol("title", t("xl_title"), 30), XCol("what", t("cl_col_what"), 40),
             XCol("label", t("cl_col_label"), 20), XCol("kind", t("xl_kind"), 8), XCol("start", t("xl_start"), 12),
             XCol("due", t("xl_due"), 12), XCol("due_workday", t("cl_col_workday"), 12),
             XCol("holiday", t("xl_holiday"), 8), XCol("count", t("cl_col_count"), 6),
             XCol("units", t("xl_units"), 60), XCol("unlisted", t("xl_unlisted"), 24),
             XCol("deliver_to", t("cl_col_deliver"), 12), XCol("source", t("xl_source"), 14)]
+    period = plan.meta.period
+    items = engine.items(plan, period.start, period.end)
+    kinds, days = _kind_labels(items), _due_days(items)
+    # the units cell per (lead, support) pair of tuples, by identity: an entry's items share
+    # them, and hashing a tuple of 2,000 unit ids for each of 200,000 items took seconds (the
+    # items, alive as long as this cache, keep the ids unique)
+    units: dict[tuple[int, int], str] = {}
+
+    def rows() -> Iterator[tuple[Any, ...]]:  # in the columns' order
+        for item in items:
+            if (names := units.get((id(item.lead), id(item.support)))) is None:
+                names = units[id(item.lead), id(item.support)] = "、".join(plan.unit_by_id[u].name for u in item.units)
+            due_workday, holiday = days[item.due]
+            yield (item.task, item.title, item.what, item.label, kinds[item.kind, item.count], item.start, item.due,
+                   due_workday, holiday, item.count, names, "、".join(item.unlisted), item.deliver_to, item.source)
+
     note = range_note(period.start, period.end)
-    return Sheet(t("xl_sheet_deadlines"), cols, rows, head + [t("xl_deadlines_caption")] + ([note] if note else []))
+    return Sheet(t("xl_sheet_deadlines"), cols, Rows([c.key for c in cols], rows),
+                 head + [t("xl_deadlines_caption")] + ([note] if note else []))
+
+
+def _kind_labels(items: list[Any]) -> dict[tuple[str, int | None], str]:
+    """Each (kind, count)'s label, made now in the current language (the rows are made later)."""
+    from nmx.views.deadlines import kind_label
+
+    return {(i.kind, i.count): kind_label(i) for i in {(i.kind, i.count): i for i in items}.values()}
+
+
+def _due_days(items: list[Any]) -> dict[dt.date, tuple[dt.date, str | None]]:
+    """Each due date's last working day and holiday (with 待定 when provisional), taken now from
+    the calendar of the plan just loaded."""
+    from nmx.schedule.workdays import due_workday, holiday_name, mark
+
+    return {day: (due_workday(day), (name := holiday_name(day)) and name + mark(day))
+            for day in {i.due for i in items}}
