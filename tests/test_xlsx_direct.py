@@ -247,12 +247,37 @@ def test_a_workbook_rows_object_is_read_again_each_time():
     assert list(rows) == [{"a": "甲", "b": 1}] and list(rows) == [{"a": "甲", "b": 1}] and len(made) == 2
 
 
-def test_text_that_looks_like_xlsxwriter_rich_text_stays_text(monkeypatch):
-    """XlsxWriter writes a string `<r>…</r>` unescaped, as rich-text XML; the direct rows escape it."""
-    monkeypatch.setattr(xlsx, "CONSTANT_MEMORY_CELLS", 0)
-    text = "<r><t>看似富文本</t></r>"
-    data = xlsx.workbook_bytes(Workbook([Sheet("s", [XCol("t", "字")], [{"t": text}])], dt.datetime(2023, 1, 1)))
-    assert openpyxl.load_workbook(io.BytesIO(data)).active["A2"].value == text
+@pytest.mark.parametrize("large", [False, True])
+def test_text_that_looks_like_xlsxwriter_rich_text_stays_text(monkeypatch, large):
+    """XlsxWriter writes a string `<r>…</r>` unescaped, as rich-text XML (markup in the workbook,
+    which openpyxl refuses): as a title, a header or a cell, on either path, it stays text."""
+    if large:
+        monkeypatch.setattr(xlsx, "CONSTANT_MEMORY_CELLS", 0)
+    texts = ["<r><t>看似富文本</t></r>", "<r></r>", "<r><bad/></r>", " <r>x</r>"]
+    sheet = Sheet("s", [XCol("t", texts[2])], [{"t": text} for text in texts], [texts[1]])
+    data = xlsx.workbook_bytes(Workbook([sheet], dt.datetime(2023, 1, 1)))
+    ws = _read(data)["s"]["cells"]
+    assert [row[0][0] for row in ws] == [texts[1], texts[2], *texts]
+    assert b"<bad/>" not in b"".join(_members(data).values())
+
+
+def test_receipt_texts_that_look_like_rich_text_stay_text(tmp_path):
+    """The receipt writes its titles and cells through the same guard."""
+    from nmx.render import receipt
+
+    ws_calls: list[tuple] = []
+
+    class Sheet_:
+        def write_string(self, *args):
+            ws_calls.append(("plain", args))
+
+        def write_rich_string(self, *args):
+            ws_calls.append(("rich", args))
+
+    xlsx.write_text(Sheet_(), 0, 0, "<r>x</r>")
+    xlsx.write_text(Sheet_(), 0, 1, "普通")
+    assert ws_calls == [("rich", (0, 0, "<", "r", ">x</r>")), ("plain", (0, 1, "普通", None))]
+    assert receipt.write_text is xlsx.write_text
 
 
 def test_a_large_plan_workbook_is_the_small_one_read_back(monkeypatch, plan):

@@ -15,7 +15,7 @@ import io
 from typing import Any
 
 from nmx.render.formats import Format
-from nmx.render.xlsx import DATE_FORMAT, Formats, page_setup, sheet_name, looks_like_formula, text_width
+from nmx.render.xlsx import DATE_FORMAT, Formats, looks_like_formula, page_setup, sheet_name, text_width, write_text
 from nmx.views import cell_text
 from nmx.views.receipts import Receipt, ReceiptColumn
 
@@ -36,7 +36,7 @@ def receipt_bytes(r: Receipt) -> bytes:
     visible = [c for c in r.columns if not c.hidden]
     _head(ws, r, len(visible), formats)
     for c, col in enumerate(r.columns):
-        ws.write_string(HEADER_ROW, c, col.label, formats.get(bold=True, border=1, text_wrap=True,
+        write_text(ws, HEADER_ROW, c, col.label, formats.get(bold=True, border=1, text_wrap=True,
                                                               bg_color="#FFF2CC" if col.fill else "#DDEBF7"))
     for i, row in enumerate(r.rows, start=HEADER_ROW + 1):
         for c, col in enumerate(r.columns):
@@ -56,9 +56,9 @@ def receipt_bytes(r: Receipt) -> bytes:
 
 def _head(ws: Any, r: Receipt, width: int, formats: Formats) -> None:
     ws.merge_range(0, 0, 0, width - 1, "", formats.get(bold=True, font_size=14))
-    ws.write_string(0, 0, r.title, formats.get(bold=True, font_size=14))
+    write_text(ws, 0, 0, r.title, formats.get(bold=True, font_size=14))
     ws.merge_range(1, 0, 1, width - 1, "", formats.get(text_wrap=True))
-    ws.write_string(1, 0, r.instruction, formats.get(text_wrap=True))
+    write_text(ws, 1, 0, r.instruction, formats.get(text_wrap=True))
     ws.set_row(1, 15 * max(2, text_width(r.instruction) // 150 + 1))
 
 
@@ -80,7 +80,7 @@ def _cell(ws: Any, r: int, c: int, value: Any, col: ReceiptColumn, formats: Form
     if text and text_width(text) > col.width:
         props["text_wrap"] = True
     if text:
-        ws.write_string(r, c, text, formats.get(**props))
+        write_text(ws, r, c, text, formats.get(**props))
     else:
         ws.write_blank(r, c, None, formats.get(**props))
 
@@ -99,8 +99,8 @@ def _meta_sheet(book: Any, r: Receipt) -> None:
     """The ids of the receipt as a whole, on a sheet Excel's menus do not offer to unhide."""
     ms = book.add_worksheet(sheet_name(r.meta_sheet))
     for i, (key, value) in enumerate(r.meta):
-        ms.write_string(i, 0, key)
-        ms.write_string(i, 1, value)
+        write_text(ms, i, 0, key)
+        write_text(ms, i, 1, value)
     ms.very_hidden()
     ms.protect("")
 

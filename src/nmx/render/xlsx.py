@@ -231,10 +231,10 @@ def _write_sheet(book: Any, table: Table, formats: Formats, header_text: str = "
 def _write_head(ws: Any, sheet: Sheet, formats: Formats) -> int:
     """The title lines (the first bold) and the header row; returns the header's row."""
     for r, line in enumerate(sheet.title_lines):
-        ws.write_string(r, 0, line, formats.get(bold=r == 0))
+        write_text(ws, r, 0, line, formats.get(bold=r == 0))
     header = len(sheet.title_lines)
     for c, col in enumerate(sheet.columns):
-        ws.write_string(header, c, col.label, formats.get(bold=True, bg_color="#DDEBF7", border=1, text_wrap=True))
+        write_text(ws, header, c, col.label, formats.get(bold=True, bg_color="#DDEBF7", border=1, text_wrap=True))
     return header
 
 
@@ -248,10 +248,21 @@ def _finish(ws: Any, table: Table, header: int, header_text: str) -> None:
     page_setup(ws, header, header_text or table.sheet.name, ws.name)
 
 
+def write_text(ws: Any, r: int, c: int, text: str, cell_format: Any = None) -> None:
+    """`text` as a string cell. XlsxWriter takes a string that starts with `<r>` and ends with
+    `</r>` for its own rich-text XML and writes it unescaped (a plan text so shaped would put
+    markup in the workbook, which Excel then repairs and openpyxl refuses): such a text goes in
+    as three plain runs instead (XlsxWriter's least), escaped, the same value."""
+    if text.startswith("<r>") and text.endswith("</r>"):
+        ws.write_rich_string(r, c, text[:1], text[1:2], text[2:], *([cell_format] if cell_format is not None else []))
+    else:
+        ws.write_string(r, c, text, cell_format)
+
+
 def _write_cell(ws: Any, r: int, c: int, cell: Cell, formats: Formats) -> None:
     """Write one cell with the right type: text always as a string (`=1+1` stays text)."""
     if cell.kind == "text":
-        ws.write_string(r, c, cell.value, formats.style(cell.style))
+        write_text(ws, r, c, cell.value, formats.style(cell.style))
     elif cell.kind == "number":
         ws.write_number(r, c, cell.value, formats.style(cell.style))
     elif cell.kind == "date":
