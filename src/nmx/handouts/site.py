@@ -440,7 +440,7 @@ def _duty_cells(d) -> tuple:
 
 
 def site_files(plan: Plan, today: dt.date, records=None, counties=None,
-               calendars=None) -> tuple[int, Iterator[tuple[str, str | bytes]]]:
+               calendars=None) -> tuple[int, Iterator[tuple[str, str | bytes | list[bytes]]]]:
     """(number of files, the files as (relative path, HTML or bytes)) of the whole site; `records`
     (a RecordsState) colours the status page; `counties` ((label, Coverage, county plan) of a
     workspace) adds a page per county plan and the coverage page; `calendars` (handouts.calendars
@@ -451,7 +451,7 @@ def site_files(plan: Plan, today: dt.date, records=None, counties=None,
     return 5 + per_unit * len(plan.units) + extra + site.calendars.count, _files(site)
 
 
-def _files(site: Site) -> Iterator[tuple[str, str]]:
+def _files(site: Site) -> Iterator[tuple[str, str | bytes | list[bytes]]]:
     from nmx.views.checklist import ScheduleIndex, checklist
     from nmx.schedule.dates import parse_month
     from nmx.duties.reach import duties_by_unit, tallies

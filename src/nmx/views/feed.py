@@ -19,7 +19,7 @@ import datetime as dt
 import hashlib
 import os
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from itertools import groupby
 
 from nmx.i18n import t
@@ -79,19 +79,32 @@ def feed_view(plan: Plan, items: Sequence[Item], *, unit: Unit | None = None, al
     """The calendar for `items` (one unit's, or all), each event with a reminder `alarm_days`
     before it when that is > 0.
 
-    `shared`: a dict kept across the feeds of one plan (the report makes one per unit); an
-    entry's events are then computed once and only their UIDs are made per unit.
+    `shared`: a dict kept across the feeds of one plan; an entry's events are then computed
+    once and only their UIDs are made per unit (the report uses `Feeds`, which also sorts once).
     """
-    name = plan.meta.title + (f" · {unit.name}" if unit else "")
-    dtstamp = stamp(plan)
     memo = {} if shared is None else shared
+    scope = unit.id if unit else "*"
+    events = [made.event.but(uid=made.uid(scope))
+              for part in series(plan, items, memo) for made in shared_events(plan, part, alarm_days, memo)]
+    return replace(feed_head(plan, unit, items_note(items)), events=events)
+
+
+def feed_head(plan: Plan, unit: Unit | None, note: str | None) -> Feed:
+    """A feed without its events: its name (the plan's, or the unit's), zone, description, note, stamp."""
+    name = plan.meta.title + (f" · {unit.name}" if unit else "")
+    return Feed(name, plan.meta.timezone, f"{plan.meta.doc_number} {plan.meta.title}", note, stamp(plan))
+
+
+def series(plan: Plan, items: Sequence[Item], memo: dict | None = None) -> list[list[Item]]:
+    """The items of each schedule entry (a feed's series), in the feed's order: by task as the
+    plan lists them, then schedule index; within one, by start and due day."""
+    memo = {} if memo is None else memo
     order = memo.get(_ORDER)
     if order is None:  # the plan's task order, once for all the feeds that share `memo`
         order = memo[_ORDER] = {tk.id: n for n, tk in enumerate(plan.tasks)}
     key = lambda i: (order[i.task], i.index)  # noqa: E731
-    events = [event for _, group in groupby(sorted(items, key=lambda i: (key(i), i.start, i.due)), key=key)
-              for event in _events(plan, list(group), unit, alarm_days, memo)]
-    return Feed(name, plan.meta.timezone, f"{plan.meta.doc_number} {plan.meta.title}", items_note(items), dtstamp, events)
+    ordered = sorted(items, key=lambda i: (order[i.task], i.index, i.start, i.due))
+    return [list(group) for _, group in groupby(ordered, key=key)]
 
 
 def stamp(plan: Plan) -> dt.datetime:
@@ -119,25 +132,109 @@ def stamp(plan: Plan) -> dt.datetime:
 
 def items_note(items: Sequence[Item]) -> str | None:
     """The calendar note (weekends only) for the years `items` fall in, or None."""
+    return _calendar_note(frozenset({i.due.year for i in items} | {i.start.year for i in items}))
+
+
+def _calendar_note(years: frozenset[int]) -> str | None:
     from nmx.schedule.workdays import calendar_note
 
-    return calendar_note({i.due.year for i in items} | {i.start.year for i in items})
+    return calendar_note(years)
 
 
 def uid(*parts: object) -> str:
-    digest = hashlib.sha256("\x1f".join(map(str, parts)).encode("utf-8")).hexdigest()[:24]
-    return f"{digest}@nmx"
+    return _uid('\x1f'.join(map(str, parts)))
 
 
-def _events(plan: Plan, items: list[Item], unit: Unit | None, alarm_days: int, memo: dict) -> list[Event]:
-    """One event with an RRULE when a rule fits the whole series, else one per item."""
-    scope = unit.id if unit else "*"
+def _uid(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:24] + "@nmx"
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Shared:
+    """An event as every feed that holds it has it, but for its UID: its content (uid "") and
+    what its UID hashes besides the feed's scope (a unit's id, or * for the whole plan)."""
+
+    event: Event
+    before: str  # task and schedule index, each followed by the separator
+    after: str  # "" for a series, else the separator, start and due day
+
+    def uid(self, scope: str) -> str:
+        """The event's UID in the feed of `scope`: uid(task, index, scope[, start, due])."""
+        return _uid(self.before + scope + self.after)
+
+
+def shared_events(plan: Plan, items: list[Item], alarm_days: int, memo: dict) -> list[Shared]:
+    """The events of one series (`series`): one with an RRULE when a rule fits it, else one per
+    item; made once per distinct series for all the feeds that share `memo`."""
     first = items[0]
     key = (first.task, first.index, alarm_days, tuple((i.start, i.due) for i in items))
     made = memo.get(key)
     if made is None:
-        made = memo[key] = _contents(plan, items, alarm_days)
-    return [event.but(uid=uid(first.task, first.index, scope, *suffix)) for suffix, event in made]
+        before = f"{first.task}\x1f{first.index}\x1f"
+        made = memo[key] = [Shared(event, before, "".join(f"\x1f{part}" for part in suffix))
+                            for suffix, event in _contents(plan, items, alarm_days)]
+    return made
+
+
+class Feeds:
+    """The feeds of one plan's dated items, the whole plan's and each unit's (the items it has a
+    role in, as `engine.items(units={id})` selects them, in `feed_view`'s order): the items
+    sorted once, each series indexed by the units that have it, each event made once."""
+
+    def __init__(self, plan: Plan, items: Sequence[Item], alarm_days: int = 0) -> None:
+        self.plan, self.alarm_days = plan, alarm_days
+        self._memo: dict = {}
+        self._made: dict[int, list[Shared]] = {}  # id(part) → its events; the parts live as long as self
+        self._years: dict[int, set[int]] = {}
+        self.whole = series(plan, items, self._memo)
+        self.parts: dict[str, list[list[Item]]] = {u.id: [] for u in plan.units}
+        for part in self.whole:
+            self._index(part)
+
+    def _index(self, part: list[Item]) -> None:
+        """File a series under each unit that has it: whole when all its items bind the same units."""
+        first = part[0]
+        units = first.units
+        if len(set(units)) == len(units) and all(i.lead == first.lead and i.support == first.support for i in part):
+            for unit_id in units:
+                bucket = self.parts.get(unit_id)
+                if bucket is not None:
+                    bucket.append(part)
+            return
+        mine: dict[str, list[Item]] = {}
+        for item in part:  # each unit gets the items that bind it (as often as they name it)
+            for unit_id in item.units:
+                if unit_id in self.parts:
+                    mine.setdefault(unit_id, []).append(item)
+        for unit_id, items in mine.items():
+            self.parts[unit_id].append(items)
+
+    def bindings(self) -> int:
+        """How many (unit, item) pairs the units' feeds hold."""
+        return sum(len(part) for parts in self.parts.values() for part in parts)
+
+    def events(self, unit: Unit | None) -> list[Shared]:
+        """The events of the unit's feed (None: the whole plan's), in order, without their UIDs."""
+        return [made for part in self._parts(unit) for made in self._events(part)]
+
+    def head(self, unit: Unit | None) -> Feed:
+        """The unit's feed (None: the whole plan's) without its events."""
+        years: set[int] = set()
+        for part in self._parts(unit):
+            found = self._years.get(id(part))
+            if found is None:
+                found = self._years[id(part)] = {i.due.year for i in part} | {i.start.year for i in part}
+            years |= found
+        return feed_head(self.plan, unit, _calendar_note(frozenset(years)))
+
+    def _parts(self, unit: Unit | None) -> list[list[Item]]:
+        return self.whole if unit is None else self.parts[unit.id]
+
+    def _events(self, part: list[Item]) -> list[Shared]:
+        made = self._made.get(id(part))
+        if made is None:
+            made = self._made[id(part)] = shared_events(self.plan, part, self.alarm_days, self._memo)
+        return made
 
 
 def _contents(plan: Plan, items: list[Item], alarm_days: int) -> list[tuple[tuple, Event]]:
