@@ -315,3 +315,31 @@ def test_history_keeps_the_last_of_a_repeated_uid():
     assert remembered_json(kept) == '"a@nmx":["3333333333333333",0],"b@nmx":["2222222222222222",0]'
     assert json.loads("{" + remembered_json({'q"\\\x7f': ("1" * 16, 2, True)}) + "}") == {'q"\\\x7f': ["1" * 16, 2, "cancelled"]}
     assert "\x7f" not in remembered_json({"\x7f": ("1" * 16, 2, True)})  # json_safe, as the whole state had
+
+
+# --- views.feed: what the events of one series share ----------------------------------------------------
+def test_items_of_a_series_share_only_what_they_have_in_common(plans):
+    """An item's event is the same whether its description's common lines come from an earlier item
+    of its series or are made for it alone, also for items that differ in what those lines say."""
+    for plan in plans:
+        items = _year(plan)
+        changed = [items[0]._replace(deliver_to="别处"), items[1]._replace(note="另注"),
+                   items[2]._replace(support=()), items[3]._replace(title="另一个标题", label="另一标签"),
+                   items[4]._replace(due=dt.date(2024, 10, 1), start=dt.date(2024, 10, 1))]
+        for days in (0, 2):
+            known: dict = {}
+            for item in [*items, *changed]:
+                alone = feed_mod._event(plan, item, [item], None, days, {})
+                assert feed_mod._event(plan, item, [item], None, days, known) == alone
+        assert any(isinstance(key, frozenset) for key in known) and len(known) > 2
+
+
+def test_a_rule_is_expanded_afresh_for_each_caller():
+    from nmx.schedule.recurrence import expand
+
+    rule = "FREQ=MONTHLY;BYMONTH=2,5,8,11;BYMONTHDAY=1;UNTIL=20231231"
+    first = expand(rule, dt.date(2023, 2, 1))
+    assert first == [dt.date(2023, m, 1) for m in (2, 5, 8, 11)]
+    first.append(dt.date(2030, 1, 1))
+    assert expand(rule, dt.date(2023, 2, 1)) == [dt.date(2023, m, 1) for m in (2, 5, 8, 11)]
+    assert expand(rule, dt.date(2023, 5, 1)) == [dt.date(2023, m, 1) for m in (5, 8, 11)]

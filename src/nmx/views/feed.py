@@ -249,7 +249,8 @@ def _contents(plan: Plan, items: list[Item], alarm_days: int) -> list[tuple[tupl
         rule = series_rule([i.due for i in items])
     if rule:
         return [((), _event(plan, first, items, rule, alarm_days))]
-    return [((i.start, i.due), _event(plan, i, [i], None, alarm_days)) for i in items]
+    known: dict = {}  # what the items' descriptions share
+    return [((i.start, i.due), _event(plan, i, [i], None, alarm_days, known)) for i in items]
 
 
 def _hint(plan: Plan, item: Item) -> str | None:
@@ -257,11 +258,13 @@ def _hint(plan: Plan, item: Item) -> str | None:
     return getattr(sched, "rrule", None)
 
 
-def _event(plan: Plan, item: Item, series: list[Item], rule: str | None, alarm_days: int) -> Event:
+def _event(plan: Plan, item: Item, series: list[Item], rule: str | None, alarm_days: int,
+           known: dict | None = None) -> Event:
     start = item.start if item.kind == "window" else item.due
     summary = _summary(item)
     alarm = alarm_for(item, series, summary, alarm_days, recurring=rule is not None) if alarm_days > 0 else None
-    return Event("", start, item.due + _DAY, rule, summary, _description(plan, item, series), _kind(item), alarm)
+    description = _description(plan, item, series, {} if known is None else known)
+    return Event("", start, item.due + _DAY, rule, summary, description, _kind(item), alarm)
 
 
 def alarm_for(item: Item, series: Sequence[Item], summary: str, days: int, *, recurring: bool) -> Alarm:
@@ -301,10 +304,32 @@ def _summary(item: Item) -> str:
     return f"{item.task} {item.what}"
 
 
-def _description(plan: Plan, item: Item, series: list[Item]) -> str:
-    from nmx.views.deadlines import units_cell
+def _description(plan: Plan, item: Item, series: list[Item], known: dict) -> str:
+    """The event's text: what the item is, who, where it goes, its notes, holidays, its source.
+    `known` keeps what the items of one series share (all but their holiday lines and notes)."""
     from nmx.i18n import holiday_label
     from nmx.schedule.workdays import due_workday, holiday_name, mark
+
+    key = (item.task, item.index, item.title, item.label, item.lead, item.support, item.deliver_to, item.unlisted,
+           item.note, item.source)
+    head, source = known.get(key) or known.setdefault(key, _description_parts(plan, item))
+    lines = [head]
+    if item.kind != "window":
+        for i in series:
+            name = holiday_name(i.due)
+            if name:
+                lines.append(t("ics_holiday", due=i.due, name=holiday_label(name), day=due_workday(i.due)) + mark(i.due))
+        years = frozenset({i.due.year for i in series} | {i.start.year for i in series})
+        note = known[years] if years in known else known.setdefault(years, _calendar_note(years))
+        if note:
+            lines.append(note)
+    lines.append(source)
+    return "\n".join(lines)
+
+
+def _description_parts(plan: Plan, item: Item) -> tuple[str, str]:
+    """The lines of `_description` before the holidays, and its last (the source)."""
+    from nmx.views.deadlines import units_cell
 
     lines = [
         t("ics_task", task=item.task, title=item.title),
@@ -317,13 +342,4 @@ def _description(plan: Plan, item: Item, series: list[Item]) -> str:
         lines.append(t("ics_unlisted", groups="、".join(item.unlisted)))
     if item.note:
         lines.append(t("ics_note", note=item.note))
-    if item.kind != "window":
-        for i in series:
-            name = holiday_name(i.due)
-            if name:
-                lines.append(t("ics_holiday", due=i.due, name=holiday_label(name), day=due_workday(i.due)) + mark(i.due))
-    note = items_note(series) if item.kind != "window" else None
-    if note:
-        lines.append(note)
-    lines.append(t("ics_source", doc=plan.meta.doc_number, source=item.source))
-    return "\n".join(lines)
+    return "\n".join(lines), t("ics_source", doc=plan.meta.doc_number, source=item.source)
