@@ -101,6 +101,19 @@ def test_events_are_made_once_for_all_the_feeds(plan):
     assert len(mine) > len(whole) and {id(m) for m in mine} <= whole  # every unit's event is one of the plan's
 
 
+def test_what_a_caller_keeps_of_each_event(plan):
+    """`keep` sees each event once (a whole series is shared by its units) and its result is handed out."""
+    items = _year(plan)
+    seen: list = []
+    kept = Feeds(plan, items, 1, keep=lambda made: seen.append(made) or (made.before, made.after, made.event))
+    plain = Feeds(plan, items, 1)
+    for unit in [None, *plan.units]:
+        scope = "*" if unit is None else unit.id
+        got = [e.but(uid=feed_mod.scoped_uid(before, scope, after)) for before, after, e in kept.events(unit)]
+        assert got == [m.event.but(uid=m.uid(scope)) for m in plain.events(unit)]
+    assert len(seen) == len(plain.events(None)) == len({id(m) for m in seen})
+
+
 def test_series_that_bind_units_unevenly(plan):
     """Items of one schedule entry naming different units, or a unit twice: each unit gets the items
     that name it (as often as they do), and their events are made for those items alone."""
@@ -130,6 +143,7 @@ def test_a_shared_events_uid_is_the_feeds_uid():
         made = feed_mod.Shared(event, "T1\x1f3\x1f", "".join(f"\x1f{p}" for p in suffix))
         for scope in ["*", "u1", "市交通运输局", "a\x1fb"]:
             assert made.uid(scope) == feed_mod.uid("T1", 3, scope, *suffix)
+            assert feed_mod.scoped_uid(made.before, scope, made.after) == made.uid(scope)
             assert len(made.uid(scope)) == 28 and made.uid(scope).endswith("@nmx")
 
 
@@ -271,7 +285,8 @@ def reference_build(plan, items, files, previous, days: int) -> tuple[list[bytes
 def new_build(plan, items, files, previous, days: int) -> tuple[list[bytes], bytes]:
     from nmx.handouts.calendars import _Build
 
-    build, feeds = _Build(previous), Feeds(plan, items, days)
+    build = _Build(previous)
+    feeds = Feeds(plan, items, days, keep=build.keep)
     out = [build.calendar("all.ics" if u is None else f"units/{files[u.id]}.ics", feeds, u) for u in [None, *plan.units]]
     return out, b"".join(build.state())
 

@@ -91,7 +91,8 @@ class Calendars:
         from nmx.views.feed import Feeds
 
         self.plan, self.items, self.files, self.options = plan, items, files, options
-        self.feeds = Feeds(plan, items, options.alarm_days)
+        self.build = _Build()
+        self.feeds = Feeds(plan, items, options.alarm_days, keep=self.build.keep)
         bound = len(items) + self.feeds.bindings()
         self.previous, why = read_state(options.previous, _STATE_BASE + _STATE_PER * bound)
         if why and options.warn:
@@ -103,12 +104,14 @@ class Calendars:
         return len(self.plan.units) + 2
 
     def files_out(self) -> Iterator[tuple[str, bytes | list[bytes]]]:
-        """Every calendar, then the state that the next build reads."""
-        build = _Build(self.previous)
-        yield calendar_path(None), build.calendar(WHOLE, self.feeds, None)
+        """Every calendar, then the state that the next build reads (once: the events made for
+        them are let go when the state is out)."""
+        feeds, build, self.feeds, self.build = self.feeds, self.build, None, None
+        build.previous = self.previous
+        yield calendar_path(None), build.calendar(WHOLE, feeds, None)
         for unit in self.plan.units:
             stem = self.files[unit.id]
-            yield calendar_path(stem), build.calendar(f"units/{stem}.ics", self.feeds, unit)
+            yield calendar_path(stem), build.calendar(f"units/{stem}.ics", feeds, unit)
         yield STATE, build.state()
 
 
@@ -140,33 +143,34 @@ class _Build:
     """What the calendars of one build share: each event's content hash and text, made once for
     all the calendars that hold it, and the state the next build reads, written as they come."""
 
-    def __init__(self, previous: State) -> None:
-        self.previous = previous
-        self._prepared: dict = {}  # feed.Shared → (its content's hash, its text)
+    def __init__(self, previous: State | None = None) -> None:
+        self.previous = State() if previous is None else previous  # the last build's, once read
         self._contents: dict = {}  # event content → (its hash, its iCalendar text: render.ics.event_text)
-        self._bodies: dict = {}  # content hash → Event: what the state remembers of each content
+        self._bodies: dict = {}  # content hash → content (Event.content()): what the state remembers
         self._remembered: list[bytes] = []  # each calendar's part of the state, as JSON
 
     def calendar(self, name: str, feeds, unit) -> bytes:
         """The calendar file `name` of the unit's feed (None: the whole plan's), with its history."""
         from nmx.render.ics import END, calendar_head, event_text, vevents
+        from nmx.views.feed import scoped_uid
 
         scope = "*" if unit is None else unit.id
-        shared = feeds.events(unit)
-        uids = [made.uid(scope) for made in shared]
-        known = self._prepared.get
-        digests, texts = zip(*[known(made) or self._prepare(made) for made in shared]) if shared else ((), ())
-        sequences, gone, kept = history(uids, digests, self.previous, name)
+        kept = feeds.events(unit)
+        uids = [scoped_uid(before, scope, after) for before, after, _, _ in kept]
+        digests, texts = [k[2] for k in kept], [k[3] for k in kept]
+        sequences, gone, remembered = history(uids, digests, self.previous, name)
         for event in gone:
-            digest = kept[event.uid][0]
-            self._bodies.setdefault(digest, self.previous.events[digest])
-        self._remembered.append(f"{_json(name)}:{{{remembered_json(kept)}}}".encode())
+            digest = remembered[event.uid][0]
+            self._bodies.setdefault(digest, self.previous.events[digest].content())
+        self._remembered.append(f"{_json(name)}:{{{remembered_json(remembered)}}}".encode())
         head = feeds.head(unit)
         body = vevents(head.stamp, [*uids, *(e.uid for e in gone)], [*sequences, *(e.sequence for e in gone)],
                        [False] * len(uids) + [True] * len(gone), [*texts, *(event_text(e, {}) for e in gone)])
         return b"".join([calendar_head(replace(head, refresh=REFRESH)), body, END])
 
-    def _prepare(self, made) -> tuple[str, bytes]:
+    def keep(self, made) -> tuple[str, str, str, bytes]:
+        """What the calendars keep of an event (`Feeds`' keep): the parts of its UID around the
+        scope, its content's hash and its text; a content is hashed and written once."""
         from nmx.render.ics import event_text
 
         event = made.event
@@ -174,18 +178,17 @@ class _Build:
         found = self._contents.get(content)
         if found is None:
             digest = content_hash(content)
-            self._bodies.setdefault(digest, event)
+            self._bodies.setdefault(digest, content)
             found = self._contents[content] = (digest, event_text(event, {}))
-        self._prepared[made] = found
-        return found
+        return made.before, made.after, *found
 
     def state(self) -> list[bytes]:
         """The state as JSON (docs/commands.md, "nmx report"), in parts: the same state, the same bytes."""
         from nmx.safetext import json_safe
 
-        events = {digest: {"start": e.start.isoformat(), "end": e.end.isoformat(), "rule": e.rule,
-                           "summary": e.summary, "description": e.description, "category": e.category}
-                  for digest, e in self._bodies.items()}
+        events = {digest: {"start": start.isoformat(), "end": end.isoformat(), "rule": rule, "summary": summary,
+                           "description": description, "category": category}
+                  for digest, (start, end, rule, summary, description, category, _) in self._bodies.items()}
         parts = [f'{{"format":{_json(FORMAT)},"version":{VERSION},"calendars":{{'.encode("ascii")]
         for n, remembered in enumerate(self._remembered):
             parts += (b",", remembered) if n else (remembered,)

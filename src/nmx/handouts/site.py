@@ -474,6 +474,7 @@ def _files(site: Site) -> Iterator[tuple[str, str | bytes | list[bytes]]]:
     from nmx.render.checklist import render_html
 
     plan = site.plan
+    yield from site.calendars.files_out()  # first: what the calendars hold is let go before the pages grow
     all_duties = duties_by_unit(plan)
     counts = {uid: (x.leads, x.supports, x.possibly) for uid, x in tallies(plan, all_duties).items()}
     yield "index.html", index_page(site, counts)
@@ -492,7 +493,6 @@ def _files(site: Site) -> Iterator[tuple[str, str | bytes | list[bytes]]]:
         from nmx.handouts.counties import county_files
 
         yield from county_files(site, site.counties)
-    yield from site.calendars.files_out()
 
 
 __all__ = ["Site", "site_files"]

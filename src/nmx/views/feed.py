@@ -18,9 +18,10 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from itertools import groupby
+from typing import Any
 
 from nmx.i18n import t
 from nmx.plan.models import Unit
@@ -33,13 +34,13 @@ ALARM_HOUR = 9
 _ORDER = ("task order",)  # the shared memo's key for it (the others are (task, index, …) tuples)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Alarm:
     trigger: dt.timedelta  # from DTSTART (the all-day start, local midnight): negative, before it
     description: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # slots: the report keeps some 100,000 of them
 class Event:
     uid: str
     start: dt.date
@@ -163,30 +164,45 @@ class Shared:
         return _uid(self.before + scope + self.after)
 
 
-def shared_events(plan: Plan, items: list[Item], alarm_days: int, memo: dict) -> list[Shared]:
+def scoped_uid(before: str, scope: str, after: str) -> str:
+    """`Shared.uid` from the parts a caller kept of it (`Feeds`' `keep`)."""
+    return _uid(before + scope + after)
+
+
+def shared_events(plan: Plan, items: list[Item], alarm_days: int, memo: dict | None) -> list[Shared]:
     """The events of one series (`series`): one with an RRULE when a rule fits it, else one per
-    item; made once per distinct series for all the feeds that share `memo`."""
+    item; made once per distinct series for all the feeds that share `memo` (None: made anew)."""
     first = items[0]
-    key = (first.task, first.index, alarm_days, tuple((i.start, i.due) for i in items))
-    made = memo.get(key)
+    key = None if memo is None else (first.task, first.index, alarm_days, tuple((i.start, i.due) for i in items))
+    made = None if memo is None else memo.get(key)
     if made is None:
         before = f"{first.task}\x1f{first.index}\x1f"
-        made = memo[key] = [Shared(event, before, "".join(f"\x1f{part}" for part in suffix))
-                            for suffix, event in _contents(plan, items, alarm_days)]
+        made = [Shared(event, before, "".join(f"\x1f{part}" for part in suffix))
+                for suffix, event in _contents(plan, items, alarm_days)]
+        if memo is not None:
+            memo[key] = made
     return made
 
 
 class Feeds:
     """The feeds of one plan's dated items, the whole plan's and each unit's (the items it has a
     role in, as `engine.items(units={id})` selects them, in `feed_view`'s order): the items
-    sorted once, each series indexed by the units that have it, each event made once."""
+    sorted once, each series indexed by the units that have it, each event made once.
 
-    def __init__(self, plan: Plan, items: Sequence[Item], alarm_days: int = 0) -> None:
-        self.plan, self.alarm_days = plan, alarm_days
+    `keep`: what is kept of each event made and handed out by `events` (default: the Shared
+    itself). A caller that writes each event once for all the feeds keeps only what it wrote,
+    and the events are let go as they are made.
+    """
+
+    def __init__(self, plan: Plan, items: Sequence[Item], alarm_days: int = 0,
+                 keep: Callable[[Shared], Any] | None = None) -> None:
+        self.plan, self.alarm_days, self.keep = plan, alarm_days, keep
         self._memo: dict = {}
-        self._made: dict[int, list[Shared]] = {}  # id(part) → its events; the parts live as long as self
-        self._years: dict[int, set[int]] = {}
+        self._made: dict[int, list] = {}  # id(part) → its events as kept; the parts live as long as self
+        self._years: dict[int, frozenset[int]] = {}
+        self._distinct_years: dict[frozenset[int], frozenset[int]] = {}
         self.whole = series(plan, items, self._memo)
+        self._series = {id(part) for part in self.whole}
         self.parts: dict[str, list[list[Item]]] = {u.id: [] for u in plan.units}
         for part in self.whole:
             self._index(part)
@@ -213,8 +229,8 @@ class Feeds:
         """How many (unit, item) pairs the units' feeds hold."""
         return sum(len(part) for parts in self.parts.values() for part in parts)
 
-    def events(self, unit: Unit | None) -> list[Shared]:
-        """The events of the unit's feed (None: the whole plan's), in order, without their UIDs."""
+    def events(self, unit: Unit | None) -> list:
+        """The events of the unit's feed (None: the whole plan's), in order, as kept (`keep`)."""
         return [made for part in self._parts(unit) for made in self._events(part)]
 
     def head(self, unit: Unit | None) -> Feed:
@@ -223,17 +239,19 @@ class Feeds:
         for part in self._parts(unit):
             found = self._years.get(id(part))
             if found is None:
-                found = self._years[id(part)] = {i.due.year for i in part} | {i.start.year for i in part}
+                found = frozenset({i.due.year for i in part} | {i.start.year for i in part})
+                found = self._years[id(part)] = self._distinct_years.setdefault(found, found)
             years |= found
         return feed_head(self.plan, unit, _calendar_note(frozenset(years)))
 
     def _parts(self, unit: Unit | None) -> list[list[Item]]:
         return self.whole if unit is None else self.parts[unit.id]
 
-    def _events(self, part: list[Item]) -> list[Shared]:
+    def _events(self, part: list[Item]) -> list:
         made = self._made.get(id(part))
-        if made is None:
-            made = self._made[id(part)] = shared_events(self.plan, part, self.alarm_days, self._memo)
+        if made is None:  # a whole series is made once here; a unit's share of one may be another's
+            found = shared_events(self.plan, part, self.alarm_days, None if id(part) in self._series else self._memo)
+            made = self._made[id(part)] = found if self.keep is None else [self.keep(s) for s in found]
         return made
 
 
