@@ -152,12 +152,11 @@ class _Build:
     def calendar(self, name: str, feeds, unit) -> bytes:
         """The calendar file `name` of the unit's feed (None: the whole plan's), with its history."""
         from nmx.render.ics import END, calendar_head, event_text, vevents
-        from nmx.views.feed import scoped_uid
+        from nmx.views.feed import scoped_uids
 
-        scope = "*" if unit is None else unit.id
         kept = feeds.events(unit)
-        uids = [scoped_uid(before, scope, after) for before, after, _, _ in kept]
-        digests, texts = [k[2] for k in kept], [k[3] for k in kept]
+        befores, afters, digests, texts = zip(*kept) if kept else ((), (), (), ())
+        uids = scoped_uids(befores, afters, "*" if unit is None else unit.id)
         sequences, gone, remembered = history(uids, digests, self.previous, name)
         for event in gone:
             digest = remembered[event.uid][0]
@@ -168,9 +167,9 @@ class _Build:
                        [False] * len(uids) + [True] * len(gone), [*texts, *(event_text(e, {}) for e in gone)])
         return b"".join([calendar_head(replace(head, refresh=REFRESH)), body, END])
 
-    def keep(self, made) -> tuple[str, str, str, bytes]:
+    def keep(self, made) -> tuple[bytes, bytes, str, bytes]:
         """What the calendars keep of an event (`Feeds`' keep): the parts of its UID around the
-        scope, its content's hash and its text; a content is hashed and written once."""
+        scope (UTF-8), its content's hash and its text; a content is hashed and written once."""
         from nmx.render.ics import event_text
 
         event = made.event
@@ -180,7 +179,7 @@ class _Build:
             digest = content_hash(content)
             self._bodies.setdefault(digest, content)
             found = self._contents[content] = (digest, event_text(event, {}))
-        return made.before, made.after, *found
+        return made.before.encode(), made.after.encode(), *found
 
     def state(self) -> list[bytes]:
         """The state as JSON (docs/commands.md, "nmx report"), in parts: the same state, the same bytes."""

@@ -120,7 +120,15 @@ def vevents(stamp: dt.datetime, uids: Sequence[str], sequences: Sequence[int | N
     cancelled, then its `event_text`."""
     stamp_line = _stamp_line(stamp)
     plain = _plain(uids)
-    out: list[bytes] = []
+    if plain and uids and None not in sequences and not any(cancelled):  # a report's live events: in bulk
+        n = len(uids)
+        out = [b"BEGIN:VEVENT\r\nUID:"] * (5 * n)
+        out[1::5] = "\n".join(uids).encode("ascii").split(b"\n")
+        out[2::5] = [b"\r\n" + stamp_line] * n
+        out[3::5] = [_SEQUENCES[s] if s < len(_SEQUENCES) else b"SEQUENCE:%d\r\n" % s for s in sequences]
+        out[4::5] = texts
+        return b"".join(out)
+    out = []
     for uid, sequence, gone, text in zip(uids, sequences, cancelled, texts):
         out += (b"BEGIN:VEVENT\r\nUID:" + uid.encode("ascii") + b"\r\n" if plain
                 else b"BEGIN:VEVENT\r\n" + _uid_line(uid), stamp_line)

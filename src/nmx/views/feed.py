@@ -164,9 +164,11 @@ class Shared:
         return _uid(self.before + scope + self.after)
 
 
-def scoped_uid(before: str, scope: str, after: str) -> str:
-    """`Shared.uid` from the parts a caller kept of it (`Feeds`' `keep`)."""
-    return _uid(before + scope + after)
+def scoped_uids(befores: Sequence[bytes], afters: Sequence[bytes], scope: str) -> list[str]:
+    """`Shared.uid(scope)` of events from the parts a caller kept of them (`Feeds`' keep), in
+    UTF-8: the UIDs of a unit's whole calendar at once (a 10,000-task plan's report makes 1.4 million)."""
+    middle, sha256 = scope.encode("utf-8"), hashlib.sha256
+    return [sha256(before + middle + after).hexdigest()[:24] + "@nmx" for before, after in zip(befores, afters)]
 
 
 def shared_events(plan: Plan, items: list[Item], alarm_days: int, memo: dict | None) -> list[Shared]:
