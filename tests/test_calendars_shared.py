@@ -359,3 +359,35 @@ def test_a_rule_is_expanded_afresh_for_each_caller():
     first.append(dt.date(2030, 1, 1))
     assert expand(rule, dt.date(2023, 2, 1)) == [dt.date(2023, m, 1) for m in (2, 5, 8, 11)]
     assert expand(rule, dt.date(2023, 5, 1)) == [dt.date(2023, m, 1) for m in (5, 8, 11)]
+
+
+def _json_hash(content: tuple) -> str:
+    """content_hash as it was: sha256 of json.dumps of the content's parts."""
+    import hashlib
+
+    start, end, rule, summary, description, category, alarm = content
+    parts = [start.isoformat(), end.isoformat(), rule, summary, description, category,
+             None if alarm is None else [alarm.trigger.total_seconds(), alarm.description]]
+    return hashlib.sha256(json.dumps(parts, ensure_ascii=False).encode("utf-8")).hexdigest()[:16]
+
+
+hostile = st.text(st.characters(codec="utf-8", exclude_categories=["Cs"]), max_size=60)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.dates(dt.date(1900, 1, 1), dt.date(2999, 1, 1)), st.one_of(st.none(), hostile), hostile, hostile, hostile,
+       st.one_of(st.none(), st.builds(feed_mod.Alarm, st.timedeltas(min_value=dt.timedelta(days=-400),
+                                                                    max_value=dt.timedelta(days=400)), hostile)))
+def test_content_hash_is_the_json_documents(start, rule, summary, description, category, alarm):
+    from nmx.handouts.calendars import content_hash
+
+    content = (start, start + DAY, rule, summary, description, category, alarm)
+    assert content_hash(content) == _json_hash(content)
+
+
+def test_content_hash_of_every_event(plans):
+    from nmx.handouts.calendars import content_hash
+
+    for plan in plans:
+        for made in Feeds(plan, _year(plan), 2).events(None):
+            assert content_hash(made.event.content()) == _json_hash(made.event.content())
