@@ -115,3 +115,117 @@ def test_rows_of_texts_that_need_escaping(plan):
                                   due=dt.date(2023, 10, 1))
     assert site_mod._item_row(site, item, "", cell_opens(site_mod.item_heads())) == reference_item_row(site, item, "")
     assert "<b>" not in site_mod._item_row(site, item, "", cell_opens(site_mod.item_heads()))
+
+
+# --- render.html: the page shell and table headers in one pass -------------------------------------------
+def reference_page(title, *body, lang="zh", nav=None, footer=None):
+    """render.html.page as it was: nested elements."""
+    from nmx.render.html import CSS, Safe, void
+
+    doc = el(
+        "html",
+        el("head",
+           void("meta", charset="utf-8"),
+           void("meta", name="viewport", content="width=device-width, initial-scale=1"),
+           void("meta", name="generator", content="nmx"),
+           el("title", title),
+           el("style", Safe(CSS))),
+        el("body",
+           el("nav", nav, class_="site") if nav is not None else None,
+           el("main", *body),
+           el("footer", footer, class_="site") if footer is not None else None),
+        lang="zh-CN" if lang == "zh" else "en",
+    )
+    return "<!DOCTYPE html>\n" + doc + "\n"
+
+
+NASTY = "<b>&amp;\"'</b> 中文"
+
+
+@pytest.mark.parametrize("title", ["标题", NASTY, 2023])
+@pytest.mark.parametrize("body", [(), ("text <x>",), (el("p", NASTY),), (el("p", "a"), NASTY, None, ["x", el("b", "y")], 7)])
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("nav, footer", [(None, None), (el("a", "n", href="?a&b"), NASTY), (NASTY, el("p", "f")),
+                                         (False, [el("p", "1"), "2"])])
+def test_page_is_the_nested_elements(title, body, lang, nav, footer):
+    from nmx.render.html import page
+
+    assert page(title, *body, lang=lang, nav=nav, footer=footer) == reference_page(title, *body, lang=lang, nav=nav,
+                                                                                   footer=footer)
+
+
+@pytest.mark.parametrize("running", [None, NASTY])
+def test_table_headers(running):
+    from nmx.render.html import table
+
+    headers = ["甲", NASTY, "c"]
+    names = el("tr", [el("th", h, scope="col") for h in headers])
+    if running is not None:
+        names = join([el("tr", el("th", running, colspan=len(headers)), class_="running"), names])
+    want = (f'<table class="stack x" data-n="1"><thead>{names}</thead><tbody>'
+            f"{tr(cell_opens(tuple(headers)), ['1', NASTY, el('b', 'z')])}</tbody></table>")
+    assert table(headers, [["1", NASTY, el("b", "z")]], class_="stack x", running=running, data_n=1) == want
+
+
+# --- render.checklist: the checklist's rows in one pass ---------------------------------------------------
+def reference_item_cell(line):
+    from nmx.i18n import t
+    from nmx.render.checklist import label_text, short_date
+
+    extra = [esc(label_text(line.label, line.basis))]
+    if line.kind == "quota" and line.owes:
+        extra.append(join([esc(t("cl_count", n=line.count)), " ", esc(t("cl_done_n"))]))
+    elif line.kind == "quota":
+        extra.append(esc(t("cl_count_not_owed", n=line.count)))
+    start, due = line.start, line.due
+    if start is not None and start != due:
+        extra.append(esc(f"{short_date(start)}—{short_date(due)}"))
+    return join([el("strong", line.task), " ", line.title, BR, line.what, " ",
+                 el("span", "（", join(extra, "；"), "）", class_="note")])
+
+
+def reference_checklist_rows(line):
+    from nmx.render import checklist as cl
+    from nmx.render.html import box
+
+    dated = tr(cell_opens(cl._dated_heads(cl.lang())),
+               [box(), cl._due_html(line), reference_item_cell(line), cl.role_words(line), line.deliver_to or "",
+                line.source, cl._BLANK])
+    undated = tr(cell_opens(cl._undated_heads(cl.lang())),
+                 [box(), reference_item_cell(line), cl.role_words(line), line.source, cl._BLANK])
+    return dated, undated
+
+
+def test_every_checklist_row(plans, language):
+    from nmx.duties.reach import duties_by_unit
+    from nmx.render import checklist as cl
+    from nmx.schedule.dates import parse_month
+    from nmx.views.checklist import ScheduleIndex, checklist
+
+    seen = 0
+    for plan in plans:
+        duties = duties_by_unit(plan)
+        for month in ("2023-05", "2023-10"):
+            index = ScheduleIndex(plan, *parse_month(month))
+            for unit in plan.units:
+                lists = checklist(plan, unit, month, dt.date(2023, 5, 10), index=index, duties=duties[unit.id])
+                for line in [*lists.dated, *lists.standing, *lists.irregular]:
+                    dated, undated = reference_checklist_rows(line)
+                    assert cl._item_html(line) == reference_item_cell(line)
+                    assert cl._dated_row(cl._dated_heads(cl.lang()), line) == dated
+                    assert cl._undated_row(cl._undated_heads(cl.lang()), line) == undated
+                    seen += 1
+    assert seen > 1000
+
+
+def test_checklist_rows_of_texts_that_need_escaping(plan):
+    from nmx.render import checklist as cl
+    from nmx.views.checklist import checklist
+
+    lines = [line for unit in plan.units for line in checklist(plan, unit, "2023-05", dt.date(2023, 5, 10)).dated]
+    quota = next(line for line in lines if line.kind == "quota")
+    for line in [lines[0]._replace(task=NASTY, title=NASTY, what=NASTY, label=NASTY, source=NASTY, deliver_to=NASTY),
+                 quota._replace(owes=False, basis="assumed", title=NASTY), quota._replace(start=dt.date(2023, 5, 2))]:
+        dated, undated = reference_checklist_rows(line)
+        assert cl._dated_row(cl._dated_heads(cl.lang()), line) == dated and "<b>" not in dated
+        assert cl._undated_row(cl._undated_heads(cl.lang()), line) == undated
