@@ -270,9 +270,10 @@ def duties_by_unit(plan: Plan, reacher: Reacher | None = None) -> dict[str, list
                     if key in taken[uid]:
                         continue
                     taken[uid].add(key)
-                    if how not in made:
-                        made[how] = make_duty(plan, task, entry, role, *how)
-                    out[uid].append(made[how])
+                    duty = made.get(how)  # one lookup: a Reach hashes its group and way in Python
+                    if duty is None:
+                        duty = made[how] = make_duty(plan, task, entry, role, *how)
+                    out[uid].append(duty)
     return out
 
 
