@@ -248,3 +248,24 @@ def test_hostile_formulas_are_text_in_xlsx(run, tmp_path, hostile_data):
     cells = {c.value: c for row in ws.iter_rows(min_row=4) for c in row if isinstance(c.value, str)}
     for text in ("=1+1", "@SUM(A1:A2)", "-2+3"):
         assert cells[text].data_type == "s" and cells[text].quotePrefix, text
+
+
+def test_a_months_days_are_looked_up_once_for_all_lists(plan):
+    """ScheduleIndex.day: each line's last working day, holiday and provisional mark are its due day's."""
+    from nmx.duties.reach import duties_by_unit
+    from nmx.schedule.dates import parse_month
+    from nmx.schedule.workdays import due_workday, holiday_name, provisional
+    from nmx.views.checklist import ScheduleIndex, checklist
+
+    duties = duties_by_unit(plan)
+    every = []
+    for month in ("2023-04", "2023-09", "2023-10"):
+        index = ScheduleIndex(plan, *parse_month(month))
+        lines = [line for unit in plan.units
+                 for line in checklist(plan, unit, month, dt.date(2023, 5, 10), index=index, duties=duties[unit.id]).dated]
+        for line in lines:
+            assert (line.due_workday, line.holiday, line.provisional) == (
+                due_workday(line.due), holiday_name(line.due), provisional(line.due))
+        assert lines and set(index._days) == {line.due for line in lines}  # each day once, for every unit
+        every += lines
+    assert any(line.holiday and line.due_workday != line.due for line in every)

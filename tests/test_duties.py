@@ -216,3 +216,11 @@ def test_matrix_expanded(plan):
     assert rows["M4"] == {"drc": "lead", "hrss": "support", "civil": "support", "health": "support",
                           "edu": "support", "urban": "support", "commerce": "support"}
     assert rows["A6"] == {"transport": "lead"}
+
+
+def test_tallies_from_the_duties_the_caller_has(plan):
+    from nmx.duties.reach import duties_by_unit
+
+    by_unit = duties_by_unit(plan)
+    assert tallies(plan, by_unit) == tallies(plan)
+    assert tallies(plan, {"transport": []}) == {"transport": (0, 0, 0)}  # counted from what it is given

@@ -319,9 +319,10 @@ def write_new_folder(dest: Path, files: Iterable[tuple[str, bytes | str]]) -> li
     return build_folder(dest, lambda tmp: put_files(tmp, files), before_swap=lambda: refuse_folder(dest))
 
 
-def put_files(folder: Path, files: Iterable[tuple[str, bytes | str]],
+def put_files(folder: Path, files: Iterable[tuple[str, bytes | str | list[bytes]]],
               on_file: Callable[[str], None] | None = None) -> list[str]:
-    """Write `files` (relative posix path, content; text as UTF-8) into the new `folder` being
+    """Write `files` (relative posix path, content; text as UTF-8; a list of bytes one part after
+    the other, so that a large file is never joined in memory) into the new `folder` being
     built; a path that would leave it is a bug. Returns the paths written, in order."""
     written: list[str] = []
     for rel, content in files:
@@ -330,7 +331,11 @@ def put_files(folder: Path, files: Iterable[tuple[str, bytes | str]],
             raise ValueError(f"not a path inside the new folder: {rel!r}")  # a bug
         target = folder.joinpath(*parts)
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(content.encode("utf-8") if isinstance(content, str) else content)
+        if isinstance(content, list):
+            with open(target, "wb") as out:
+                out.writelines(content)
+        else:
+            target.write_bytes(content.encode("utf-8") if isinstance(content, str) else content)
         written.append(rel)
         if on_file:
             on_file(rel)

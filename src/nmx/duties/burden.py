@@ -34,6 +34,7 @@ from __future__ import annotations
 import datetime as dt
 import unicodedata
 from dataclasses import field
+from functools import lru_cache
 
 from nmx.lazyclass import dataclass
 from nmx.plan.plan import Plan
@@ -86,7 +87,7 @@ class MonthBurden:
 
     def settle(self, threshold: int, similar: int, plain: dict[str, str]) -> None:
         """Count the month once its deliveries are in, and flag it."""
-        self.count = sum(d.count for d in self.deliveries)
+        self.count = sum([size(d.item) for d in self.deliveries])  # Delivery.count, without its call
         self.recipients = list(dict.fromkeys(d.recipient for d in self.deliveries))
         self.flagged = self.count > threshold
         self.duplicates = duplicates(self, similar, plain)
@@ -224,9 +225,11 @@ def duplicates(mb: MonthBurden, similar: int, plain: dict[str, str] | None = Non
             continue
         keys = list(texts)
         for i, key in enumerate(keys):
-            found += _pairs(mb, texts[key], texts[key], 100.0, True)
-            for other, ratio in _similar(key, keys[i + 1:], similar):
-                found += _pairs(mb, texts[key], texts[other], round(ratio, 1), False)
+            if len(texts[key]) > 1:  # one delivery makes no pair with itself
+                found += _pairs(mb, texts[key], texts[key], 100.0, True)
+            if i + 1 < len(keys):
+                for other, ratio in _similar(key, keys[i + 1:], similar):
+                    found += _pairs(mb, texts[key], texts[other], round(ratio, 1), False)
     found.sort()
     return [Duplicate(mb.deliveries[a], mb.deliveries[b], ratio, exact) for a, b, ratio, exact in found]
 
@@ -243,10 +246,16 @@ def _similar(text: str, others: list[str], cutoff: int) -> list[tuple[str, float
     """The texts of `others` whose rapidfuzz ratio with `text` is at least `cutoff` (compared in C)."""
     if not others:
         return []
+    extract, ratio = _rapidfuzz()
+    return [(choice, score) for choice, score, _ in extract(text, others, scorer=ratio, score_cutoff=cutoff, limit=None)]
+
+
+@lru_cache(maxsize=1)
+def _rapidfuzz():
+    """rapidfuzz's extract and ratio, imported on first use (a 10,000-task plan asks 300,000 times)."""
     from rapidfuzz import fuzz, process
 
-    return [(choice, score) for choice, score, _ in
-            process.extract(text, others, scorer=fuzz.ratio, score_cutoff=cutoff, limit=None)]
+    return process.extract, fuzz.ratio
 
 
 def _plain(text: str) -> str:

@@ -223,12 +223,13 @@ class Tally(NamedTuple):
     possibly: int = 0
 
 
-def tallies(plan: Plan) -> dict[str, Tally]:
+def tallies(plan: Plan, by_unit: dict[str, list[Duty]] | None = None) -> dict[str, Tally]:
     """Task counts per unit id, as `nmx duties` counts them: the distinct tasks of the unit's
     duties per role (an obligation two clauses state is one duty, under its primary task), and
-    the tasks that only possibly apply. One pass over the plan (`duties_by_unit`)."""
+    the tasks that only possibly apply. One pass over the plan (`duties_by_unit`, or its result
+    `by_unit` when the caller has it)."""
     out = {}
-    for uid, duties in duties_by_unit(plan).items():
+    for uid, duties in (duties_by_unit(plan) if by_unit is None else by_unit).items():
         sure = [d for d in duties if not d.possibly]
         out[uid] = Tally(len({d.task for d in sure if d.role == "lead"}),
                          len({d.task for d in sure if d.role == "support"}),
@@ -269,9 +270,10 @@ def duties_by_unit(plan: Plan, reacher: Reacher | None = None) -> dict[str, list
                     if key in taken[uid]:
                         continue
                     taken[uid].add(key)
-                    if how not in made:
-                        made[how] = make_duty(plan, task, entry, role, *how)
-                    out[uid].append(made[how])
+                    duty = made.get(how)  # one lookup: a Reach hashes its group and way in Python
+                    if duty is None:
+                        duty = made[how] = make_duty(plan, task, entry, role, *how)
+                    out[uid].append(duty)
     return out
 
 

@@ -73,6 +73,8 @@ class Remembered:
 
 @dataclass
 class State:
+    """A build's state as the next build reads it (`read_state`); a build writes its own in parts."""
+
     calendars: dict[str, dict[str, Remembered]] = field(default_factory=dict)  # file → uid → event
     events: dict = field(default_factory=dict)  # content hash → Event (uid ""): for a cancelled copy
 
@@ -83,20 +85,16 @@ def calendar_path(stem: str | None) -> str:
 
 
 class Calendars:
-    """The calendars of one report build: the items per unit, the last build's state, the files."""
+    """The calendars of one report build: the feeds of the plan and its units, the last build's
+    state, the files."""
 
     def __init__(self, plan: Plan, items: Sequence, files: dict[str, str], options: Options) -> None:
+        from nmx.views.feed import Feeds
+
         self.plan, self.items, self.files, self.options = plan, items, files, options
-        self.by_unit: dict[str, list] = {u.id: [] for u in plan.units}
-        bound = len(items)
-        for item in items:  # as engine.items(units={id}) selects them, in the same order
-            for unit_id in item.units:
-                bucket = self.by_unit.get(unit_id)
-                if bucket is not None:
-                    bucket.append(item)
-                    bound += 1
-        self._contents: dict = {}  # event content → its iCalendar lines, for every calendar of the build
-        self._hashes: dict = {}  # event content → its hash
+        self.build = _Build()
+        self.feeds = Feeds(plan, items, options.alarm_days, keep=self.build.keep)
+        bound = len(items) + self.feeds.bindings()
         self.previous, why = read_state(options.previous, _STATE_BASE + _STATE_PER * bound)
         if why and options.warn:
             options.warn(why)
@@ -106,26 +104,17 @@ class Calendars:
         """How many files `files_out` yields."""
         return len(self.plan.units) + 2
 
-    def files_out(self) -> Iterator[tuple[str, bytes]]:
-        """Every calendar, then the state that the next build reads."""
-        from nmx.views.feed import feed_view
-
-        shared: dict = {}
-        state = State()
-        days = self.options.alarm_days
-        yield calendar_path(None), self._calendar(WHOLE, feed_view(self.plan, self.items, alarm_days=days,
-                                                                   shared=shared), state)
+    def files_out(self) -> Iterator[tuple[str, bytes | list[bytes]]]:
+        """Every calendar, then the state that the next build reads (once: the events made for
+        them are let go when the state is out)."""
+        feeds, build, self.feeds, self.build = self.feeds, self.build, None, None
+        build.previous = self.previous
+        yield calendar_path(None), build.calendar(WHOLE, feeds, None)
         for unit in self.plan.units:
-            feed = feed_view(self.plan, self.by_unit[unit.id], unit=unit, alarm_days=days, shared=shared)
-            yield calendar_path(self.files[unit.id]), self._calendar(f"units/{self.files[unit.id]}.ics", feed, state)
-        yield STATE, state_bytes(state)
+            stem = self.files[unit.id]
+            yield calendar_path(stem), build.calendar(f"units/{stem}.ics", feeds, unit)
+        yield STATE, build.state()
 
-    def _calendar(self, name: str, feed, state: State) -> bytes:
-        from nmx.render.ics import calendar_bytes
-
-        events, remembered = history(feed.events, self.previous, name, state.events, self._hashes)
-        state.calendars[name] = remembered
-        return calendar_bytes(replace(feed, events=events, refresh=REFRESH), self._contents)
 
     # --- on the pages -------------------------------------------------------------------------
     def section(self, unit_id: str | None, up: str = "") -> Safe:
@@ -151,61 +140,119 @@ class Calendars:
         return join([*body, el("ul", links), figure])
 
 
-# --- SEQUENCE and STATUS from the last build -------------------------------------------------------
-def history(events: Sequence, previous: State, name: str, bodies: dict,
-            hashes: dict | None = None) -> tuple[list, dict[str, Remembered]]:
-    """The events of calendar `name` with their SEQUENCE, then the cancelled ones the last build's
-    state remembers; and what the next build's state remembers of them. `bodies` collects the
-    content of every event remembered (content hash → event); `hashes` keeps each content's
-    hash across the calendars of a build."""
-    old = previous.calendars.get(name, {})
-    out, kept = [], {}
-    hashes = {} if hashes is None else hashes
-    for event in events:
+class _Build:
+    """What the calendars of one build share: each event's content hash and text, made once for
+    all the calendars that hold it, and the state the next build reads, written as they come."""
+
+    def __init__(self, previous: State | None = None) -> None:
+        self.previous = State() if previous is None else previous  # the last build's, once read
+        self._contents: dict = {}  # event content → (its hash, its iCalendar text: render.ics.event_text)
+        self._bodies: dict = {}  # content hash → content (Event.content()): what the state remembers
+        self._remembered: list[bytes] = []  # each calendar's part of the state, as JSON
+
+    def calendar(self, name: str, feeds, unit) -> bytes:
+        """The calendar file `name` of the unit's feed (None: the whole plan's), with its history."""
+        from nmx.render.ics import END, calendar_head, event_text, vevents
+        from nmx.views.feed import scoped_uids
+
+        kept = feeds.events(unit)
+        befores, afters, digests, texts = zip(*kept) if kept else ((), (), (), ())
+        uids = scoped_uids(befores, afters, "*" if unit is None else unit.id)
+        sequences, gone, remembered = history(uids, digests, self.previous, name)
+        for event in gone:
+            digest = remembered[event.uid][0]
+            self._bodies.setdefault(digest, self.previous.events[digest].content())
+        self._remembered.append(f"{_json(name)}:{{{remembered_json(remembered)}}}".encode())
+        head = feeds.head(unit)
+        body = vevents(head.stamp, [*uids, *(e.uid for e in gone)], [*sequences, *(e.sequence for e in gone)],
+                       [False] * len(uids) + [True] * len(gone), [*texts, *(event_text(e, {}) for e in gone)])
+        return b"".join([calendar_head(replace(head, refresh=REFRESH)), body, END])
+
+    def keep(self, made) -> tuple[bytes, bytes, str, bytes]:
+        """What the calendars keep of an event (`Feeds`' keep): the parts of its UID around the
+        scope (UTF-8), its content's hash and its text; a content is hashed and written once."""
+        from nmx.render.ics import event_text
+
+        event = made.event
         content = event.content()
-        digest = hashes.get(content)
-        if digest is None:
-            digest = hashes[content] = content_hash(content)
-            bodies.setdefault(digest, replace(event, uid="", alarm=None))
-        before = old.get(event.uid)
+        found = self._contents.get(content)
+        if found is None:
+            digest = content_hash(content)
+            self._bodies.setdefault(digest, content)
+            found = self._contents[content] = (digest, event_text(event, {}))
+        return made.before.encode(), made.after.encode(), *found
+
+    def state(self) -> list[bytes]:
+        """The state as JSON (docs/commands.md, "nmx report"), in parts: the same state, the same bytes."""
+        from nmx.safetext import json_safe
+
+        events = {digest: {"start": start.isoformat(), "end": end.isoformat(), "rule": rule, "summary": summary,
+                           "description": description, "category": category}
+                  for digest, (start, end, rule, summary, description, category, _) in self._bodies.items()}
+        parts = [f'{{"format":{_json(FORMAT)},"version":{VERSION},"calendars":{{'.encode("ascii")]
+        for n, remembered in enumerate(self._remembered):
+            parts += (b",", remembered) if n else (remembered,)
+        parts += (b'},"events":', json_safe(_json(events)).encode("utf-8"), b"}\n")
+        return parts
+
+
+# --- SEQUENCE and STATUS from the last build -------------------------------------------------------
+def history(uids: Sequence[str], digests: Sequence[str], previous: State, name: str) -> tuple[list[int], list, dict]:
+    """The SEQUENCE of each event of calendar `name` (its UIDs and content hashes, in order),
+    then the cancelled events that the last build's state remembers and the plan no longer has,
+    and what the next build's state remembers of the calendar: uid → (hash, SEQUENCE, cancelled)."""
+    old = previous.calendars.get(name)
+    if not old:
+        return [0] * len(uids), [], {uid: (digest, 0, False) for uid, digest in zip(uids, digests)}
+    sequences, kept = [], {}
+    for uid, digest in zip(uids, digests):
+        before = old.get(uid)
         sequence = 0 if before is None else before.sequence + (before.cancelled or before.hash != digest)
-        out.append(event.but(sequence=sequence))
-        kept[event.uid] = Remembered(digest, sequence)
+        sequences.append(sequence)
+        kept[uid] = (digest, sequence, False)
+    gone = []
     for uid, before in old.items():
         if uid in kept:
             continue
         body = previous.events[before.hash]
         sequence = before.sequence if before.cancelled else before.sequence + 1
-        out.append(replace(body, uid=uid, sequence=sequence, cancelled=True, alarm=None,
-                           summary=t("cal:cancelled_summary", summary=body.summary),
-                           description=f"{t('cal:cancelled_note')}\n{body.description}"))
-        kept[uid] = Remembered(before.hash, sequence, True)
-        bodies.setdefault(before.hash, body)
-    return out, kept
+        gone.append(replace(body, uid=uid, sequence=sequence, cancelled=True, alarm=None,
+                            summary=t("cal:cancelled_summary", summary=body.summary),
+                            description=f"{t('cal:cancelled_note')}\n{body.description}"))
+        kept[uid] = (before.hash, sequence, True)
+    return sequences, gone, kept
+
+
+_JSON_SPECIAL = re.compile(r'[\x00-\x1f"\\\x7f-\x9f]')  # what json.dumps or json_safe would escape
+
+
+def remembered_json(kept: dict) -> str:
+    """`kept` (what `history` returns last) as the members of a JSON object, as json.dumps writes
+    them (and `json_safe`): written directly when no UID needs escaping (the feed's own never do)."""
+    from nmx.safetext import json_safe
+
+    if _JSON_SPECIAL.search("".join(kept)):
+        return json_safe(_json({uid: [digest, sequence, "cancelled"] if gone else [digest, sequence]
+                                for uid, (digest, sequence, gone) in kept.items()})[1:-1])
+    return ",".join([f'"{uid}":["{digest}",{sequence},"cancelled"]' if gone else f'"{uid}":["{digest}",{sequence}]'
+                     for uid, (digest, sequence, gone) in kept.items()])
+
+
+def _json(value: object) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
 def content_hash(content: tuple) -> str:
-    """A short hash of an event's content (Event.content()): equal contents, equal hashes."""
+    """A short hash of an event's content (Event.content()): equal contents, equal hashes. It hashes
+    json.dumps([start, end, rule, summary, description, category, null | [trigger seconds, text]],
+    ensure_ascii=False), written here with json's own string and float writing (its encoder's
+    Python layer costs more than the hash for the 76,000 contents of a 10,000-task plan)."""
     start, end, rule, summary, description, category, alarm = content
-    parts = [start.isoformat(), end.isoformat(), rule, summary, description, category,
-             None if alarm is None else [alarm.trigger.total_seconds(), alarm.description]]
-    return hashlib.sha256(json.dumps(parts, ensure_ascii=False).encode("utf-8")).hexdigest()[:16]
-
-
-def state_bytes(state: State) -> bytes:
-    """The state as JSON (docs/commands.md, "nmx report"): the same state, the same bytes."""
-    from nmx.safetext import json_safe
-
-    doc = {
-        "format": FORMAT,
-        "version": VERSION,
-        "calendars": {name: {uid: [r.hash, r.sequence, "cancelled"] if r.cancelled else [r.hash, r.sequence]
-                             for uid, r in events.items()} for name, events in state.calendars.items()},
-        "events": {digest: {"start": e.start.isoformat(), "end": e.end.isoformat(), "rule": e.rule,
-                            "summary": e.summary, "description": e.description, "category": e.category}
-                   for digest, e in state.events.items()},
-    }
-    return (json_safe(json.dumps(doc, ensure_ascii=False, separators=(",", ":"))) + "\n").encode("utf-8")
+    text = json.encoder.encode_basestring
+    reminder = "null" if alarm is None else f"[{float.__repr__(alarm.trigger.total_seconds())}, {text(alarm.description)}]"
+    doc = (f"[{text(start.isoformat())}, {text(end.isoformat())}, {'null' if rule is None else text(rule)}, "
+           f"{text(summary)}, {text(description)}, {text(category)}, {reminder}]")
+    return hashlib.sha256(doc.encode("utf-8")).hexdigest()[:16]
 
 
 # --- reading the last build's state, trusting nothing --------------------------------------------

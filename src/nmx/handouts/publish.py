@@ -111,7 +111,7 @@ def check_destination(dest: Path, force: bool, keep: Iterable[Path] = ()) -> Non
             raise UsageError(t("report_foreign", path=dest, files=shown), hint=t("report_force_hint"))
 
 
-def write_folder(dest: Path, files: Iterable[tuple[str, bytes | str]], *, force: bool = False,
+def write_folder(dest: Path, files: Iterable[tuple[str, bytes | str | list[bytes]]], *, force: bool = False,
                  on_file: Callable[[str], None] | None = None, keep: Iterable[Path] = ()) -> list[str]:
     """Write `files` (relative posix path, content) as the folder `dest`, replacing it whole.
 
@@ -125,7 +125,7 @@ def write_folder(dest: Path, files: Iterable[tuple[str, bytes | str]], *, force:
     return build_folder(dest, lambda tmp: _fill(tmp, files, on_file), mode=mode)
 
 
-def _fill(tmp: Path, files: Iterable[tuple[str, bytes | str]], on_file: Callable[[str], None] | None) -> list[str]:
+def _fill(tmp: Path, files: Iterable[tuple[str, bytes | str | list[bytes]]], on_file: Callable[[str], None] | None) -> list[str]:
     written = put_files(tmp, files, on_file)
     (tmp / MARKER).write_text(_MARKER_HEAD + "".join(f"{rel}\n" for rel in sorted(written)), encoding="utf-8")
     return written

@@ -14,7 +14,7 @@ from functools import lru_cache
 from nmx.i18n import lang, t
 from nmx.plan.plan import Plan
 from nmx.render.checklist import short_date
-from nmx.render.html import BR, Safe, cell_opens, el, esc, join, page, table, tr
+from nmx.render.html import BR, Safe, cell_opens, el, esc, escape, join, page, table
 from nmx.handouts.report import Month, focus_months, report_month, unit_files, year_calendar
 from nmx.handouts.burden import burden_page, index_link as burden_link
 
@@ -45,10 +45,12 @@ class Site:
         self.items = engine.items(plan, plan.meta.period.start, plan.meta.period.end)
         self.files = unit_files(plan)
         self.focus = focus_months(self.items)
-        self.by_task: dict[str, list] = {}
+        self.order = {tk.id: n for n, tk in enumerate(plan.tasks)}
+        self.by_task: dict[str, list] = {}  # task id → its dated items, by `_year_key`
         for item in self.items:
             self.by_task.setdefault(item.task, []).append(item)
-        self.order = {tk.id: n for n, tk in enumerate(plan.tasks)}
+        for found in self.by_task.values():
+            found.sort(key=self._year_key)
         self._units_cell: dict[tuple[str, str], Safe] = {}
         self._rows: dict[tuple[int, str], list] = {}  # keyed by id(): self.items keeps the items alive
         from nmx.duties.reach import Reacher
@@ -60,11 +62,14 @@ class Site:
         """The first `limit` dated items of these tasks over the period, by due day (as
         engine.items sorts them), and how many there are in all."""
         import heapq
+        from itertools import islice
 
-        found = [i for tid in tasks for i in self.by_task.get(tid, ())]
-        order = self.order
-        first = heapq.nsmallest(limit, found, key=lambda i: (i.due, order[i.task], i.index, i.start))
-        return first, len(found)
+        lists = [found for tid in tasks if (found := self.by_task.get(tid))]
+        first = list(islice(heapq.merge(*lists, key=self._year_key), limit))  # each list is in order
+        return first, sum(map(len, lists))
+
+    def _year_key(self, item) -> tuple:
+        return item.due, self.order[item.task], item.index, item.start
 
     # --- shared parts -------------------------------------------------------------------
     def nav(self, up: str = "") -> Safe:
@@ -89,12 +94,12 @@ class Site:
     def month_label(self, ym: str) -> str:
         return t("rp_month", year=int(ym[:4]), month=int(ym[5:]))
 
-    def item_row(self, item, up: str = "") -> list:
-        """An item's table row; items recur on many units' pages, so each is made once."""
+    def item_row(self, item, up: str = "") -> Safe:
+        """An item's table row (`items_table`); items recur on many units' pages, so each is made once."""
         key = (id(item), up)
         row = self._rows.get(key)
         if row is None:
-            row = self._rows[key] = _item_row(self, item, up)
+            row = self._rows[key] = _item_row(self, item, up, cell_opens(item_heads()))
         return row
 
     def item_units(self, item, up: str = "") -> Safe:
@@ -161,22 +166,29 @@ def _more_note(total: int, text: str | None = None, limit: int = LIST_LIMIT) -> 
 
 def items_table(site: Site, items: list, up: str = "") -> Safe:
     rows = [site.item_row(item, up) for item in items]
-    return table([t("rp_col_dates"), t("rp_col_left"), t("rp_col_task"), t("rp_col_kind"), t("rp_col_units"),
-                  t("rp_col_deliver"), t("rp_col_source")], rows, class_="stack items")
+    return table(list(item_heads()), rows, class_="stack items")
 
 
-def _item_row(site: Site, item, up: str) -> list:
+def item_heads() -> tuple[str, ...]:
+    return (t("rp_col_dates"), t("rp_col_left"), t("rp_col_task"), t("rp_col_kind"), t("rp_col_units"),
+            t("rp_col_deliver"), t("rp_col_source"))
+
+
+def _item_row(site: Site, item, up: str, opens: tuple[str, ...]) -> Safe:
+    """The `<tr>` of an item, written in one pass (the cells `el` and `join` would make)."""
     from nmx.views.deadlines import days_left, kind_label
 
-    return [
-        _dates(item),
-        join([esc(days_left(item.due, site.today)), workday_note(item.due)], " "),
-        join([el("strong", item.task), " ", item.title, BR, item.what, "（", item.label, "）"]),
-        kind_label(item),
+    note = workday_note(item.due)
+    cells = (
+        escape(_dates(item)),
+        escape(days_left(item.due, site.today)) + (" " + note if note is not None else ""),
+        f"<strong>{escape(item.task)}</strong> {escape(item.title)}<br>{escape(item.what)}（{escape(item.label)}）",
+        escape(kind_label(item)),
         site.item_units(item, up),
-        item.deliver_to or "",
-        item.source,
-    ]
+        escape(item.deliver_to or ""),
+        escape(item.source),
+    )
+    return Safe("<tr>" + "".join([o + c + "</td>" for o, c in zip(opens, cells)]) + "</tr>")
 
 
 def _dates(item) -> str:
@@ -421,26 +433,30 @@ def duties_table(duties: list) -> Safe:
 
 @lru_cache(maxsize=1 << 17)
 def _duty_row(head: tuple[str, ...], d, mark: int | None) -> Safe:
-    """A duty's row (the headers carry the language); units reached through one group share duties."""
-    note = el("a", t("rp_note_ref", n=mark), href=f"#note{mark}") if mark else ""
-    return tr(cell_opens(head), [*_duty_cells(d), note])
-
-
-def _duty_cells(d) -> tuple:
-    role = el("span", t("cl_role_lead") if d.role == "lead" else t("cl_role_support"),
-              class_="tag lead" if d.role == "lead" else "tag")
-    how = [role, el("span", t("rp_possibly"), class_="tag maybe") if d.possibly else None, BR if d.via else None, d.via]
-    return (
-        join([el("strong", d.task), " ", d.title]),
-        join(how),
-        join([d.what or "", BR if d.schedule else None, el("span", d.schedule, class_="note") if d.schedule else None]),
-        d.deliver_to or "",
-        d.source,
+    """A duty's row (the headers carry the language), written in one pass (the cells `el` and
+    `join` would make); units reached through one group share duties, so rows repeat."""
+    role = _role_tags(head)[d.role == "lead"]
+    cells = (
+        f"<strong>{escape(d.task)}</strong> {escape(d.title)}",
+        role + (_role_tags(head)[2] if d.possibly else "") + (f"<br>{escape(d.via)}" if d.via else ""),
+        escape(d.what or "") + (f'<br><span class="note">{escape(d.schedule)}</span>' if d.schedule else ""),
+        escape(d.deliver_to or ""),
+        escape(d.source),
+        f'<a href="#note{mark}">{escape(t("rp_note_ref", n=mark))}</a>' if mark else "",
     )
+    return Safe("<tr>" + "".join([o + c + "</td>" for o, c in zip(cell_opens(head), cells)]) + "</tr>")
+
+
+@lru_cache(maxsize=8)
+def _role_tags(head: tuple[str, ...]) -> tuple[str, str, str]:
+    """The support tag, the lead tag and the possibly tag in the language of `head`."""
+    return (f'<span class="tag">{escape(t("cl_role_support"))}</span>',
+            f'<span class="tag lead">{escape(t("cl_role_lead"))}</span>',
+            f'<span class="tag maybe">{escape(t("rp_possibly"))}</span>')
 
 
 def site_files(plan: Plan, today: dt.date, records=None, counties=None,
-               calendars=None) -> tuple[int, Iterator[tuple[str, str | bytes]]]:
+               calendars=None) -> tuple[int, Iterator[tuple[str, str | bytes | list[bytes]]]]:
     """(number of files, the files as (relative path, HTML or bytes)) of the whole site; `records`
     (a RecordsState) colours the status page; `counties` ((label, Coverage, county plan) of a
     workspace) adds a page per county plan and the coverage page; `calendars` (handouts.calendars
@@ -451,20 +467,21 @@ def site_files(plan: Plan, today: dt.date, records=None, counties=None,
     return 5 + per_unit * len(plan.units) + extra + site.calendars.count, _files(site)
 
 
-def _files(site: Site) -> Iterator[tuple[str, str]]:
+def _files(site: Site) -> Iterator[tuple[str, str | bytes | list[bytes]]]:
     from nmx.views.checklist import ScheduleIndex, checklist
     from nmx.schedule.dates import parse_month
     from nmx.duties.reach import duties_by_unit, tallies
     from nmx.render.checklist import render_html
 
     plan = site.plan
-    counts = {uid: (x.leads, x.supports, x.possibly) for uid, x in tallies(plan).items()}
+    yield from site.calendars.files_out()  # first: what the calendars hold is let go before the pages grow
+    all_duties = duties_by_unit(plan)
+    counts = {uid: (x.leads, x.supports, x.possibly) for uid, x in tallies(plan, all_duties).items()}
     yield "index.html", index_page(site, counts)
     yield "calendar.html", calendar_page(site)
     yield "matrix.html", matrix_page(site)
     yield "status.html", status_page(site)
     yield "burden.html", burden_page(site)
-    all_duties = duties_by_unit(plan)
     month = ScheduleIndex(plan, *parse_month(site.month), items=site.items) if site.month else None
     for unit in plan.units:
         duties = all_duties[unit.id]
@@ -476,7 +493,6 @@ def _files(site: Site) -> Iterator[tuple[str, str]]:
         from nmx.handouts.counties import county_files
 
         yield from county_files(site, site.counties)
-    yield from site.calendars.files_out()
 
 
 __all__ = ["Site", "site_files"]

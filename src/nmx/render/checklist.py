@@ -9,7 +9,7 @@ from typing import Any
 from nmx.views.checklist import Checklist, Checklists, Line, as_json
 from nmx.i18n import lang, t
 from nmx.render.formats import Format
-from nmx.render.html import BR, Safe, box, cell_opens, el, esc, join, page, table, tr
+from nmx.render.html import BR, Safe, box, cell_opens, el, escape, join, page, table
 
 
 # --- words shared by every format ---------------------------------------------------------
@@ -260,16 +260,21 @@ _BLANK = Safe('<span class="blank"></span>')
 
 
 # A row depends on the line and the language only (the headers carry the language), and the
-# lines of many units' lists are the same: each distinct row is built once.
+# lines of many units' lists are the same: each distinct row is built once, as one string.
 @lru_cache(maxsize=1 << 17)
 def _dated_row(heads: tuple[str, ...], line: Line) -> Safe:
-    return tr(cell_opens(heads), [box(), _due_html(line), _item_html(line), role_words(line), line.deliver_to or "",
-                                  line.source, _BLANK])
+    return _row(heads, (box(), _due_html(line), _item_html(line), escape(role_words(line)),
+                        escape(line.deliver_to or ""), escape(line.source), _BLANK))
 
 
 @lru_cache(maxsize=1 << 16)
 def _undated_row(heads: tuple[str, ...], line: Line) -> Safe:
-    return tr(cell_opens(heads), [box(), _item_html(line), role_words(line), line.source, _BLANK])
+    return _row(heads, (box(), _item_html(line), escape(role_words(line)), escape(line.source), _BLANK))
+
+
+def _row(heads: tuple[str, ...], cells: tuple[str, ...]) -> Safe:
+    """`tr` of cells that are markup already."""
+    return Safe("<tr>" + "".join([o + c + "</td>" for o, c in zip(cell_opens(heads), cells)]) + "</tr>")
 
 
 def _due_html(line: Line) -> Safe:
@@ -296,15 +301,16 @@ def _item_html(line: Line) -> Safe:
 @lru_cache(maxsize=65536)
 def _item_cell_html(language: str, task: str, title: str, what: str, label: str, kind: str, count: int | None,
                     start: dt.date | None, due: dt.date | None, owes: bool = True) -> Safe:
-    extra = [esc(label)]
+    """The item's cell, written in one pass (what `el` and `join` made of the same parts)."""
+    extra = [escape(label)]
     if kind == "quota" and owes:
-        extra.append(join([esc(t("cl_count", n=count)), " ", esc(t("cl_done_n"))]))
+        extra.append(f"{escape(t('cl_count', n=count))} {escape(t('cl_done_n'))}")
     elif kind == "quota":
-        extra.append(esc(t("cl_count_not_owed", n=count)))
+        extra.append(escape(t("cl_count_not_owed", n=count)))
     if start is not None and start != due:
-        extra.append(esc(f"{short_date(start)}—{short_date(due)}"))
-    return join([el("strong", task), " ", title, BR, what, " ",
-                 el("span", "（", join(extra, "；"), "）", class_="note")])
+        extra.append(escape(f"{short_date(start)}—{short_date(due)}"))
+    return Safe(f'<strong>{escape(task)}</strong> {escape(title)}<br>{escape(what)} '
+                f'<span class="note">（{"；".join(extra)}）</span>')
 
 
 # --- xlsx -------------------------------------------------------------------------------------

@@ -42,6 +42,11 @@ def _escape(text: str) -> str:
     return text
 
 
+#: The escaping `el` applies to a plain string, for pages written as one template (a row that
+#: a 10,000-task plan writes hundreds of thousands of times): text in, markup out.
+escape = _escape
+
+
 def join(children: Iterable[Child], sep: str = "") -> Safe:
     out: list[str] = []
     _render(children, out)
@@ -110,13 +115,19 @@ def table(headers: list[str], rows: Iterable[Any], *, class_: str = "stack", run
     `running`: a line above the headers shown only in print, where the header rows repeat on
     every page (what the printed page is, e.g. the unit and month of a checklist).
     """
-    names = el("tr", [el("th", h, scope="col") for h in headers])
+    names = _names_row(tuple(headers))
     if running is not None:
         names = join([el("tr", el("th", running, colspan=len(headers)), class_="running"), names])
     head = el("thead", names)
     opens = cell_opens(tuple(headers))
     body = "".join([row if type(row) is Safe else tr(opens, row) for row in rows])
     return Safe(f"<table{attrs(class_=class_, **attributes)}>{head}<tbody>{body}</tbody></table>")
+
+
+@lru_cache(maxsize=256)
+def _names_row(headers: tuple[str, ...]) -> Safe:
+    """The header row: the same few for the tables of every page."""
+    return el("tr", [el("th", h, scope="col") for h in headers])
 
 
 @lru_cache(maxsize=256)
@@ -149,22 +160,21 @@ def box() -> Safe:
 
 
 def page(title: str, *body: Child, lang: str = "zh", nav: Child = None, footer: Child = None) -> str:
-    """A complete, self-contained HTML document."""
-    doc = el(
-        "html",
-        el("head",
-           void("meta", charset="utf-8"),
-           void("meta", name="viewport", content="width=device-width, initial-scale=1"),
-           void("meta", name="generator", content="nmx"),
-           el("title", title),
-           el("style", Safe(CSS))),
-        el("body",
-           el("nav", nav, class_="site") if nav is not None else None,
-           el("main", *body),
-           el("footer", footer, class_="site") if footer is not None else None),
-        lang="zh-CN" if lang == "zh" else "en",
-    )
-    return "<!DOCTYPE html>\n" + doc + "\n"
+    """A complete, self-contained HTML document (written in one pass: a large plan's report
+    writes thousands, and nesting elements copied each page once per level)."""
+    parts = [_PAGE_OPEN[lang == "zh"], _markup(title), _PAGE_HEAD]
+    if nav is not None:
+        parts += ('<nav class="site">', join([nav]), "</nav>")
+    parts += ("<main>", join(body), "</main>")
+    if footer is not None:
+        parts += ('<footer class="site">', join([footer]), "</footer>")
+    parts.append("</body></html>\n")
+    return "".join(parts)
+
+
+_PAGE_OPEN = tuple(f'<!DOCTYPE html>\n<html lang="{code}"><head><meta charset="utf-8"><meta name="viewport" '
+                   'content="width=device-width, initial-scale=1"><meta name="generator" content="nmx"><title>'
+                   for code in ("en", "zh-CN"))
 
 
 CSS = """
@@ -251,3 +261,5 @@ tr.running{display:none}
  .month.focus,.tag.focus,thead th{-webkit-print-color-adjust:exact;print-color-adjust:exact}
 }
 """.strip()
+
+_PAGE_HEAD = f"</title><style>{CSS}</style></head><body>"

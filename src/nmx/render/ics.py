@@ -4,16 +4,18 @@ All-day dates are floating, so no VTIMEZONE is needed; X-WR-TIMEZONE names the p
 zone for apps that want one. What the events are is decided in `nmx.views.feed`.
 
 An event is written as its identity (UID, DTSTAMP, SEQUENCE, STATUS) followed by its
-content (dates, rule, texts, reminder). The content is serialised by icalendar once per
-distinct content and reused (`calendar_bytes`'s `contents`): the report writes the same
-event into the whole plan's calendar and into every unit's that has a role in it, under a
-UID per calendar.
+content (dates, rule, texts, reminder). The content is written once per distinct content
+(`event_text`) with icalendar's escaping, rule text and folding rule and reused: the report
+writes the same event into the whole plan's calendar and into every unit's that has a role
+in it, under a UID per calendar (`vevents`), each calendar's head from one icalendar
+template (`calendar_head`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Sequence
 from functools import lru_cache
 from typing import Any
 
@@ -21,7 +23,7 @@ from nmx.render.formats import Format
 from nmx.views.feed import Event, Feed
 
 PRODID = "-//nmx//暖民心行动宣传方案//ZH"
-_END = b"END:VCALENDAR\r\n"
+END = b"END:VCALENDAR\r\n"
 #: A UID that needs no escaping (RFC 5545 TEXT escapes only \ ; , and newlines) nor folding.
 _PLAIN_UID = re.compile(r"[A-Za-z0-9@._-]{1,60}")
 
@@ -29,6 +31,60 @@ _PLAIN_UID = re.compile(r"[A-Za-z0-9@._-]{1,60}")
 def calendar_bytes(feed: Feed, contents: dict | None = None) -> bytes:
     """The feed as CRLF-terminated iCalendar bytes. `contents`: a dict kept across the calendars
     of one build, where each distinct event content is serialised once."""
+    cache = {} if contents is None else contents
+    events = feed.events
+    body = vevents(feed.stamp, [e.uid for e in events], [e.sequence for e in events],
+                   [e.cancelled for e in events], [event_text(e, cache) for e in events])
+    return b"".join([calendar_head(feed), body, END])
+
+
+def calendar_head(feed: Feed) -> bytes:
+    """The calendar's lines before its first event, as icalendar writes them. icalendar writes
+    them once per distinct zone, description, note and refresh with a stand-in name, and each
+    feed's two name lines on their own (the report writes a calendar per unit)."""
+    template = _head_template(feed.timezone, feed.description, feed.note, feed.refresh)
+    lines = _name_lines(feed.name)
+    if template is None or set(lines) != set(_NAMES):
+        return _head(feed)
+    for name, line in lines.items():
+        template = template.replace(_stand_in(name), b"\r\n" + line + b"\r\n", 1)
+    return template
+
+
+_NAMES = (b"X-WR-CALNAME", b"NAME")
+_STAND_IN = "N"
+
+
+def _stand_in(name: bytes) -> bytes:
+    return b"\r\n" + name + b":" + _STAND_IN.encode("ascii") + b"\r\n"
+
+
+@lru_cache(maxsize=64)
+def _head_template(timezone: str, description: str, note: str | None, refresh: dt.timedelta | None) -> bytes | None:
+    """The head with the stand-in name, or None when its name lines are not found once each."""
+    head = _head(Feed(_STAND_IN, timezone, description, note, dt.datetime(2000, 1, 1), [], refresh))
+    return head if all(head.count(_stand_in(name)) == 1 for name in _NAMES) else None
+
+
+def _name_lines(name: str) -> dict[bytes, bytes]:
+    """Property name → its line (folded, without the last CRLF) of the two that name a calendar."""
+    from icalendar import Calendar
+
+    cal = Calendar()
+    cal.add("x-wr-calname", name)
+    cal.add("name", name)
+    out: dict[bytes, bytes] = {}
+    key = b""
+    for line in _inner(cal.to_ical()).removesuffix(b"\r\n").split(b"\r\n"):
+        if line[:1] in (b" ", b"\t") and key:  # a folded line goes on with the property before it
+            out[key] += b"\r\n" + line
+        else:
+            key = line.split(b":", 1)[0].split(b";", 1)[0].upper()
+            out[key] = line
+    return out
+
+
+def _head(feed: Feed) -> bytes:
     from icalendar import Calendar, vDuration
 
     cal = Calendar()
@@ -45,24 +101,55 @@ def calendar_bytes(feed: Feed, contents: dict | None = None) -> bytes:
     if feed.refresh is not None:  # RFC 7986, and the older property Outlook and others read
         cal.add("refresh-interval", vDuration(feed.refresh), parameters={"VALUE": "DURATION"})
         cal.add("x-published-ttl", vDuration(feed.refresh))
-    head = cal.to_ical()
-    stamp = _stamp_line(feed.stamp)
-    cache = {} if contents is None else contents
-    return b"".join([head[: -len(_END)], *(_event(e, stamp, cache) for e in feed.events), _END])
+    return cal.to_ical()[: -len(END)]
 
 
-def _event(item: Event, stamp: bytes, cache: dict) -> bytes:
-    lines = [b"BEGIN:VEVENT\r\n", _uid_line(item.uid), stamp]
-    if item.sequence is not None:
-        lines.append(b"SEQUENCE:%d\r\n" % item.sequence)
-    if item.cancelled:
-        lines.append(b"STATUS:CANCELLED\r\n")
-    content = item.content()
-    body = cache.get(content)
-    if body is None:
-        body = cache[content] = _content(content)
-    lines += [body, b"END:VEVENT\r\n"]
-    return b"".join(lines)
+def event_text(event: Event, cache: dict) -> bytes:
+    """The event's lines after its identity (its content, then END:VEVENT): the same for every
+    calendar that holds the event, so written once per distinct content into `cache`."""
+    content = event.content()
+    text = cache.get(content)
+    if text is None:
+        text = cache[content] = _content(content) + b"END:VEVENT\r\n"
+    return text
+
+
+def vevents(stamp: dt.datetime, uids: Sequence[str], sequences: Sequence[int | None], cancelled: Sequence[bool],
+            texts: Sequence[bytes]) -> bytes:
+    """The events, each its UID, DTSTAMP, SEQUENCE (None: not written), STATUS:CANCELLED when
+    cancelled, then its `event_text`."""
+    stamp_line = _stamp_line(stamp)
+    plain = _plain(uids)
+    if plain and uids and None not in sequences and not any(cancelled):  # a report's live events: in bulk
+        n = len(uids)
+        out = [b"BEGIN:VEVENT\r\nUID:"] * (5 * n)
+        out[1::5] = "\n".join(uids).encode("ascii").split(b"\n")
+        out[2::5] = [b"\r\n" + stamp_line] * n
+        out[3::5] = [_SEQUENCES[s] if s < len(_SEQUENCES) else b"SEQUENCE:%d\r\n" % s for s in sequences]
+        out[4::5] = texts
+        return b"".join(out)
+    out = []
+    for uid, sequence, gone, text in zip(uids, sequences, cancelled, texts):
+        out += (b"BEGIN:VEVENT\r\nUID:" + uid.encode("ascii") + b"\r\n" if plain
+                else b"BEGIN:VEVENT\r\n" + _uid_line(uid), stamp_line)
+        if sequence is not None:
+            out.append(_SEQUENCES[sequence] if sequence < len(_SEQUENCES) else b"SEQUENCE:%d\r\n" % sequence)
+        if gone:
+            out.append(b"STATUS:CANCELLED\r\n")
+        out.append(text)
+    return b"".join(out)
+
+
+_SEQUENCES = tuple(b"SEQUENCE:%d\r\n" % n for n in range(16))
+_PLAIN_BYTES = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789@._-"
+
+
+def _plain(uids: Sequence[str]) -> bool:
+    """Whether `_PLAIN_UID` matches every one of `uids` (the feed's own always), checked at once."""
+    if not uids:
+        return True
+    rest = "\n".join(uids).encode("utf-8").translate(None, _PLAIN_BYTES)  # only the separators are left
+    return len(rest) == len(uids) - 1 and 0 < min(map(len, uids)) and max(map(len, uids)) <= 60
 
 
 def _uid_line(uid: str) -> bytes:
@@ -94,43 +181,49 @@ def _inner(component: bytes) -> bytes:
 def _content(content: tuple) -> bytes:
     """An event's content lines, once per distinct content: the lines icalendar writes for the
     same properties, in its order (SUMMARY, DTSTART, DTEND, RRULE, then by name, then the
-    alarm), with its own escaping, rule text and folding, without building its component and
-    parameter objects for each (tests/test_ics_lines.py compares the two on every event of
-    the plan, a large plan and random texts)."""
-    escape_char = _text_tools()[0]
+    alarm), with its own escaping and rule text and its folding (`_fold`), without building its
+    component and parameter objects for each (tests/test_ics_lines.py compares the two on every
+    event of the plan, a large plan and random texts)."""
     start, end, rule, summary, description, category, alarm = content
-    lines = [f"SUMMARY:{escape_char(summary)}", f"DTSTART;VALUE=DATE:{start:%Y%m%d}",
-             f"DTEND;VALUE=DATE:{end:%Y%m%d}"]
+    lines = [text_line("SUMMARY", summary), f"DTSTART;VALUE=DATE:{start:%Y%m%d}\r\n".encode("ascii"),
+             f"DTEND;VALUE=DATE:{end:%Y%m%d}\r\n".encode("ascii")]
     if rule:
-        lines.append(f"RRULE:{_rule(rule)}")
-    lines += [f"CATEGORIES:{escape_char(category)}", f"DESCRIPTION:{escape_char(description)}",
-              "TRANSP:TRANSPARENT"]
+        lines.append(_fold(f"RRULE:{_rule(rule)}") + b"\r\n")
+    lines += [text_line("CATEGORIES", category), text_line("DESCRIPTION", description), b"TRANSP:TRANSPARENT\r\n"]
     if alarm is not None:
-        lines += ["BEGIN:VALARM", "ACTION:DISPLAY", f"DESCRIPTION:{escape_char(alarm.description)}",
-                  f"TRIGGER:{_duration(alarm.trigger)}", "END:VALARM"]
-    return "".join(_folded(line) + "\r\n" for line in lines).encode("utf-8")
+        lines += [b"BEGIN:VALARM\r\nACTION:DISPLAY\r\n", text_line("DESCRIPTION", alarm.description),
+                  _fold(f"TRIGGER:{_duration(alarm.trigger)}") + b"\r\n", b"END:VALARM\r\n"]
+    return b"".join(lines)
 
 
-def _folded(line: str) -> str:
-    """`line` folded as icalendar folds it: after the most characters that fit 74 octets, again
-    and again. icalendar 7 also keeps a `\\` or `^` that would end a folded piece for the next
-    one (icalendar 6 does not): such a line is folded by the installed icalendar itself."""
-    if len(line) <= 18:  # at most 4 octets a character
-        return line
-    data = line.encode("utf-8")
-    if len(data) < 75:
-        return line
+def text_line(name: str, value: str) -> bytes:
+    """A TEXT property's line as icalendar writes it: its escaping, then folded; CRLF-terminated."""
+    return _fold(f"{name}:{_text_tools()[0](value)}") + b"\r\n"
+
+
+_ESCAPES = b"\\^"
+
+
+def _fold(line: str) -> bytes:
+    """`line` in UTF-8, folded as icalendar folds it: into the longest pieces of whole characters
+    that fit 74 octets, joined by CRLF and a space. A piece that would end with \\ or ^ is left to
+    icalendar's own `_foldline`, which since 7.x keeps such an escape with what follows; every
+    other line is the same in all its versions, and this takes a step per piece where it takes
+    several per character (the report folds some 80,000 long descriptions of a 10,000-task plan)."""
+    raw = line.encode("utf-8")
+    if len(raw) < 75:
+        return raw
     pieces, start = [], 0
-    while len(data) - start > 74:
+    while len(raw) - start > 74:
         end = start + 74
-        while data[end] & 0xC0 == 0x80:  # inside a character: the piece ends before it
+        while raw[end] & 0xC0 == 0x80:  # a UTF-8 continuation byte: back to the character's start
             end -= 1
-        if data[end - 1] in b"\\^":
-            return _text_tools()[1](line)
-        pieces.append(data[start:end])
+        if raw[end - 1] in _ESCAPES:
+            return _text_tools()[1](line).encode("utf-8")
+        pieces.append(raw[start:end])
         start = end
-    pieces.append(data[start:])
-    return b"\r\n ".join(pieces).decode("utf-8")
+    pieces.append(raw[start:])
+    return b"\r\n ".join(pieces)
 
 
 @lru_cache(maxsize=1)

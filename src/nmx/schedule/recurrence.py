@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator, Sequence
+from functools import lru_cache
 
 from nmx.schedule.dates import month_end
 
@@ -29,10 +30,17 @@ def series_rule(dates: Sequence[dt.date], hint: str | None = None) -> str | None
 
 def expand(rule: str, start: dt.date) -> list[dt.date]:
     """The dates `rule` yields from `start` (the rule must be bounded by UNTIL or COUNT)."""
+    return list(_expanded(rule, start))
+
+
+@lru_cache(maxsize=4096)
+def _expanded(rule: str, start: dt.date) -> tuple[dt.date, ...]:
+    # Parsing the rule costs dateutil more than expanding it, and a large plan tries the same
+    # few rules from the same few days for thousands of series (10 distinct of 5,757 at 10k tasks).
     from dateutil.rrule import rrulestr
 
     first = dt.datetime.combine(start, dt.time())
-    return [d.date() for d in rrulestr(rule, dtstart=first, ignoretz=True)]
+    return tuple(d.date() for d in rrulestr(rule, dtstart=first, ignoretz=True))
 
 
 def _candidates(dates: Sequence[dt.date], hint: str | None) -> Iterator[str]:

@@ -106,6 +106,7 @@ class ScheduleIndex:
         self.order = {tk.id: n for n, tk in enumerate(plan.tasks)}
         self.dated: dict[str, list] = {}
         self.undated: dict[str, list] = {}
+        self._days: dict[dt.date, tuple[dt.date, str | None, bool]] = {}
         period = plan.meta.period
         for item in engine.items(plan, start, end) if items is None else items:
             if item.start <= end and item.due >= start:
@@ -113,6 +114,16 @@ class ScheduleIndex:
         if start <= period.end and end >= period.start:  # standing duties are in force in the period only
             for entry in engine.undated(plan):
                 self.undated.setdefault(entry.task, []).append(entry)
+
+    def day(self, due: dt.date) -> tuple[dt.date, str | None, bool]:
+        """The due day's last working day, holiday name and whether that is provisional: once
+        per day for the lists of all units."""
+        found = self._days.get(due)
+        if found is None:
+            from nmx.schedule.workdays import due_workday, holiday_name, provisional
+
+            found = self._days[due] = (due_workday(due), holiday_name(due), provisional(due))
+        return found
 
 
 def checklist(
@@ -122,7 +133,6 @@ def checklist(
     """`unit`'s checklist for `month` ("YYYY-MM"). `index` (the month's schedule items) and
     `duties` (the unit's) may be passed in when computed once for many lists."""
     from nmx.schedule.dates import parse_month
-    from nmx.schedule.workdays import due_workday, holiday_name, provisional
 
     start, end = parse_month(month)
     found = bindings(plan, unit, duties)
@@ -134,8 +144,7 @@ def checklist(
     undated = sorted((e for tid in tasks for e in index.undated.get(tid, ()) if (e.task, e.index) in found),
                      key=lambda e: (order[e.task], e.index))
     out = Checklist(plan.meta.title, plan.meta.doc_number, unit, month, start, end, today)
-    out.dated = [_dated_line(item, found[(item.task, item.index)], unit.id, due_workday, holiday_name, provisional)
-                 for item in dated]
+    out.dated = [_dated_line(item, found[(item.task, item.index)], unit.id, index.day(item.due)) for item in dated]
     for entry in undated:
         line = _undated_line(entry, found[(entry.task, entry.index)])
         (out.standing if entry.kind == "standing" else out.irregular).append(line)
@@ -143,11 +152,12 @@ def checklist(
     return out
 
 
-def _dated_line(item: Any, how: Binding, unit: str, due_workday: Any, holiday_name: Any, provisional: Any) -> Line:
+def _dated_line(item: Any, how: Binding, unit: str, day: tuple[dt.date, str | None, bool]) -> Line:
+    workday, holiday, provisional = day
     return Line(item.kind, item.task, item.title, item.what, item.label, how.role, how.via, how.possibly,
-                item.source, item.deliver_to, item.start, item.due, due_workday(item.due), holiday_name(item.due),
+                item.source, item.deliver_to, item.start, item.due, workday, holiday,
                 item.count, item.note, item.clauses, unit in item.owers and not how.possibly, item.basis,
-                how.group, provisional(item.due))
+                how.group, provisional)
 
 
 def _undated_line(entry: Any, how: Binding) -> Line:
