@@ -93,7 +93,8 @@ def fill(args: list[str], data: Path, out: Path) -> list[str]:
     return filled if "{data}" in " ".join(args) else [*filled, "--data", str(data)]
 
 
-def scale(sizes: list[int], runs: int, timeout: float, installs: list[tuple[str, str]], env: dict[str, str]) -> None:
+def scale(sizes: list[int], runs: int, timeout: float, installs: list[tuple[str, str]], env: dict[str, str],
+          commands: list[tuple[str, list[str]]] = SCALE) -> None:
     import synth  # benchmarks/synth.py
 
     # The 100k plan's tasks.yaml holds ~5.5 million YAML nodes, past the reader's safety limit of
@@ -111,7 +112,7 @@ def scale(sizes: list[int], runs: int, timeout: float, installs: list[tuple[str,
                                       stderr=subprocess.PIPE, timeout=max(timeout, 600), check=False)
                 if warm.returncode != 0:
                     raise SystemExit(f"{name}: the {n}-task plan does not validate:\n{warm.stderr.decode(errors='replace')}")
-            for label, args in SCALE:
+            for label, args in commands:
                 for name, nmx in installs:
                     if (label, name) in given_up:
                         continue
@@ -133,7 +134,7 @@ def scale(sizes: list[int], runs: int, timeout: float, installs: list[tuple[str,
                                                      max(s[1] or 0 for s in samples))
                     print(f"  {n:>7} tasks  {name:<8} {label:<28} {_cell(results[(label, name, n)], timeout)}",
                           file=sys.stderr, flush=True)
-        _table(sizes, installs, results, timeout)
+        _table(sizes, installs, results, timeout, commands)
 
 
 def _short(n: int) -> str:
@@ -147,11 +148,11 @@ def _cell(result: tuple[float | None, int | None], timeout: float) -> str:
     return f"{took:.2f} s, {rss} MB" if rss is not None else f"{took:.2f} s"
 
 
-def _table(sizes, installs, results, timeout) -> None:
+def _table(sizes, installs, results, timeout, commands) -> None:
     heads = [f"{n:,} tasks" for n in sizes] + [f"growth {_short(a)}→{_short(b)}" for a, b in zip(sizes, sizes[1:])]
     print("\n| command | nmx | " + " | ".join(heads) + " |")
     print("|---|---|" + "---|" * len(heads))
-    for label, _ in SCALE:
+    for label, _ in commands:
         for name, _ in installs:
             cells = [_cell(results.get((label, name, n), (None, None)), timeout) for n in sizes]
             growth = []
@@ -220,6 +221,7 @@ def main() -> None:
     parser.add_argument("--cold-runs", type=int, default=10)
     parser.add_argument("--skip-scale", action="store_true")
     parser.add_argument("--skip-cold", action="store_true")
+    parser.add_argument("--only", help="comma-separated words: only the commands whose label has one (e.g. report,xlsx)")
     parser.add_argument("--against", type=Path, help="another installation's python: its nmx runs beside ours")
     args = parser.parse_args()
     installs = [("this", NMX)]
@@ -228,7 +230,9 @@ def main() -> None:
     sizes = sorted(int(s) for s in args.sizes.split(","))
     with bench_env(COLUMNS="100") as env:
         if not args.skip_scale:
-            scale(sizes, args.runs, args.timeout, installs, env)
+            words = [w.strip() for w in (args.only or "").split(",") if w.strip()]
+            commands = [c for c in SCALE if not words or any(w in c[0] for w in words)]
+            scale(sizes, args.runs, args.timeout, installs, env, commands)
         if not args.skip_cold:
             cold(args.cold_runs, installs, env)
 
