@@ -391,3 +391,15 @@ def test_content_hash_of_every_event(plans):
     for plan in plans:
         for made in Feeds(plan, _year(plan), 2).events(None):
             assert content_hash(made.event.content()) == _json_hash(made.event.content())
+
+
+@pytest.mark.parametrize("day", [dt.date(1, 1, 1), dt.date(999, 12, 31), dt.date(1000, 1, 1), dt.date(2023, 5, 9),
+                                 dt.date(9999, 12, 31)])
+def test_a_date_value_is_strftimes(day):
+    assert ics._ymd(day) == f"{day:%Y%m%d}"
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(st.sampled_from(list("a中,;:\\\n\rNn "))))
+def test_text_escaping_is_icalendars(value):
+    assert ics._escaped(value) == ics._text_tools()[0](value)

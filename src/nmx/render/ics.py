@@ -185,8 +185,8 @@ def _content(content: tuple) -> bytes:
     component and parameter objects for each (tests/test_ics_lines.py compares the two on every
     event of the plan, a large plan and random texts)."""
     start, end, rule, summary, description, category, alarm = content
-    lines = [text_line("SUMMARY", summary), f"DTSTART;VALUE=DATE:{start:%Y%m%d}\r\n".encode("ascii"),
-             f"DTEND;VALUE=DATE:{end:%Y%m%d}\r\n".encode("ascii")]
+    lines = [text_line("SUMMARY", summary), f"DTSTART;VALUE=DATE:{_ymd(start)}\r\n".encode("ascii"),
+             f"DTEND;VALUE=DATE:{_ymd(end)}\r\n".encode("ascii")]
     if rule:
         lines.append(_fold(f"RRULE:{_rule(rule)}") + b"\r\n")
     lines += [text_line("CATEGORIES", category), text_line("DESCRIPTION", description), b"TRANSP:TRANSPARENT\r\n"]
@@ -198,7 +198,20 @@ def _content(content: tuple) -> bytes:
 
 def text_line(name: str, value: str) -> bytes:
     """A TEXT property's line as icalendar writes it: its escaping, then folded; CRLF-terminated."""
-    return _fold(f"{name}:{_text_tools()[0](value)}") + b"\r\n"
+    return _fold(f"{name}:{_escaped(value)}") + b"\r\n"
+
+
+def _escaped(value: str) -> str:
+    """icalendar's TEXT escaping (its replacements of \\N, \\, ;, ",", CRLF, LF and, since 7.x, CR):
+    a text with no backslash, semicolon, comma, LF or CR is every step's unchanged input."""
+    if "\\" in value or ";" in value or "," in value or "\n" in value or "\r" in value:
+        return _text_tools()[0](value)
+    return value
+
+
+def _ymd(day: dt.date) -> str:
+    """A DATE value, as `f"{day:%Y%m%d}"` (strftime) writes it, without strftime for four-digit years."""
+    return day.isoformat().replace("-", "") if day.year >= 1000 else f"{day:%Y%m%d}"
 
 
 _ESCAPES = b"\\^"

@@ -331,8 +331,9 @@ def _description(plan: Plan, item: Item, series: list[Item], known: dict) -> str
     from nmx.i18n import holiday_label
     from nmx.schedule.workdays import due_workday, holiday_name, mark
 
-    key = (item.task, item.index, item.title, item.label, item.lead, item.support, item.deliver_to, item.unlisted,
-           item.note, item.source)
+    # the unit tuples by identity: a series' items share them, and hashing them costs more than all else here
+    key = (item.task, item.index, item.title, item.label, id(item.lead), id(item.support), item.deliver_to,
+           item.unlisted, item.note, item.source)
     head, source = known.get(key) or known.setdefault(key, _description_parts(plan, item))
     lines = [head]
     if item.kind != "window":
@@ -340,7 +341,8 @@ def _description(plan: Plan, item: Item, series: list[Item], known: dict) -> str
             name = holiday_name(i.due)
             if name:
                 lines.append(t("ics_holiday", due=i.due, name=holiday_label(name), day=due_workday(i.due)) + mark(i.due))
-        years = frozenset({i.due.year for i in series} | {i.start.year for i in series})
+        years = (frozenset((item.due.year, item.start.year)) if len(series) == 1
+                 else frozenset({i.due.year for i in series} | {i.start.year for i in series}))
         note = known[years] if years in known else known.setdefault(years, _calendar_note(years))
         if note:
             lines.append(note)
