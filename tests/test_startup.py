@@ -43,9 +43,20 @@ def test_a_warm_duties_table_reads_no_yaml_validates_nothing_and_writes_nothing(
 
 
 def test_a_first_validate_without_the_cache_hashes_and_encodes_nothing_and_lays_out_no_table(tmp_path):
+    import pydantic_core
+
+    from nmx.plan import core_schemas
+
     modules = _imported(["validate", str(ROOT / "data")], tmp_path, NMX_NO_CACHE="1")
     assert {"yaml", "pydantic_core", "nmx.plan.validation", "nmx.plan.checks"} <= modules  # it validated
-    assert not modules & {"hashlib", "json", "tempfile", "csv", "rich", "pydantic", "nmx.render.flow"}
+    assert not modules & {"hashlib", "json", "rich", "nmx.render.flow"}
+    # With the pydantic-core the schemas were generated for, pydantic is not imported at all; with
+    # another (CI's lowest versions) pydantic derives them, and its plugin loader brings
+    # importlib.metadata (csv) and importlib.resources (tempfile).
+    if core_schemas.PYDANTIC_CORE == pydantic_core.__version__:
+        assert not modules & {"pydantic", "tempfile", "csv"}
+    else:
+        assert "pydantic" in modules
     assert _command_modules(modules) == {"plan_cmds"}
 
 

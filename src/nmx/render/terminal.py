@@ -80,19 +80,19 @@ def forced_colour() -> bool:
 
 def plain_width() -> int | None:
     """The width Rich gives a console without styles on stdout (`_console(styled=False).width`),
-    found as Rich finds it but without importing its console (~20 ms of a start): COLUMNS, else 80 on
-    a dumb terminal, else the size of the first of stdin, stdout and stderr that is a terminal,
-    else 80. None where Rich knows more than this (Windows consoles, Jupyter, IDLE)."""
+    found as Rich finds it but without importing its console (~20 ms of a start): COLUMNS, else the
+    size of the first of stdin, stdout and stderr that is a terminal, else 80. None where Rich
+    knows more than this (Windows consoles, Jupyter, IDLE) or where its versions decide apart (a
+    dumb terminal, TTY_COMPATIBLE or FORCE_COLOR set: Rich 13.0 and 15 read them differently)."""
     import builtins
 
     if sys.platform == "win32" or hasattr(builtins, "get_ipython") or \
             getattr(sys.stdin, "__module__", "").startswith("idlelib"):
         return None
-    width, height = _digits("COLUMNS"), _digits("LINES")
-    if width is not None and height is not None:
-        return width
-    if _rich_is_terminal() and os.environ.get("TERM", "").lower() in ("dumb", "unknown"):
-        return 80
+    if os.environ.get("TERM", "").lower() in ("dumb", "unknown") or \
+            "TTY_COMPATIBLE" in os.environ or "FORCE_COLOR" in os.environ:
+        return None
+    width = _digits("COLUMNS")
     if width is not None:
         return width
     for stream, standard in ((sys.__stdin__, 0), (sys.__stdout__, 1), (sys.__stderr__, 2)):
@@ -114,20 +114,6 @@ def _descriptor(stream: Any, standard: int) -> int:
 def _digits(name: str) -> int | None:
     value = os.environ.get(name)
     return int(value) if value is not None and value.isdigit() else None
-
-
-def _rich_is_terminal() -> bool:
-    """Whether Rich takes stdout for a terminal (TTY_COMPATIBLE, FORCE_COLOR, then isatty)."""
-    compatible = os.environ.get("TTY_COMPATIBLE", "")
-    if compatible in ("0", "1"):
-        return compatible == "1"
-    force = os.environ.get("FORCE_COLOR")
-    if force is not None:
-        return force != ""
-    try:
-        return bool(sys.stdout.isatty())
-    except (AttributeError, ValueError):
-        return False
 
 
 def _console(styled: bool, file: Any = None, width: int | None = None) -> Any:
