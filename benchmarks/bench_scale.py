@@ -27,6 +27,8 @@ from __future__ import annotations
 
 import argparse
 import math
+import os
+import signal
 import statistics
 import subprocess
 import sys
@@ -76,14 +78,18 @@ def run_rss(cmd: list[str], env: dict[str, str], timeout: float) -> tuple[float 
     with tempfile.NamedTemporaryFile("r", suffix=".time") as report:
         wrapped = [str(TIME), "-f", "%M", "-o", report.name, *cmd] if TIME.exists() else cmd
         start = time.perf_counter()
+        # its own process group: past the timeout nmx goes too, not only /usr/bin/time above it
+        proc = subprocess.Popen(wrapped, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env,
+                                start_new_session=True)
         try:
-            proc = subprocess.run(wrapped, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env,
-                                  timeout=timeout, check=False)
+            _, stderr = proc.communicate(timeout=timeout)
         except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.communicate()
             return None, None
         elapsed = time.perf_counter() - start
         if proc.returncode != 0:
-            raise SystemExit(f"failed ({proc.returncode}): {' '.join(cmd)}\n{proc.stderr.decode(errors='replace')}")
+            raise SystemExit(f"failed ({proc.returncode}): {' '.join(cmd)}\n{stderr.decode(errors='replace')}")
         text = report.read().split()
         return elapsed, (int(text[-1]) // 1024 if text else None)
 
