@@ -13,13 +13,18 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 
 
+def _python(code: str, tmp_path: Path, *args: str, check: bool = False, **env_extra: str) -> subprocess.CompletedProcess:
+    """`code` in a fresh interpreter with only the package on its path and a private cache."""
+    env = {"PATH": "/usr/bin:/bin", "NMX_CACHE_DIR": str(tmp_path / "c"), "PYTHONPATH": str(ROOT / "src"), **env_extra}
+    return subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, env=env, timeout=120,
+                          check=check, cwd=tmp_path)
+
+
 def test_the_console_entry_point_runs_without_automatic_collections(tmp_path):
     code = ("import atexit, gc, sys\n"
             "atexit.register(lambda: sys.stderr.write(f'enabled={gc.isenabled()}\\n'))\n"
             "from nmx.cli import main\nsys.argv = ['nmx', 'info']\nmain()\n")
-    env = {"PATH": "/usr/bin:/bin", "NMX_CACHE_DIR": str(tmp_path / "c"), "PYTHONPATH": str(ROOT / "src")}
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120,
-                          check=False, cwd=tmp_path)
+    done = _python(code, tmp_path)
     assert done.returncode == 0, done.stderr
     assert "enabled=False" in done.stderr
 
@@ -55,10 +60,7 @@ def _registered_after(argv: list[str], tmp_path, **env_extra: str) -> tuple[list
             " [m for m in MODULES if 'nmx.cli.' + m in sys.modules]]))\n")
     import json
 
-    env = {"PATH": "/usr/bin:/bin", "NMX_CACHE_DIR": str(tmp_path / "c"), "PYTHONPATH": str(ROOT / "src"), **env_extra}
-    done = subprocess.run([sys.executable, "-c", code, json.dumps(argv)], capture_output=True, text=True, env=env,
-                          timeout=120, check=True)
-    return json.loads(done.stdout)
+    return json.loads(_python(code, tmp_path, json.dumps(argv), check=True, **env_extra).stdout)
 
 
 def test_only_the_named_command_is_built(tmp_path):
@@ -92,9 +94,7 @@ def test_the_command_table_names_every_command_s_modules_in_the_help_s_order(tmp
             "found += [[g.name, list(dict.fromkeys(short(c) for c in g.typer_instance.registered_commands)),"
             " [c.name for c in g.typer_instance.registered_commands]] for g in app.registered_groups]\n"
             "print(json.dumps(found))\n")
-    env = {"PATH": "/usr/bin:/bin", "NMX_CACHE_DIR": str(tmp_path / "c"), "PYTHONPATH": str(ROOT / "src")}
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120,
-                          check=True)
+    done = _python(code, tmp_path, check=True)
     found = json.loads(done.stdout)
     assert [(entry[0], tuple(entry[1])) for entry in found] == list(COMMANDS.items())
 
@@ -104,9 +104,7 @@ def test_the_whole_app_keeps_its_order_whichever_command_module_came_first(tmp_p
             "from nmx.cli import app\n"
             "print(json.dumps([[c.name for c in app.registered_commands],"
             " [[c.name for c in g.typer_instance.registered_commands] for g in app.registered_groups]]))\n")
-    env = {"PATH": "/usr/bin:/bin", "NMX_CACHE_DIR": str(tmp_path / "c"), "PYTHONPATH": str(ROOT / "src")}
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120,
-                          check=True)
+    done = _python(code, tmp_path, check=True)
     import json
 
     from nmx.cli import COMMANDS
@@ -118,11 +116,8 @@ def test_the_whole_app_keeps_its_order_whichever_command_module_came_first(tmp_p
 
 
 def test_a_pruned_run_prints_what_the_whole_app_prints(tmp_path, run):
-    env = {"PATH": "/usr/bin:/bin", "NMX_CACHE_DIR": str(tmp_path / "c"), "PYTHONPATH": str(ROOT / "src"),
-           "COLUMNS": "100"}
     for argv in (["duties", "市交通运输局", "-f", "json"], ["ledger", "list", "--today", "2023-06-01", "-f", "json"]):
-        done = subprocess.run([sys.executable, "-c", "from nmx.cli import main; main()", *argv], capture_output=True,
-                              text=True, env=env, timeout=120, check=False, cwd=tmp_path)
+        done = _python("from nmx.cli import main; main()", tmp_path, *argv, COLUMNS="100")
         whole = run(*argv)
         assert done.returncode == whole.exit_code == 0, done.stderr
         assert done.stdout == whole.stdout
@@ -134,13 +129,11 @@ def test_every_command_s_help_from_a_pruned_run_is_the_whole_app_s(tmp_path, run
     does, describes itself as in the whole app: the same options, texts and order."""
     from nmx.cli import COMMANDS, registered
 
-    env = {"PATH": "/usr/bin:/bin", "NMX_CACHE_DIR": str(tmp_path / "c"), "PYTHONPATH": str(ROOT / "src"),
-           "COLUMNS": "80"}
     groups = {g.name: [c.name for c in g.typer_instance.registered_commands] for g in registered().registered_groups}
     for name in COMMANDS:
         for argv in [[name, "--help"]] + [[name, sub, "--help"] for sub in groups.get(name, [])]:
-            done = subprocess.run([sys.executable, "-c", "import sys; sys.argv[0] = 'nmx'\nfrom nmx.cli import main; main()",
-                                   *argv], capture_output=True, text=True, env=env, timeout=120, check=False, cwd=tmp_path)
+            done = _python("import sys; sys.argv[0] = 'nmx'\nfrom nmx.cli import main; main()", tmp_path, *argv,
+                           COLUMNS="80")
             whole = run(*argv)
             assert done.returncode == whole.exit_code == 0, (argv, done.stderr)
             assert done.stdout == whole.stdout, argv
