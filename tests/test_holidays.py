@@ -319,3 +319,26 @@ def test_the_file_is_cached_by_its_bytes(plan_copy, monkeypatch):
     path.write_text(path.read_text(encoding="utf-8").replace("status: official", "status: provisional"), encoding="utf-8")
     with pytest.raises(AssertionError, match="validated again"):
         holidays_file.read_state(path)
+
+
+def test_working_days_are_counted_by_the_calendar_in_use(tmp_path):
+    """A span's count is remembered per holiday calendar: another plan's holidays.yaml counts anew."""
+    from nmx.schedule import holidays
+    from nmx.schedule.workdays import working_days_between
+
+    start, end = dt.date(2027, 4, 23), dt.date(2027, 5, 7)  # 劳动节 2027, in holidays_2027
+    (tmp_path / "with").mkdir()
+    (tmp_path / "without").mkdir()
+    with_file = holidays_2027(tmp_path / "with")
+    try:
+        holidays.use_folder(tmp_path / "without")
+        weekdays_only = working_days_between(start, end)
+        holidays.use_folder(with_file)
+        declared = working_days_between(start, end)
+        holidays.use_folder(tmp_path / "without")
+        again = working_days_between(start, end)
+    finally:
+        holidays.use_folder(None)
+    assert weekdays_only == 10  # 04-24 … 05-07: two weeks of Monday to Friday
+    assert declared == 10 - 2 + 1  # 04-30 and 05-03 off, Sunday 04-25 a make-up working day
+    assert again == weekdays_only

@@ -158,9 +158,16 @@ def working_days_between(start: dt.date, end: dt.date) -> int:
     """Working days after `start` up to and including `end` (0 when `end` is not after `start`)."""
     if end <= start:
         return 0
+    return _working_days_between(start, end, _plan.generation())
+
+
+@lru_cache(maxsize=1 << 12)
+def _working_days_between(start: dt.date, end: dt.date, generation: int) -> int:
+    """Counted once per span and holiday calendar: a status page asks it for every (obligation,
+    unit) pair of a month, some 100,000 questions about a few dozen spans in a large plan."""
     n, day = 0, start + dt.timedelta(days=1)
     while day <= end:
-        n += is_workday(day)
+        n += _is_workday(day, generation)
         day += dt.timedelta(days=1)
     return n
 
