@@ -14,7 +14,7 @@ from functools import lru_cache
 from nmx.i18n import lang, t
 from nmx.plan.plan import Plan
 from nmx.render.checklist import short_date
-from nmx.render.html import BR, Safe, cell_opens, el, esc, escape, join, page, table
+from nmx.render.html import BR, Safe, cell_opens, el, esc, escape, join, markup_tr, page, table
 from nmx.handouts.report import Month, focus_months, report_month, unit_files, year_calendar
 from nmx.handouts.burden import burden_page, index_link as burden_link
 
@@ -188,7 +188,7 @@ def _item_row(site: Site, item, up: str, opens: tuple[str, ...]) -> Safe:
         escape(item.deliver_to or ""),
         escape(item.source),
     )
-    return Safe("<tr>" + "".join([o + c + "</td>" for o, c in zip(opens, cells)]) + "</tr>")
+    return markup_tr(opens, cells)
 
 
 def _dates(item) -> str:
@@ -444,7 +444,7 @@ def _duty_row(head: tuple[str, ...], d, mark: int | None) -> Safe:
         escape(d.source),
         f'<a href="#note{mark}">{escape(t("rp_note_ref", n=mark))}</a>' if mark else "",
     )
-    return Safe("<tr>" + "".join([o + c + "</td>" for o, c in zip(cell_opens(head), cells)]) + "</tr>")
+    return markup_tr(cell_opens(head), cells)
 
 
 @lru_cache(maxsize=8)

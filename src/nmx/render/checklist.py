@@ -9,7 +9,7 @@ from typing import Any
 from nmx.views.checklist import Checklist, Checklists, Line, as_json
 from nmx.i18n import lang, t
 from nmx.render.formats import Format
-from nmx.render.html import BR, Safe, box, cell_opens, el, escape, join, page, table
+from nmx.render.html import BR, Safe, box, cell_opens, el, escape, join, markup_tr, page, table
 
 
 # --- words shared by every format ---------------------------------------------------------
@@ -263,18 +263,13 @@ _BLANK = Safe('<span class="blank"></span>')
 # lines of many units' lists are the same: each distinct row is built once, as one string.
 @lru_cache(maxsize=1 << 17)
 def _dated_row(heads: tuple[str, ...], line: Line) -> Safe:
-    return _row(heads, (box(), _due_html(line), _item_html(line), escape(role_words(line)),
+    return markup_tr(cell_opens(heads), (box(), _due_html(line), _item_html(line), escape(role_words(line)),
                         escape(line.deliver_to or ""), escape(line.source), _BLANK))
 
 
 @lru_cache(maxsize=1 << 16)
 def _undated_row(heads: tuple[str, ...], line: Line) -> Safe:
-    return _row(heads, (box(), _item_html(line), escape(role_words(line)), escape(line.source), _BLANK))
-
-
-def _row(heads: tuple[str, ...], cells: tuple[str, ...]) -> Safe:
-    """`tr` of cells that are markup already."""
-    return Safe("<tr>" + "".join([o + c + "</td>" for o, c in zip(cell_opens(heads), cells)]) + "</tr>")
+    return markup_tr(cell_opens(heads), (box(), _item_html(line), escape(role_words(line)), escape(line.source), _BLANK))
 
 
 def _due_html(line: Line) -> Safe:
