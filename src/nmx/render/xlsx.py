@@ -53,20 +53,7 @@ _PLAIN = frozenset({str, int, dt.date, type(None)})
 def text_width(text: str) -> int:
     """Display width of the widest line of `text`: wide (CJK) characters count 2 (each distinct
     text measured once: a plan's workbook repeats unit names and task texts thousands of times)."""
-    return max((len(line) if line.isascii() else sum(map(_CHAR_WIDTHS.__getitem__, line))
-                for line in text.split("\n")), default=0)
-
-
-class _CharWidths(dict):
-    """Each character's `display_width`, asked of unicodedata once: a 10,000-task plan's
-    workbook measures 2.5 million characters of 3,000 distinct ones."""
-
-    def __missing__(self, char: str) -> int:
-        width = self[char] = display_width(char)
-        return width
-
-
-_CHAR_WIDTHS = _CharWidths()
+    return max(map(display_width, text.split("\n")), default=0)
 
 
 def looks_like_formula(text: str) -> bool:
