@@ -95,7 +95,7 @@ class Calendars:
         self.build = _Build()
         self.feeds = Feeds(plan, items, options.alarm_days, keep=self.build.keep)
         bound = len(items) + self.feeds.bindings()
-        self.previous, why = read_state(options.previous, _STATE_BASE + _STATE_PER * bound)
+        self.build.previous, why = read_state(options.previous, _STATE_BASE + _STATE_PER * bound)
         if why and options.warn:
             options.warn(why)
 
@@ -108,7 +108,6 @@ class Calendars:
         """Every calendar, then the state that the next build reads (once: the events made for
         them are let go when the state is out)."""
         feeds, build, self.feeds, self.build = self.feeds, self.build, None, None
-        build.previous = self.previous
         yield calendar_path(None), build.calendar(WHOLE, feeds, None)
         for unit in self.plan.units:
             stem = self.files[unit.id]
