@@ -16,6 +16,7 @@ import datetime as dt
 import json
 from dataclasses import replace
 from itertools import groupby
+from typing import NamedTuple
 
 import pytest
 from hypothesis import given, settings
@@ -227,12 +228,20 @@ def test_vevents_write_what_calendar_bytes_wrote(plan, uids):
 
 
 # --- handouts.calendars: history and the state ---------------------------------------------------------
+class Remembered(NamedTuple):
+    """What the old state held of an event (it reads the file's [hash, sequence(, "cancelled")] now)."""
+
+    hash: str
+    sequence: int
+    cancelled: bool = False
+
+
 def reference_history(events, previous, name, bodies, hashes):
     """handouts.calendars.history as it was: events in, events with SEQUENCE and what to remember out."""
-    from nmx.handouts.calendars import Remembered, content_hash
+    from nmx.handouts.calendars import content_hash
     from nmx.i18n import t
 
-    old = previous.calendars.get(name, {})
+    old = {uid: Remembered(e[0], e[1], len(e) == 3) for uid, e in previous.calendars.get(name, {}).items()}
     out, kept = [], {}
     for event in events:
         content = event.content()
@@ -294,7 +303,7 @@ def new_build(plan, items, files, previous, days: int) -> tuple[list[bytes], byt
 
 def _hostile_previous(plan, items, files):
     """A state as an earlier build of an edited plan would have left it, with UIDs that need escaping."""
-    from nmx.handouts.calendars import Remembered, State, parse_state
+    from nmx.handouts.calendars import State, parse_state
 
     state = parse_state(json.loads(new_build(plan, items[: len(items) // 2], files, State(), 1)[1]))
     digests = list(state.events)
@@ -302,9 +311,9 @@ def _hostile_previous(plan, items, files):
         remembered = state.calendars[name]
         first = next(iter(remembered), None)
         if first is not None:  # its content changed since
-            remembered[first] = Remembered(digests[1] if remembered[first].hash == digests[0] else digests[0], 3)
-        remembered[f'gone"{n}\\@x;y,z'] = Remembered(digests[n], n)  # gone from the plan: to be cancelled
-        remembered[f"back{n}@nmx"] = Remembered(digests[0], 5, True)  # cancelled by the last build
+            remembered[first] = [digests[1] if remembered[first][0] == digests[0] else digests[0], 3]
+        remembered[f'gone"{n}\\@x;y,z'] = [digests[n], n]  # gone from the plan: to be cancelled
+        remembered[f"back{n}@nmx"] = [digests[0], 5, "cancelled"]  # cancelled by the last build
     return state
 
 
@@ -403,3 +412,52 @@ def test_a_date_value_is_strftimes(day):
 @given(st.text(st.sampled_from(list("a中,;:\\\n\rNn "))))
 def test_text_escaping_is_icalendars(value):
     assert ics._escaped(value) == ics._text_tools()[0](value)
+
+
+# --- reading a state: all of a calendar's entries checked at once, the first fault named as before ----------
+_DIGEST = "0123456789abcdef"
+_ENTRIES = st.one_of(
+    st.builds(lambda n: [_DIGEST, n], st.integers(0, 2**31 - 2)),
+    st.builds(lambda n: [_DIGEST, n, "cancelled"], st.integers(0, 2**31 - 2)),
+    st.sampled_from([[_DIGEST, -1], [_DIGEST, 2**31 - 1], [_DIGEST, True], [_DIGEST, 1.0], [_DIGEST, None],
+                     ["fedcba9876543210", 1], [[], 1], [{}, 1], [None, 1], [1, 1], [_DIGEST, 1, "x"],
+                     [_DIGEST, 1, True], [_DIGEST], [_DIGEST, 1, "cancelled", 1], [], "x", {}, None, 3]),
+)
+_UIDS = st.one_of(st.text(st.characters(min_codepoint=0x21, max_codepoint=0x7E), min_size=1, max_size=30),
+                  st.sampled_from(["", "a b", "é@nmx", "x" * 200, "x" * 201, "\x7f", "a\nb"]))
+
+
+def _per_entry(doc: dict) -> str | None:
+    """The state's first fault as reading one entry after another finds it (None: none)."""
+    from nmx.handouts.calendars import _CALENDAR, _UID, _Unusable, _checked, _event, _remembered
+
+    try:
+        events = {h: _event(e) for h, e in doc["events"].items()}
+        for name, remembered in doc["calendars"].items():
+            _checked(_CALENDAR, name, "calendars")
+            for uid, entry in remembered.items():
+                _checked(_UID, uid, name)
+                _remembered(entry, events, name)
+    except _Unusable as exc:
+        return str(exc)
+    return None
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.dictionaries(_UIDS, _ENTRIES, max_size=6), min_size=1, max_size=3))
+def test_a_state_is_read_as_one_entry_after_another_would(parts):
+    from nmx.handouts.calendars import _Unusable, parse_state
+
+    event = {"start": "2023-06-07", "end": "2023-06-08", "rule": None, "summary": "s", "description": "d",
+             "category": "c"}
+    names = ["all.ics", "units/u1.ics", "units/u2.ics"]
+    doc = {"format": "nmx-report-calendars", "version": 1, "calendars": dict(zip(names, parts)),
+           "events": {_DIGEST: event}}
+    want = _per_entry(json.loads(json.dumps(doc)))
+    try:
+        state = parse_state(doc)
+    except _Unusable as exc:
+        assert str(exc) == want
+    else:
+        assert want is None
+        assert state.calendars == doc["calendars"]

@@ -27,6 +27,7 @@ import re
 import stat
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import field, replace
+from functools import lru_cache
 from pathlib import Path
 
 from nmx.errors import UsageError
@@ -62,20 +63,14 @@ class Options:
     warn: Callable[[str], None] | None = None
 
 
-@dataclass(frozen=True)
-class Remembered:
-    """One event of a published calendar: its content's hash, its SEQUENCE, whether cancelled."""
-
-    hash: str
-    sequence: int
-    cancelled: bool = False
-
-
 @dataclass
 class State:
-    """A build's state as the next build reads it (`read_state`); a build writes its own in parts."""
+    """A build's state as the next build reads it (`read_state`); a build writes its own in parts.
 
-    calendars: dict[str, dict[str, Remembered]] = field(default_factory=dict)  # file → uid → event
+    Each event of a calendar is remembered as the state file writes it: [its content's hash, its
+    SEQUENCE], and "cancelled" third when it was (a 10,000-task plan's state has 1.4 million)."""
+
+    calendars: dict[str, dict[str, list]] = field(default_factory=dict)  # file → uid → [hash, sequence(, "cancelled")]
     events: dict = field(default_factory=dict)  # content hash → Event (uid ""): for a cancelled copy
 
 
@@ -206,19 +201,19 @@ def history(uids: Sequence[str], digests: Sequence[str], previous: State, name: 
     sequences, kept = [], {}
     for uid, digest in zip(uids, digests):
         before = old.get(uid)
-        sequence = 0 if before is None else before.sequence + (before.cancelled or before.hash != digest)
+        sequence = 0 if before is None else before[1] + (len(before) == 3 or before[0] != digest)
         sequences.append(sequence)
         kept[uid] = (digest, sequence, False)
     gone = []
     for uid, before in old.items():
         if uid in kept:
             continue
-        body = previous.events[before.hash]
-        sequence = before.sequence if before.cancelled else before.sequence + 1
+        body = previous.events[before[0]]
+        sequence = before[1] if len(before) == 3 else before[1] + 1
         gone.append(replace(body, uid=uid, sequence=sequence, cancelled=True, alarm=None,
                             summary=t("cal:cancelled_summary", summary=body.summary),
                             description=f"{t('cal:cancelled_note')}\n{body.description}"))
-        kept[uid] = (before.hash, sequence, True)
+        kept[uid] = (before[0], sequence, True)
     return sequences, gone, kept
 
 
@@ -300,12 +295,43 @@ def parse_state(doc: object) -> State:
     for name, remembered in calendars.items():
         if not isinstance(remembered, dict):
             raise _Unusable(t("cal:state_shape", what=_shown(name)))
-        state.calendars[_checked(_CALENDAR, name, "calendars")] = {
-            _checked(_UID, uid, name): _remembered(entry, state.events, name) for uid, entry in remembered.items()}
+        _checked(_CALENDAR, name, "calendars")
+        if not _all_sound(remembered, state.events):
+            for uid, entry in remembered.items():  # the first fault, as one entry after another finds it
+                _checked(_UID, uid, name)
+                _remembered(entry, state.events, name)
+            raise AssertionError(f"_all_sound refused the sound calendar {name!r}")  # a bug: the two disagree
+        state.calendars[name] = remembered
     return state
 
 
-def _remembered(entry: object, events: dict, where: str) -> Remembered:
+_UIDS = re.compile(r"[\x21-\x7e]*")
+
+
+def _all_sound(remembered: dict, events: dict) -> bool:
+    """Whether every UID and entry of a calendar's part of the state is as `_checked(_UID, …)` and
+    `_remembered` want them, asked of all at once (one calendar of a large plan remembers thousands)."""
+    from operator import itemgetter
+
+    uids, entries = remembered.keys(), list(remembered.values())
+    if not uids:
+        return True
+    if min(map(len, uids)) < 1 or max(map(len, uids)) > 200 or not _UIDS.fullmatch("".join(uids)):
+        return False
+    if set(map(type, entries)) != {list} or not set(map(len, entries)) <= {2, 3}:
+        return False
+    sequences = list(map(itemgetter(1), entries))
+    if set(map(type, sequences)) != {int} or min(sequences) < 0 or max(sequences) > MAX_SEQUENCE:
+        return False
+    try:
+        if not set(map(itemgetter(0), entries)) <= events.keys():  # events' keys are checked hashes
+            return False
+    except TypeError:  # a digest that is a list or an object
+        return False
+    return all(entry[2] == "cancelled" for entry in entries if len(entry) == 3)
+
+
+def _remembered(entry: object, events: dict, where: str) -> None:
     if not isinstance(entry, list) or len(entry) not in (2, 3) or (len(entry) == 3 and entry[2] != "cancelled"):
         raise _Unusable(t("cal:state_shape", what=_shown(where)))
     digest, sequence = entry[0], entry[1]
@@ -313,7 +339,6 @@ def _remembered(entry: object, events: dict, where: str) -> Remembered:
         raise _Unusable(t("cal:state_shape", what=_shown(where)))
     if type(sequence) is not int or not 0 <= sequence <= MAX_SEQUENCE:
         raise _Unusable(t("cal:state_sequence", where=_shown(where)))
-    return Remembered(digest, sequence, len(entry) == 3)
 
 
 def _event(body: object):
@@ -339,6 +364,7 @@ def _event(body: object):
     return Event("", start, end, rule, *texts)
 
 
+@lru_cache(maxsize=1 << 12)  # a large plan's events share a few thousand rules
 def _rule_reads(rule: str) -> bool:
     from icalendar import vRecur
 
