@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 SRC = Path(__file__).resolve().parent.parent / "src"
-BASE = {"nmx", "nmx.errors", "nmx.problems", "nmx.i18n", "nmx.fileio", "nmx.safetext", "nmx.bulk", "nmx.lazyclass"}
+BASE = {"nmx", "nmx.errors", "nmx.problems", "nmx.i18n", "nmx.fileio", "nmx.safetext", "nmx.bulk", "nmx.lazyclass", "nmx.beside"}
 ROOMS = ["plan", "schedule", "duties", "supervision", "drafts", "compare", "views", "render", "handouts", "cli"]
 TOP = {"nmx.__main__"}
 

@@ -61,3 +61,18 @@ def test_a_screen_for_a_pipe_is_plain_and_as_wide_as_columns(monkeypatch):
     monkeypatch.setattr("sys.stdout", _Stdout(False))
     monkeypatch.setenv("COLUMNS", "77")
     assert terminal.Screen.stdout() == terminal.Screen(77, False)
+
+
+def test_the_progress_bar_is_drawn_without_a_thread(capsys, monkeypatch):
+    """The report forks a process beside its progress bar (nmx.beside): no thread may be running then."""
+    import threading
+
+    from nmx.render.terminal import Progress
+
+    before = threading.active_count()
+    monkeypatch.setattr(Progress, "REDRAW", 0.0)
+    with Progress("生成报告", 3) as bar:
+        assert threading.active_count() == before
+        bar.advance()
+        bar.advance()
+    assert "2/3" in capsys.readouterr().err

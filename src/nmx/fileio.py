@@ -319,27 +319,48 @@ def write_new_folder(dest: Path, files: Iterable[tuple[str, bytes | str]]) -> li
     return build_folder(dest, lambda tmp: put_files(tmp, files), before_swap=lambda: refuse_folder(dest))
 
 
-def put_files(folder: Path, files: Iterable[tuple[str, bytes | str | list[bytes]]],
-              on_file: Callable[[str], None] | None = None) -> list[str]:
+def put_files(folder: Path, files: Iterable, on_file: Callable[[str], None] | None = None) -> list[str]:
     """Write `files` (relative posix path, content; text as UTF-8; a list of bytes one part after
     the other, so that a large file is never joined in memory) into the new `folder` being
-    built; a path that would leave it is a bug. Returns the paths written, in order."""
+    built; a path that would leave it is a bug. An entry may instead be a `nmx.beside.Beside`
+    share, which a second process writes meanwhile where it can (else it is written there and
+    then). Returns the paths written: this process's in order, then each share's."""
+    from nmx.beside import Beside
+
     written: list[str] = []
-    for rel, content in files:
-        parts = rel.split("/")
-        if not parts or any(p in ("", ".", "..") for p in parts) or Path(rel).is_absolute():
-            raise ValueError(f"not a path inside the new folder: {rel!r}")  # a bug
-        target = folder.joinpath(*parts)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(content, list):
-            with open(target, "wb") as out:
-                out.writelines(content)
-        else:
-            target.write_bytes(content.encode("utf-8") if isinstance(content, str) else content)
-        written.append(rel)
-        if on_file:
-            on_file(rel)
+    running = []
+    try:
+        for entry in files:
+            if isinstance(entry, Beside):
+                running.append(entry.start(folder, put_files))
+                continue
+            rel, content = entry
+            _put_file(folder, rel, content)
+            written.append(rel)
+            if on_file:
+                on_file(rel)
+        while running:
+            done = running.pop(0).wait()
+            written += done
+            for rel in done if on_file else ():
+                on_file(rel)
+    finally:
+        for share in running:  # this side failed: the other is stopped before the folder goes
+            share.abandon()
     return written
+
+
+def _put_file(folder: Path, rel: str, content: bytes | str | list[bytes]) -> None:
+    parts = rel.split("/")
+    if not parts or any(p in ("", ".", "..") for p in parts) or Path(rel).is_absolute():
+        raise ValueError(f"not a path inside the new folder: {rel!r}")  # a bug
+    target = folder.joinpath(*parts)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if isinstance(content, list):
+        with open(target, "wb") as out:
+            out.writelines(content)
+    else:
+        target.write_bytes(content.encode("utf-8") if isinstance(content, str) else content)
 
 
 def swap_folder(tmp: Path, dest: Path) -> None:

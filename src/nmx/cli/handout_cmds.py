@@ -155,7 +155,7 @@ def report_cmd(
     check_destination(output, force, keep=[source.path])
     _pin_language()
     plan, records, _ = load_records(data)
-    count, files = site_files(plan, today_from(today), records, counties, calendars)  # reads the last build's calendars
+    count, files = site_files(plan, today_from(today), records, counties, calendars)
     calendar_notice(_plan_calendar_note(plan), output, always=True)
     if _stderr_is_terminal():
         _write_with_progress(output, files, count, force, source.path)

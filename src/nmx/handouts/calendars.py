@@ -89,26 +89,35 @@ class Calendars:
         self.plan, self.items, self.files, self.options = plan, items, files, options
         self.build = _Build()
         self.feeds = Feeds(plan, items, options.alarm_days, keep=self.build.keep)
-        bound = len(items) + self.feeds.bindings()
-        self.build.previous, why = read_state(options.previous, _STATE_BASE + _STATE_PER * bound)
-        if why and options.warn:
-            options.warn(why)
+        self._limit = _STATE_BASE + _STATE_PER * (len(items) + self.feeds.bindings())  # of the last state
+        self.said: list[str] = []  # what reading the last build's state had to say
 
     @property
     def count(self) -> int:
         """How many files `files_out` yields."""
         return len(self.plan.units) + 2
 
+    def share(self):
+        """The calendars as a share of the site's files (`nmx.beside`): written by a second process
+        while the pages are, where the platform allows; a warning about the last state is said here."""
+        from nmx.beside import Beside
+
+        warn = self.options.warn
+        return Beside(self.files_out, self.count, notes=lambda: self.said,
+                      told=lambda notes: [warn(note) for note in notes] if warn else None)
+
     def files_out(self) -> Iterator[tuple[str, bytes | list[bytes]]]:
-        """Every calendar, then the state that the next build reads (once: the events made for
-        them are let go when the state is out)."""
+        """Every calendar, then the state that the next build reads (once: the last build's state
+        is read first, and the events made for them are let go when the state is out)."""
         feeds, build, self.feeds, self.build = self.feeds, self.build, None, None
+        build.previous, why = read_state(self.options.previous, self._limit)
+        if why:
+            self.said.append(why)
         yield calendar_path(None), build.calendar(WHOLE, feeds, None)
         for unit in self.plan.units:
             stem = self.files[unit.id]
             yield calendar_path(stem), build.calendar(f"units/{stem}.ics", feeds, unit)
         yield STATE, build.state()
-
 
     # --- on the pages -------------------------------------------------------------------------
     def section(self, unit_id: str | None, up: str = "") -> Safe:

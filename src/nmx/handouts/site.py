@@ -56,7 +56,7 @@ class Site:
         from nmx.duties.reach import Reacher
 
         self.reacher = Reacher(plan)
-        self.calendars = Calendars(plan, self.items, self.files, calendars or Options())  # reads the last build's state
+        self.calendars = Calendars(plan, self.items, self.files, calendars or Options())
 
     def year_items(self, tasks, limit: int) -> tuple[list, int]:
         """The first `limit` dated items of these tasks over the period, by due day (as
@@ -457,10 +457,11 @@ def _role_tags(head: tuple[str, ...]) -> tuple[str, str, str]:
 
 def site_files(plan: Plan, today: dt.date, records=None, counties=None,
                calendars=None) -> tuple[int, Iterator[tuple[str, str | bytes | list[bytes]]]]:
-    """(number of files, the files as (relative path, HTML or bytes)) of the whole site; `records`
-    (a RecordsState) colours the status page; `counties` ((label, Coverage, county plan) of a
-    workspace) adds a page per county plan and the coverage page; `calendars` (handouts.calendars
-    Options) shapes the calendars, whose last build's state is read here, before any file is made."""
+    """(number of files, the files as (relative path, HTML or bytes), the calendars among them as
+    one `nmx.beside` share) of the whole site; `records` (a RecordsState) colours the status page;
+    `counties` ((label, Coverage, county plan) of a workspace) adds a page per county plan and the
+    coverage page; `calendars` (handouts.calendars Options) shapes the calendars, whose last
+    build's state is read as they are written."""
     site = Site(plan, today, records, counties, calendars)
     per_unit = 2 if site.month else 1
     extra = len(site.counties) + 1 if site.counties else 0
@@ -474,7 +475,7 @@ def _files(site: Site) -> Iterator[tuple[str, str | bytes | list[bytes]]]:
     from nmx.render.checklist import render_html
 
     plan = site.plan
-    yield from site.calendars.files_out()  # first: what the calendars hold is let go before the pages grow
+    yield site.calendars.share()  # beside the pages, or first: what the calendars hold is let go before the pages grow
     all_duties = duties_by_unit(plan)
     counts = {uid: (x.leads, x.supports, x.possibly) for uid, x in tallies(plan, all_duties).items()}
     yield "index.html", index_page(site, counts)

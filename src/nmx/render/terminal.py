@@ -150,22 +150,34 @@ def text(value: str, style: str | None = None) -> Any:
 
 
 class Progress:
-    """A transient progress bar on stderr while a long job runs: `with Progress(label, n) as p: … p.advance()`."""
+    """A transient progress bar on stderr while a long job runs: `with Progress(label, n) as p: … p.advance()`.
+
+    It is redrawn by `advance` (at most every REDRAW seconds), never by a thread of its own: the
+    report forks a process beside it (`nmx.beside`), and a fork takes no other thread along."""
+
+    REDRAW = 0.1
 
     def __init__(self, label: str, total: int) -> None:
         from rich.console import Console
         from rich.progress import BarColumn, MofNCompleteColumn, Progress as Bar, TextColumn
 
         self._bar = Bar(TextColumn(for_terminal(label)), BarColumn(), MofNCompleteColumn(),
-                        console=Console(file=sys.stderr, force_terminal=True), transient=True)
+                        console=Console(file=sys.stderr, force_terminal=True), transient=True, auto_refresh=False)
         self._task = self._bar.add_task("job", total=total)
+        self._drawn = 0.0
 
     def __enter__(self) -> Progress:
         self._bar.__enter__()
         return self
 
     def advance(self, *_: Any) -> None:
+        import time
+
         self._bar.advance(self._task)
+        now = time.monotonic()
+        if now - self._drawn >= self.REDRAW:
+            self._drawn = now
+            self._bar.refresh()
 
     def __exit__(self, *exc: Any) -> None:
         self._bar.__exit__(*exc)
