@@ -43,6 +43,23 @@ def test_a_share_is_written_with_the_rest(tmp_path, fork):
             os.waitpid(child, os.WNOHANG)
 
 
+def _job(n: int):
+    def files():
+        yield f"jobs/{n}.txt", str(os.getpid())
+    return files
+
+
+def test_each_job_is_done_once_by_either_process(tmp_path, fork):
+    seen: list[str] = []
+    share = Beside(_pid_files, 2, jobs=[_job(n) for n in range(300)])
+    written = put_files(tmp_path, [share, ("page.txt", "p")], on_file=seen.append)
+    assert sorted(written) == sorted(seen) == sorted(["page.txt", "share/pid.txt", "share/parts.bin",
+                                                      *(f"jobs/{n}.txt" for n in range(300))])
+    child = int((tmp_path / "share/pid.txt").read_text())
+    doers = {int((tmp_path / f"jobs/{n}.txt").read_text()) for n in range(300)}
+    assert doers <= {os.getpid(), child} and (child != os.getpid()) is fork
+
+
 def _failing(exc: BaseException):
     def files():
         yield "share/one.txt", "1"
@@ -58,7 +75,7 @@ def _failing(exc: BaseException):
 def test_the_shares_failure_is_raised_here(tmp_path, fork, exc, text):
     kind = RuntimeError if fork and isinstance(exc, ZeroDivisionError) else type(exc)
     with pytest.raises(kind) as found:
-        put_files(tmp_path, [Beside(_failing(exc), 1), ("page.txt", "p")])
+        put_files(tmp_path, [Beside(_failing(exc), 1, jobs=[_job(1)]), ("page.txt", "p")])
     assert text in str(found.value)
     if isinstance(exc, OSError):
         assert found.value.errno == errno.ENOSPC

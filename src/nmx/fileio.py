@@ -324,7 +324,8 @@ def put_files(folder: Path, files: Iterable, on_file: Callable[[str], None] | No
     the other, so that a large file is never joined in memory) into the new `folder` being
     built; a path that would leave it is a bug. An entry may instead be a `nmx.beside.Beside`
     share, which a second process writes meanwhile where it can (else it is written there and
-    then). Returns the paths written: this process's in order, then each share's."""
+    then), and whose jobs both take turns at once this process is done with the rest. Returns
+    the paths written: this process's in order, then each share's."""
     from nmx.beside import Beside
 
     written: list[str] = []
@@ -339,6 +340,8 @@ def put_files(folder: Path, files: Iterable, on_file: Callable[[str], None] | No
             written.append(rel)
             if on_file:
                 on_file(rel)
+        for share in running:  # this process's turn at the jobs the shares bring
+            written += share.take(on_file)
         while running:
             done = running.pop(0).wait()
             written += done

@@ -97,13 +97,14 @@ class Calendars:
         """How many files `files_out` yields."""
         return len(self.plan.units) + 2
 
-    def share(self):
-        """The calendars as a share of the site's files (`nmx.beside`): written by a second process
-        while the pages are, where the platform allows; a warning about the last state is said here."""
+    def share(self, jobs: Sequence = ()):
+        """The calendars as a share of the site's files (`nmx.beside`), with more `jobs` for either
+        process: written by a second process while the pages are, where the platform allows; a
+        warning about the last state is said here."""
         from nmx.beside import Beside
 
         warn = self.options.warn
-        return Beside(self.files_out, self.count, notes=lambda: self.said,
+        return Beside(self.files_out, self.count, notes=lambda: self.said, jobs=jobs,
                       told=lambda notes: [warn(note) for note in notes] if warn else None)
 
     def files_out(self) -> Iterator[tuple[str, bytes | list[bytes]]]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
-from functools import lru_cache
+from functools import lru_cache, partial
 
 from nmx.i18n import lang, t
 from nmx.plan.plan import Plan
@@ -468,32 +468,47 @@ def site_files(plan: Plan, today: dt.date, records=None, counties=None,
     return 5 + per_unit * len(plan.units) + extra + site.calendars.count, _files(site)
 
 
-def _files(site: Site) -> Iterator[tuple[str, str | bytes | list[bytes]]]:
-    from nmx.views.checklist import ScheduleIndex, checklist
+def _files(site: Site) -> Iterator:
+    from nmx.views.checklist import ScheduleIndex
     from nmx.schedule.dates import parse_month
     from nmx.duties.reach import duties_by_unit, tallies
-    from nmx.render.checklist import render_html
 
     plan = site.plan
-    yield site.calendars.share()  # beside the pages, or first: what the calendars hold is let go before the pages grow
     all_duties = duties_by_unit(plan)
+    month = ScheduleIndex(plan, *parse_month(site.month), items=site.items) if site.month else None
+    units = plan.units
+    step = -(-len(units) // UNIT_JOBS) or 1
+    # the calendars beside the pages, or first (what they hold is let go before the pages grow); the
+    # unit pages, a few units a job, by whichever process is free (in place: after the other pages)
+    yield site.calendars.share([partial(_unit_files, site, units[n:n + step], all_duties, month)
+                                for n in range(0, len(units), step)])
     counts = {uid: (x.leads, x.supports, x.possibly) for uid, x in tallies(plan, all_duties).items()}
     yield "index.html", index_page(site, counts)
     yield "calendar.html", calendar_page(site)
     yield "matrix.html", matrix_page(site)
     yield "status.html", status_page(site)
     yield "burden.html", burden_page(site)
-    month = ScheduleIndex(plan, *parse_month(site.month), items=site.items) if site.month else None
-    for unit in plan.units:
-        duties = all_duties[unit.id]
-        cl = checklist(plan, unit, site.month, site.today, index=month, duties=duties) if month else None
-        yield f"units/{site.files[unit.id]}.html", unit_page(site, unit, duties, cl)
-        if cl is not None:
-            yield checklist_file(site, unit.id), render_html([cl])
     if site.counties:
         from nmx.handouts.counties import county_files
 
         yield from county_files(site, site.counties)
+
+
+#: Into how many jobs the unit pages are cut (`nmx.beside`): enough for two processes to end together.
+UNIT_JOBS = 200
+
+
+def _unit_files(site: Site, units: list, all_duties: dict, month) -> Iterator[tuple[str, str]]:
+    """The page and the month's checklist of each of `units`."""
+    from nmx.views.checklist import checklist
+    from nmx.render.checklist import render_html
+
+    for unit in units:
+        duties = all_duties[unit.id]
+        cl = checklist(site.plan, unit, site.month, site.today, index=month, duties=duties) if month else None
+        yield f"units/{site.files[unit.id]}.html", unit_page(site, unit, duties, cl)
+        if cl is not None:
+            yield checklist_file(site, unit.id), render_html([cl])
 
 
 __all__ = ["Site", "site_files"]
