@@ -84,12 +84,7 @@ class Calendars:
     state, the files."""
 
     def __init__(self, plan: Plan, items: Sequence, files: dict[str, str], options: Options) -> None:
-        from nmx.views.feed import Feeds
-
         self.plan, self.items, self.files, self.options = plan, items, files, options
-        self.build = _Build()
-        self.feeds = Feeds(plan, items, options.alarm_days, keep=self.build.keep)
-        self._limit = _STATE_BASE + _STATE_PER * (len(items) + self.feeds.bindings())  # of the last state
         self.said: list[str] = []  # what reading the last build's state had to say
 
     @property
@@ -108,10 +103,14 @@ class Calendars:
                       told=lambda notes: [warn(note) for note in notes] if warn else None)
 
     def files_out(self) -> Iterator[tuple[str, bytes | list[bytes]]]:
-        """Every calendar, then the state that the next build reads (once: the last build's state
-        is read first, and the events made for them are let go when the state is out)."""
-        feeds, build, self.feeds, self.build = self.feeds, self.build, None, None
-        build.previous, why = read_state(self.options.previous, self._limit)
+        """Every calendar, then the state that the next build reads: the feeds are made and the
+        last build's state is read first, and what they hold is let go when the state is out."""
+        from nmx.views.feed import Feeds
+
+        build = _Build()
+        feeds = Feeds(self.plan, self.items, self.options.alarm_days, keep=build.keep)
+        limit = _STATE_BASE + _STATE_PER * (len(self.items) + feeds.bindings())  # of the last state
+        build.previous, why = read_state(self.options.previous, limit)
         if why:
             self.said.append(why)
         yield calendar_path(None), build.calendar(WHOLE, feeds, None)
