@@ -31,7 +31,7 @@ def _pid_files():
 
 def test_a_share_is_written_with_the_rest(tmp_path, fork):
     told, seen = [], []
-    files = [("first.txt", "一"), Beside(_pid_files, 2, notes=lambda: ["说一句"], told=told.append), ("last.txt", b"x")]
+    files = [("first.txt", "一"), Beside(_pid_files, notes=lambda: ["说一句"], told=told.append), ("last.txt", b"x")]
     written = put_files(tmp_path, files, on_file=seen.append)
     assert written == ["first.txt", "last.txt", "share/pid.txt", "share/parts.bin"] == seen
     assert told == [["说一句"]]
@@ -51,7 +51,7 @@ def _job(n: int):
 
 def test_each_job_is_done_once_by_either_process(tmp_path, fork):
     seen: list[str] = []
-    share = Beside(_pid_files, 2, jobs=[_job(n) for n in range(300)])
+    share = Beside(_pid_files, jobs=[_job(n) for n in range(300)])
     written = put_files(tmp_path, [share, ("page.txt", "p")], on_file=seen.append)
     assert sorted(written) == sorted(seen) == sorted(["page.txt", "share/pid.txt", "share/parts.bin",
                                                       *(f"jobs/{n}.txt" for n in range(300))])
@@ -75,7 +75,7 @@ def _failing(exc: BaseException):
 def test_the_shares_failure_is_raised_here(tmp_path, fork, exc, text):
     kind = RuntimeError if fork and isinstance(exc, ZeroDivisionError) else type(exc)
     with pytest.raises(kind) as found:
-        put_files(tmp_path, [Beside(_failing(exc), 1, jobs=[_job(1)]), ("page.txt", "p")])
+        put_files(tmp_path, [Beside(_failing(exc), jobs=[_job(1)]), ("page.txt", "p")])
     assert text in str(found.value)
     if isinstance(exc, OSError):
         assert found.value.errno == errno.ENOSPC
@@ -95,7 +95,7 @@ def test_the_child_is_stopped_when_this_side_fails(tmp_path, monkeypatch):
         yield "share/late.txt", "never"
 
     def pages():
-        yield Beside(slow, 2)
+        yield Beside(slow)
         while not (tmp_path / "share/pid.txt").exists() or not (tmp_path / "share/pid.txt").read_text():
             time.sleep(0.01)
         raise KeyboardInterrupt

@@ -37,9 +37,9 @@ class Beside:
     `notes()` then says what making them had to say, and `told(notes)` hears it in this process;
     `jobs` make more files, each done by whichever process is free first."""
 
-    def __init__(self, files: Callable[[], Files], count: int, *, notes: Callable[[], list[str]] = list,
+    def __init__(self, files: Callable[[], Files], *, notes: Callable[[], list[str]] = list,
                  told: Callable[[list[str]], None] | None = None, jobs: Iterable[Callable[[], Files]] = ()) -> None:
-        self.files, self.count, self.notes, self.told = files, count, notes, told
+        self.files, self.notes, self.told = files, notes, told
         self.jobs = list(jobs)
 
     def start(self, folder: Path, put: Put) -> Running:
@@ -137,7 +137,7 @@ class _Forked(Running):
         try:
             said = json.loads(raw.decode("utf-8"))
         except (UnicodeDecodeError, ValueError):
-            said = {"bug": f"the process writing {self.share.count} files beside ended with status {status}"}
+            said = {"bug": f"the process writing files beside ended with status {status} and said nothing"}
         if "written" not in said:
             _raise(said)
         if self.share.told is not None:

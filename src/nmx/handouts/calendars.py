@@ -99,8 +99,8 @@ class Calendars:
         from nmx.beside import Beside
 
         warn = self.options.warn
-        return Beside(self.files_out, self.count, notes=lambda: self.said, jobs=jobs,
-                      told=lambda notes: [warn(note) for note in notes] if warn else None)
+        return Beside(self.files_out, notes=lambda: self.said, jobs=jobs,
+                      told=None if warn is None else lambda notes: [*map(warn, notes)])
 
     def files_out(self) -> Iterator[tuple[str, bytes | list[bytes]]]:
         """Every calendar, then the state that the next build reads: the feeds are made and the
