@@ -229,3 +229,31 @@ def test_checklist_rows_of_texts_that_need_escaping(plan):
         dated, undated = reference_checklist_rows(line)
         assert cl._dated_row(cl._dated_heads(cl.lang()), line) == dated and "<b>" not in dated
         assert cl._undated_row(cl._undated_heads(cl.lang()), line) == undated
+
+
+def test_lists_made_from_one_index_are_each_units_own(plans):
+    """ScheduleIndex makes each line once per (item, duty, owes) for the lists of all units: every
+    unit's list is still the one made for it alone (its own index, its own duties), with lines
+    shared where units are reached by one duty, and a quota owed by some of them and not others."""
+    from nmx.duties.reach import duties_by_unit
+    from nmx.schedule.dates import parse_month
+    from nmx.views.checklist import ScheduleIndex, checklist
+
+    reused = owed_apart = 0
+    for plan in plans:
+        duties = duties_by_unit(plan)
+        for month in ("2023-05", "2023-08", "2023-12"):
+            index = ScheduleIndex(plan, *parse_month(month))
+            made: dict[int, tuple[str, object]] = {}  # id(line) → (the first unit it was made for, the line)
+            owes: dict[tuple, set[bool]] = {}
+            for unit in plan.units:
+                together = checklist(plan, unit, month, dt.date(2023, 5, 10), index=index, duties=duties[unit.id])
+                alone = checklist(plan, unit, month, dt.date(2023, 5, 10))
+                assert together == alone, (unit.id, month)
+                for line in [*together.dated, *together.standing, *together.irregular]:
+                    reused += made.setdefault(id(line), (unit.id, line))[0] != unit.id
+                for line in together.dated:
+                    if line.kind == "quota":
+                        owes.setdefault((line.task, line.due, line.role, line.via), set()).add(line.owes)
+            owed_apart += sum(len(found) == 2 for found in owes.values())
+    assert reused and owed_apart

@@ -214,7 +214,7 @@ def html_section(cl: Checklist, first: bool = True, level: int = 1, sign: bool =
             parts += [el(hs, title), _undated_html(lines[:limit], running), _cut(lines, limit)]
     if cl.deliveries:
         parts += [el(hs, t("cl_sec_deliver")),
-                  el("ul", [_delivery_li(lang(), x) for x in cl.deliveries[:limit]]), _cut(cl.deliveries, limit)]
+                  el("ul", _rows(_delivery_li, lang(), cl.deliveries[:limit])), _cut(cl.deliveries, limit)]
     parts += [el("p", n, class_="note") for n in cl.notes]
     if sign:
         parts.append(el("div", el("div", t("cl_checker")), el("div", t("cl_check_date")), el("div", t("cl_remarks")),
@@ -235,13 +235,13 @@ def _cut(lines: list, limit: int | None) -> Safe | None:
 
 def _dated_html(dated: list[Line], running: str | None = None) -> Safe:
     heads = _dated_heads(lang())
-    return table(list(heads), [_dated_row(heads, line) for line in dated], class_="stack checklist dated",
+    return table(list(heads), _rows(_dated_row, heads, dated), class_="stack checklist dated",
                  running=running)
 
 
 def _undated_html(lines: list[Line], running: str | None = None) -> Safe:
     heads = _undated_heads(lang())
-    return table(list(heads), [_undated_row(heads, line) for line in lines], class_="stack checklist",
+    return table(list(heads), _rows(_undated_row, heads, lines), class_="stack checklist",
                  running=running)
 
 
@@ -257,6 +257,31 @@ def _undated_heads(language: str) -> tuple[str, ...]:
 
 
 _BLANK = Safe('<span class="blank"></span>')
+#: (row function, its first argument) → (id(line) → its row, the lines): a report's lists share their line
+#: objects (views.checklist.ScheduleIndex), so their rows are found by identity, which hashing a
+#: line's 21 fields for each of a large plan's 470,000 lines costs several times over. The lines
+#: are kept, so no id is another's while it is here.
+_BY_LINE: dict[tuple, tuple[dict[int, Safe], list[Line]]] = {}
+_MAX_BY_LINE = 1 << 17
+
+
+def _rows(row, first: Any, lines: list[Line]) -> list[Safe]:
+    """`row(first, line)` of each line (`first`: the headers or the language)."""
+    rows, kept = _BY_LINE.get((row, first)) or _BY_LINE.setdefault((row, first), ({}, []))
+    if len(rows) > _MAX_BY_LINE:
+        rows.clear()
+        kept.clear()
+    out = [rows.get(id(line)) for line in lines]
+    if None in out:
+        for n, line in enumerate(lines):
+            if out[n] is None:
+                found = rows.get(id(line))  # a line twice in one list
+                if found is None:
+                    found = rows[id(line)] = row(first, line)
+                    kept.append(line)
+                out[n] = found
+    return out
+
 
 
 # A row depends on the line and the language only (the headers carry the language), and the

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import field
+from operator import attrgetter
 from typing import Any, NamedTuple
 
 from nmx.lazyclass import dataclass
@@ -76,34 +77,17 @@ class Checklists:
     period_note: str | None = None
 
 
-class Binding(NamedTuple):
-    role: str
-    via: str | None
-    possibly: bool
-    note: str | None = None
-    group: str | None = None  # the group's name as the plan writes it (None: named directly)
-
-
-def bindings(plan: Plan, unit: Unit, duties: list | None = None) -> dict[tuple[str, int | None], Binding]:
-    """(task id, schedule index) → how the obligation reaches `unit` (lead before support,
-    direct before via a group)."""
-    if duties is None:
-        from nmx.duties.reach import duties_for
-
-        duties = duties_for(plan, unit)
-    out: dict[tuple[str, int | None], Binding] = {}
-    for duty in duties:
-        out.setdefault((duty.task, duty.index), Binding(duty.role, duty.via, duty.possibly, duty.note, duty.group))
-    return out
-
-
 class ScheduleIndex:
-    """The plan's items for a range, by task: made once, used for the lists of many units."""
+    """The plan's items for a range, by task: made once, used for the lists of many units.
+
+    Many units are reached by one duty (the members of a group share it): each line is made
+    once per (item, duty, owes) and shared by every list that holds it, and the lists' order
+    (`_DATED_ORDER`, `_UNDATED_ORDER`) is ranked once for all of them."""
 
     def __init__(self, plan: Plan, start: dt.date, end: dt.date, items: list | None = None) -> None:
         from nmx.schedule import engine
 
-        self.order = {tk.id: n for n, tk in enumerate(plan.tasks)}
+        self.order = order = {tk.id: n for n, tk in enumerate(plan.tasks)}
         self.dated: dict[str, list] = {}
         self.undated: dict[str, list] = {}
         self._days: dict[dt.date, tuple[dt.date, str | None, bool]] = {}
@@ -114,6 +98,18 @@ class ScheduleIndex:
         if start <= period.end and end >= period.start:  # standing duties are in force in the period only
             for entry in engine.undated(plan):
                 self.undated.setdefault(entry.task, []).append(entry)
+        # (task, index) → its items and undated entries, each with its rank: its place in every
+        # list's order (a stable sort: items of one entry with the same dates keep the plan's order)
+        self._entries: dict[tuple[str, int], _Entry] = {}
+        dated = sorted([i for found in self.dated.values() for i in found],
+                       key=lambda i: (i.due, order[i.task], i.index, i.start))
+        undated = sorted([e for found in self.undated.values() for e in found], key=lambda e: (order[e.task], e.index))
+        for which, found in ((0, dated), (1, undated)):
+            for rank, item in enumerate(found):
+                entry = self._entries.get((item.task, item.index))
+                if entry is None:
+                    entry = self._entries[(item.task, item.index)] = _Entry()
+                (entry.undated if which else entry.dated).append((rank, item))
 
     def day(self, due: dt.date) -> tuple[dt.date, str | None, bool]:
         """The due day's last working day, holiday name and whether that is provisional: once
@@ -125,6 +121,57 @@ class ScheduleIndex:
             found = self._days[due] = (due_workday(due), holiday_name(due), provisional(due))
         return found
 
+    def lines(self, unit: str, duties: dict) -> tuple[list[Line], list[Line]]:
+        """The unit's dated lines (by due day) and undated ones (by task), from the duties that
+        reach it: (task id, schedule index) → its first duty."""
+        dated: list[tuple[int, Line]] = []
+        undated: list[tuple[int, Line]] = []
+        entries = self._entries
+        for key in duties.keys() & entries.keys():  # a unit's duties in the range: far fewer than all
+            entry = entries[key]
+            duty = duties[key]
+            if entry.dated:  # an obligation is dated or not: one or the other
+                dated += entry.lines(self, duty, unit)
+            else:
+                undated += entry.undated_lines(duty)
+        dated.sort()  # ranks are distinct: the lines themselves are never compared
+        undated.sort()
+        return [line for _, line in dated], [line for _, line in undated]
+
+
+class _Entry:
+    """One obligation's items (or undated entries) in a ScheduleIndex's range, each with its rank,
+    and its lines as each duty makes them: once per duty (the members of a group share one) and
+    per whether the unit owes it, the duty kept beside its lines so that its id stays its own."""
+
+    __slots__ = ("dated", "undated", "_owers", "_made")
+
+    def __init__(self) -> None:
+        self.dated: list[tuple[int, Any]] = []
+        self.undated: list[tuple[int, Any]] = []
+        self._owers: frozenset[str] | bool | None = None  # False: its items bind different units
+        self._made: dict[tuple[int, bool], tuple[Any, list[tuple[int, Line]]]] = {}
+
+    def lines(self, index: ScheduleIndex, duty: Any, unit: str) -> list[tuple[int, Line]]:
+        if self._owers is None:  # an obligation's items share whom they bind: asked once
+            first = self.dated[0][1].owers
+            self._owers = frozenset(first) if all(item.owers == first for _, item in self.dated) else False
+        if self._owers is False:
+            return [(rank, _dated_line(item, duty, not duty.possibly and unit in item.owers, index.day(item.due)))
+                    for rank, item in self.dated]
+        owes = not duty.possibly and unit in self._owers
+        found = self._made.get((id(duty), owes))
+        if found is None:
+            found = self._made[(id(duty), owes)] = (
+                duty, [(rank, _dated_line(item, duty, owes, index.day(item.due))) for rank, item in self.dated])
+        return found[1]
+
+    def undated_lines(self, duty: Any) -> list[tuple[int, Line]]:
+        found = self._made.get((id(duty), False))
+        if found is None:
+            found = self._made[(id(duty), False)] = (duty, [(rank, _undated_line(e, duty)) for rank, e in self.undated])
+        return found[1]
+
 
 def checklist(
     plan: Plan, unit: Unit, month: str, today: dt.date, *,
@@ -135,35 +182,35 @@ def checklist(
     from nmx.schedule.dates import parse_month
 
     start, end = parse_month(month)
-    found = bindings(plan, unit, duties)
+    if duties is None:
+        from nmx.duties.reach import duties_for
+
+        duties = duties_for(plan, unit)
+    backwards = duties[::-1]  # the first duty of an obligation: lead before support, direct before via a group
+    found = dict(zip(map(_OBLIGATION, backwards), backwards))
     index = index or ScheduleIndex(plan, start, end)
-    order = index.order
-    tasks = dict.fromkeys(tid for tid, _ in found)
-    dated = sorted((i for tid in tasks for i in index.dated.get(tid, ()) if (i.task, i.index) in found),
-                   key=lambda i: (i.due, order[i.task], i.index, i.start))
-    undated = sorted((e for tid in tasks for e in index.undated.get(tid, ()) if (e.task, e.index) in found),
-                     key=lambda e: (order[e.task], e.index))
     out = Checklist(plan.meta.title, plan.meta.doc_number, unit, month, start, end, today)
-    out.dated = [_dated_line(item, found[(item.task, item.index)], unit.id, index.day(item.due)) for item in dated]
-    for entry in undated:
-        line = _undated_line(entry, found[(entry.task, entry.index)])
-        (out.standing if entry.kind == "standing" else out.irregular).append(line)
+    out.dated, undated = index.lines(unit.id, found)
+    for line in undated:
+        (out.standing if line.kind == "standing" else out.irregular).append(line)
     out.notes = _notes(plan, out)
     return out
 
 
-def _dated_line(item: Any, how: Binding, unit: str, day: tuple[dt.date, str | None, bool]) -> Line:
+_OBLIGATION = attrgetter("task", "index")
+
+
+def _dated_line(item: Any, duty: Any, owes: bool, day: tuple[dt.date, str | None, bool]) -> Line:
     workday, holiday, provisional = day
-    return Line(item.kind, item.task, item.title, item.what, item.label, how.role, how.via, how.possibly,
+    return Line(item.kind, item.task, item.title, item.what, item.label, duty.role, duty.via, duty.possibly,
                 item.source, item.deliver_to, item.start, item.due, workday, holiday,
-                item.count, item.note, item.clauses, unit in item.owers and not how.possibly, item.basis,
-                how.group, provisional)
+                item.count, item.note, item.clauses, owes, item.basis, duty.group, provisional)
 
 
-def _undated_line(entry: Any, how: Binding) -> Line:
-    return Line(entry.kind, entry.task, entry.title, entry.what, entry.label, how.role, how.via, how.possibly,
+def _undated_line(entry: Any, duty: Any) -> Line:
+    return Line(entry.kind, entry.task, entry.title, entry.what, entry.label, duty.role, duty.via, duty.possibly,
                 entry.source, entry.deliver_to, note=entry.note, clauses=entry.clauses, owes=False,
-                basis=entry.basis, group=how.group)
+                basis=entry.basis, group=duty.group)
 
 
 def _notes(plan: Plan, cl: Checklist) -> list[str]:
