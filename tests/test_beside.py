@@ -138,7 +138,7 @@ def test_a_full_disk_in_the_share_leaves_the_old_site(run, tmp_path, monkeypatch
     def full(*_):
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr(calendars, "remembered_json", full)
+    monkeypatch.setattr(calendars, "_json", full)  # written by the share only
     r = run("report", "-o", str(out), "--today", "2023-05-10", "--data", str(DATA))
     assert r.exit_code == 2 and "No space left on device" in r.stderr and "Traceback" not in r.stderr
     assert {p: p.read_bytes() for p in out.rglob("*") if p.is_file()} == before

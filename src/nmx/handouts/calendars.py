@@ -70,7 +70,9 @@ class State:
     Each event of a calendar is remembered as the state file writes it: [its content's hash, its
     SEQUENCE], and "cancelled" third when it was (a 10,000-task plan's state has 1.4 million)."""
 
-    calendars: dict[str, dict[str, list]] = field(default_factory=dict)  # file → uid → [hash, sequence(, "cancelled")]
+    # file → uid → [hash, sequence(, "cancelled")], or that calendar's part of the state file as
+    # nmx wrote it (`Written`), read when the calendar is built
+    calendars: dict[str, dict[str, list] | Written] = field(default_factory=dict)
     events: dict = field(default_factory=dict)  # content hash → Event (uid ""): for a cancelled copy
 
 
@@ -161,11 +163,19 @@ class _Build:
         kept = feeds.events(unit)
         befores, afters, digests, texts = zip(*kept) if kept else ((), (), (), ())
         uids = scoped_uids(befores, afters, "*" if unit is None else unit.id)
-        sequences, gone, remembered = history(uids, digests, self.previous, name)
-        for event in gone:
-            digest = remembered[event.uid][0]
-            self._bodies.setdefault(digest, self.previous.events[digest].content())
-        self._remembered.append(f"{_json(name)}:{{{remembered_json(remembered)}}}".encode())
+        old = self.previous.calendars.get(name)
+        sequences = old.unchanged(uids, digests) if type(old) is Written else None
+        if sequences is not None:  # the calendar's events as the last build left them: its part of the state too
+            gone, members = [], old.text
+        else:
+            if type(old) is Written:
+                self.previous.calendars[name] = old.parsed()
+            sequences, gone, remembered = history(uids, digests, self.previous, name)
+            for event in gone:
+                digest = remembered[event.uid][0]
+                self._bodies.setdefault(digest, self.previous.events[digest].content())
+            members = remembered_json(remembered)
+        self._remembered.append(f"{_json(name)}:{{{members}}}".encode())
         head = feeds.head(unit)
         body = vevents(head.stamp, [*uids, *(e.uid for e in gone)], [*sequences, *(e.sequence for e in gone)],
                        [False] * len(uids) + [True] * len(gone), [*texts, *(event_text(e, {}) for e in gone)])
@@ -280,7 +290,11 @@ def read_state(folder: Path | None, limit: int) -> tuple[State, str | None]:
             raise _Unusable(t("cal:state_too_large", size=info.st_size, limit=limit))
         raw = read_input(path) or b""
         try:
-            doc = json.loads(raw.decode("utf-8"))
+            text = raw.decode("utf-8")
+            state = _written_state(text)
+            if state is not None:  # as nmx wrote it: its calendars' parts are read as they are built
+                return state, None
+            doc = json.loads(text)
         except (UnicodeDecodeError, ValueError, RecursionError):
             raise _Unusable(t("cal:state_not_json")) from None
         return parse_state(doc), None
@@ -291,6 +305,77 @@ def read_state(folder: Path | None, limit: int) -> tuple[State, str | None]:
     except UsageError as exc:
         reason = exc.message
     return State(), t("cal:state_ignored", path=display(path), reason=reason)
+
+
+# --- the state as nmx writes it, read without making an object per remembered event ---------------
+_HEAD = f'{{"format":{json.dumps(FORMAT)},"version":{VERSION},"calendars":{{'
+_ENTRY = r'"[0-9a-f]{24}@nmx":\["[0-9a-f]{16}",(?:0|[1-9][0-9]{0,9})(?:,"cancelled")?\]'
+_PART = re.compile(rf'"({_CALENDAR.pattern})":\{{((?:{_ENTRY}(?:,{_ENTRY})*)?)\}}')
+_EVENTS = '},"events":'
+_DIGESTS = re.compile(r'\["([0-9a-f]{16})"')
+_LONG_SEQUENCE = re.compile(r'",[0-9]{10}')  # might be over MAX_SEQUENCE: left to parse_state
+_SEQUENCES = re.compile(r'",([0-9]+)\]')
+
+
+class Written:
+    """One calendar's part of a state file exactly as nmx writes it (`remembered_json`, UIDs as
+    the feed makes them): kept as text until its calendar is built, when the events the plan
+    still has, unchanged, are compared with it in one piece; anything else is read from it then."""
+
+    __slots__ = ("text",)
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    def unchanged(self, uids: Sequence[str], digests: Sequence[str]) -> list[int] | None:
+        """The SEQUENCE of each event when the calendar remembers exactly these events, with these
+        contents, none cancelled (what `history` would find: nothing gone, every SEQUENCE kept,
+        and this same text to remember); else None."""
+        text = self.text
+        if '"cancelled"' in text:
+            return None
+        sequences = _SEQUENCES.findall(text)
+        if len(sequences) != len(uids) or len(set(uids)) != len(uids):
+            return None
+        if ",".join([f'"{uid}":["{digest}",{n}]' for uid, digest, n in zip(uids, digests, sequences)]) != text:
+            return None
+        return list(map(int, sequences))
+
+    def parsed(self) -> dict[str, list]:
+        """uid → [hash, sequence(, "cancelled")], as json.loads reads the part (`parse_state`)."""
+        return json.loads(f"{{{self.text}}}")
+
+
+def _written_state(text: str) -> State | None:
+    """The state when `text` is one as nmx writes it, read as `parse_state(json.loads(text))`
+    would read it but for each calendar's part, kept as `Written`; None when it is not, or when
+    anything in it is not sound (parse_state then finds what)."""
+    if not text.startswith(_HEAD):
+        return None
+    pos, parts = len(_HEAD), {}
+    while not text.startswith(_EVENTS, pos):
+        if parts and not text.startswith(",", pos):
+            return None
+        found = _PART.match(text, pos + bool(parts))
+        if found is None:
+            return None
+        parts[found.group(1)] = Written(found.group(2))  # a name twice: the last, as json.loads has it
+        pos = found.end()
+    calendars = text[len(_HEAD):pos]
+    try:
+        events, end = json.JSONDecoder().raw_decode(text, pos + len(_EVENTS))
+    except (ValueError, RecursionError):
+        return None
+    if not isinstance(events, dict) or text[end:].strip(" \t\n\r") != "}" or _LONG_SEQUENCE.search(calendars):
+        return None
+    try:
+        state = State(events={_checked(_HASH, h, "events"): _event(e) for h, e in events.items()})
+    except _Unusable:
+        return None
+    if not set(_DIGESTS.findall(calendars)) <= state.events.keys():
+        return None
+    state.calendars.update(parts)
+    return state
 
 
 def parse_state(doc: object) -> State:

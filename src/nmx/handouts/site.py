@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
-from functools import lru_cache, partial
+from functools import cached_property, lru_cache, partial
 
 from nmx.i18n import lang, t
 from nmx.plan.plan import Plan
@@ -469,20 +469,18 @@ def site_files(plan: Plan, today: dt.date, records=None, counties=None,
 
 
 def _files(site: Site) -> Iterator:
-    from nmx.views.checklist import ScheduleIndex
-    from nmx.schedule.dates import parse_month
-    from nmx.duties.reach import duties_by_unit, tallies
+    from nmx.duties.reach import tallies
 
     plan = site.plan
-    all_duties = duties_by_unit(plan)
-    month = ScheduleIndex(plan, *parse_month(site.month), items=site.items) if site.month else None
     units = plan.units
+    made = _ForUnits(site)
     step = -(-len(units) // UNIT_JOBS) or 1
     # the calendars beside the pages, or first (what they hold is let go before the pages grow); the
-    # unit pages, a few units a job, by whichever process is free (in place: after the other pages)
-    yield site.calendars.share([partial(_unit_files, site, units[n:n + step], all_duties, month)
+    # unit pages, a few units a job, by whichever process is free (in place: after the other pages).
+    # What the unit pages need is made after the calendars have started, where it is needed.
+    yield site.calendars.share([partial(_unit_files, site, units[n:n + step], made)
                                 for n in range(0, len(units), step)])
-    counts = {uid: (x.leads, x.supports, x.possibly) for uid, x in tallies(plan, all_duties).items()}
+    counts = {uid: (x.leads, x.supports, x.possibly) for uid, x in tallies(plan, made.duties).items()}
     yield "index.html", index_page(site, counts)
     yield "calendar.html", calendar_page(site)
     yield "matrix.html", matrix_page(site)
@@ -494,15 +492,38 @@ def _files(site: Site) -> Iterator:
         yield from county_files(site, site.counties)
 
 
+class _ForUnits:
+    """What the unit pages share: every unit's duties and the month's schedule index, made on
+    first use (by each process that writes unit pages, `nmx.beside`)."""
+
+    def __init__(self, site: Site) -> None:
+        self.site = site
+
+    @cached_property
+    def duties(self) -> dict[str, list]:
+        from nmx.duties.reach import duties_by_unit
+
+        return duties_by_unit(self.site.plan, self.site.reacher)
+
+    @cached_property
+    def month(self):
+        from nmx.schedule.dates import parse_month
+        from nmx.views.checklist import ScheduleIndex
+
+        site = self.site
+        return ScheduleIndex(site.plan, *parse_month(site.month), items=site.items) if site.month else None
+
+
 #: Into how many jobs the unit pages are cut (`nmx.beside`): enough for two processes to end together.
 UNIT_JOBS = 200
 
 
-def _unit_files(site: Site, units: list, all_duties: dict, month) -> Iterator[tuple[str, str]]:
+def _unit_files(site: Site, units: list, made: _ForUnits) -> Iterator[tuple[str, str]]:
     """The page and the month's checklist of each of `units`."""
     from nmx.views.checklist import checklist
     from nmx.render.checklist import render_html
 
+    all_duties, month = made.duties, made.month
     for unit in units:
         duties = all_duties[unit.id]
         cl = checklist(site.plan, unit, site.month, site.today, index=month, duties=duties) if month else None

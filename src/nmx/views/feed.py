@@ -271,7 +271,8 @@ def _contents(plan: Plan, items: list[Item], alarm_days: int) -> list[tuple[tupl
     if rule:
         return [((), _event(plan, first, items, rule, alarm_days))]
     known: dict = {}  # what the items' descriptions share
-    return [((i.start, i.due), _event(plan, i, [i], None, alarm_days, known)) for i in items]
+    summary, kind = _summary(first), _kind(first)  # the same for every item of one entry
+    return [((i.start, i.due), _event(plan, i, [i], None, alarm_days, known, summary, kind)) for i in items]
 
 
 def _hint(plan: Plan, item: Item) -> str | None:
@@ -280,12 +281,13 @@ def _hint(plan: Plan, item: Item) -> str | None:
 
 
 def _event(plan: Plan, item: Item, series: list[Item], rule: str | None, alarm_days: int,
-           known: dict | None = None) -> Event:
+           known: dict | None = None, summary: str | None = None, kind: str | None = None) -> Event:
+    """The event of `series` (one item without a rule); `summary` and `kind`: the item's, when known."""
     start = item.start if item.kind == "window" else item.due
-    summary = _summary(item)
+    summary = _summary(item) if summary is None else summary
     alarm = alarm_for(item, series, summary, alarm_days, recurring=rule is not None) if alarm_days > 0 else None
     description = _description(plan, item, series, {} if known is None else known)
-    return Event("", start, item.due + _DAY, rule, summary, description, _kind(item), alarm)
+    return Event("", start, item.due + _DAY, rule, summary, description, _kind(item) if kind is None else kind, alarm)
 
 
 def alarm_for(item: Item, series: Sequence[Item], summary: str, days: int, *, recurring: bool) -> Alarm:
