@@ -571,3 +571,35 @@ def test_a_build_over_a_state_as_written_is_the_build_over_it_read_whole(plans, 
             assert got == new_build(plan, mine, files, _slow(text), 1)
             unchanged += sum(type(fast.calendars[name]) is Written for name in parts)
     assert unchanged  # some calendars were taken as they were written
+
+
+_SOUND = {"start": "2023-06-07", "end": "2023-06-08", "rule": None, "summary": "s", "description": "d", "category": "c"}
+_FAULTS = {"start": ["2023-06-08", "2023-06-09", "0001-01-01", "20230607", "2023-13-01", "", 20230607, None, ["x"]],
+           "end": ["2023-06-07", "2024-01-01", "9999-12-31", "x", 1],
+           "rule": ["FREQ=MONTHLY;BYMONTHDAY=1", "FREQ=NEVER", "FREQ=DAILY;X=<", "", 1, ["FREQ=DAILY"], {}],
+           "summary": ["a\r", "a\rb", "\x00", "\x1f", "\x7f", "\x85", "中\n\t", None, 1, "x" * 100_001, "x" * 100_000],
+           "description": ["b\n\x9f", "\x0b", ""], "category": ["", "\x1b[31m", None]}
+_BODIES = st.one_of(
+    st.just(_SOUND),
+    st.sampled_from([(k, v) for k, values in _FAULTS.items() for v in values]).map(lambda kv: {**_SOUND, kv[0]: kv[1]}),
+    st.sampled_from([{**_SOUND, "extra": 1}, {k: v for k, v in _SOUND.items() if k != "rule"}, None, [], "x", 1]))
+_HASHES = st.one_of(st.text("0123456789abcdef", min_size=16, max_size=16),
+                    st.sampled_from(["", "0" * 15, "A" * 16, "g" * 16, "0" * 17]))
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.dictionaries(_HASHES, _BODIES, max_size=4))
+def test_a_states_events_are_read_as_one_after_another_would(events):
+    """_all_events, every event checked at once, accepts what _event and the hash check accept one
+    after another, and makes the same events; what it refuses is then read one at a time."""
+    from nmx.handouts.calendars import _HASH, _all_events, _checked, _event, _events, _Unusable
+
+    try:
+        want = {_checked(_HASH, h, "events"): _event(e) for h, e in events.items()}
+    except _Unusable as exc:
+        assert _all_events(events) is None
+        with pytest.raises(_Unusable) as got:
+            _events(events)
+        assert str(got.value) == str(exc)
+    else:
+        assert _all_events(events) == want and _events(events) == want

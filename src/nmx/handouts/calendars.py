@@ -22,6 +22,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import operator
 import os
 import re
 import stat
@@ -369,7 +370,7 @@ def _written_state(text: str) -> State | None:
     if not isinstance(events, dict) or text[end:].strip(" \t\n\r") != "}" or _LONG_SEQUENCE.search(calendars):
         return None
     try:
-        state = State(events={_checked(_HASH, h, "events"): _event(e) for h, e in events.items()})
+        state = State(events=_events(events))
     except _Unusable:
         return None
     if not set(_DIGESTS.findall(calendars)) <= state.events.keys():
@@ -385,7 +386,7 @@ def parse_state(doc: object) -> State:
     calendars, events = doc.get("calendars"), doc.get("events")
     if not isinstance(calendars, dict) or not isinstance(events, dict):
         raise _Unusable(t("cal:state_shape", what="calendars/events"))
-    state = State(events={_checked(_HASH, h, "events"): _event(e) for h, e in events.items()})
+    state = State(events=_events(events))
     for name, remembered in calendars.items():
         if not isinstance(remembered, dict):
             raise _Unusable(t("cal:state_shape", what=_shown(name)))
@@ -423,6 +424,59 @@ def _all_sound(remembered: dict, events: dict) -> bool:
     except TypeError:  # a digest that is a list or an object
         return False
     return all(entry[2] == "cancelled" for entry in entries if len(entry) == 3)
+
+
+def _events(events: dict) -> dict:
+    """content hash → Event of a state's events; _Unusable at the first that is not sound."""
+    found = _all_events(events)
+    if found is None:  # the first fault, as one event after another finds it
+        found = {_checked(_HASH, h, "events"): _event(e) for h, e in events.items()}
+    return found
+
+
+_HASHES = re.compile(r"[0-9a-f]*")
+_EVENT_KEYS = frozenset(("start", "end", "rule", "summary", "description", "category"))
+
+
+_EVENT_FIELDS = operator.itemgetter("start", "end", "rule", "summary", "description", "category")
+
+
+def _all_events(events: dict) -> dict | None:
+    """The events as `_checked(_HASH, …)` and `_event` make them, when every one is sound, checked
+    all at once (a large plan's state remembers some 76,000); None when any is not."""
+    from nmx.plan.models import EARLIEST, LATEST
+    from nmx.safetext import first_control
+    from nmx.views.feed import Event
+
+    hashes, bodies = list(events), list(events.values())
+    if not bodies:
+        return {}
+    if set(map(type, hashes)) != {str} or set(map(len, hashes)) != {16} or not _HASHES.fullmatch("".join(hashes)):
+        return None
+    if set(map(type, bodies)) != {dict} or any(body.keys() != _EVENT_KEYS for body in bodies):
+        return None
+    starts, ends, rules, summaries, descriptions, categories = zip(*map(_EVENT_FIELDS, bodies))
+    texts = summaries + descriptions + categories
+    if set(map(type, texts)) != {str} or max(map(len, texts)) > _MAX_TEXT:
+        return None
+    joined = "".join(texts)
+    if "\r" in joined or first_control(joined) is not None:
+        return None
+    if not set(map(type, starts)) | set(map(type, ends)) <= {str}:
+        return None
+    try:
+        starts, ends = list(map(dt.date.fromisoformat, starts)), list(map(dt.date.fromisoformat, ends))
+    except ValueError:
+        return None
+    if min(starts) < EARLIEST or max(ends) > LATEST or not all(map(operator.lt, starts, ends)):
+        return None
+    try:
+        distinct = set(rules)
+    except TypeError:  # a rule that is a list or an object
+        return None
+    if not all(rule is None or (type(rule) is str and _RULE.fullmatch(rule) and _rule_reads(rule)) for rule in distinct):
+        return None
+    return {h: Event("", *fields) for h, fields in zip(hashes, zip(starts, ends, rules, summaries, descriptions, categories))}
 
 
 def _remembered(entry: object, events: dict, where: str) -> None:
