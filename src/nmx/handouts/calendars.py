@@ -435,10 +435,9 @@ def _events(events: dict) -> dict:
 
 
 _HASHES = re.compile(r"[0-9a-f]*")
-_EVENT_KEYS = frozenset(("start", "end", "rule", "summary", "description", "category"))
-
-
-_EVENT_FIELDS = operator.itemgetter("start", "end", "rule", "summary", "description", "category")
+#: What a state remembers of an event, in the order Event takes it (after its uid).
+_EVENT_KEYS = ("start", "end", "rule", "summary", "description", "category")
+_EVENT_FIELDS = operator.itemgetter(*_EVENT_KEYS)
 
 
 def _all_events(events: dict) -> dict | None:
@@ -453,7 +452,8 @@ def _all_events(events: dict) -> dict | None:
         return {}
     if set(map(type, hashes)) != {str} or set(map(len, hashes)) != {16} or not _HASHES.fullmatch("".join(hashes)):
         return None
-    if set(map(type, bodies)) != {dict} or any(body.keys() != _EVENT_KEYS for body in bodies):
+    keys = set(_EVENT_KEYS)
+    if set(map(type, bodies)) != {dict} or any(body.keys() != keys for body in bodies):
         return None
     starts, ends, rules, summaries, descriptions, categories = zip(*map(_EVENT_FIELDS, bodies))
     texts = summaries + descriptions + categories
@@ -494,8 +494,7 @@ def _event(body: object):
     from nmx.safetext import first_control
     from nmx.views.feed import Event
 
-    keys = ("start", "end", "rule", "summary", "description", "category")
-    if not isinstance(body, dict) or set(body) != set(keys):
+    if not isinstance(body, dict) or set(body) != set(_EVENT_KEYS):
         raise _Unusable(t("cal:state_shape", what="events"))
     try:
         start, end = dt.date.fromisoformat(body["start"]), dt.date.fromisoformat(body["end"])

@@ -283,7 +283,6 @@ def _rows(row, first: Any, lines: list[Line]) -> list[Safe]:
     return out
 
 
-
 # A row depends on the line and the language only (the headers carry the language), and the
 # lines of many units' lists are the same: each distinct row is built once, as one string.
 @lru_cache(maxsize=1 << 17)

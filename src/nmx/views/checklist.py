@@ -78,32 +78,26 @@ class Checklists:
 
 
 class ScheduleIndex:
-    """The plan's items for a range, by task: made once, used for the lists of many units.
+    """The plan's items for a range: made once, used for the lists of many units.
 
     Many units are reached by one duty (the members of a group share it): each line is made
     once per (item, duty, owes) and shared by every list that holds it, and the lists' order
-    (`_DATED_ORDER`, `_UNDATED_ORDER`) is ranked once for all of them."""
+    (by due day, then task; undated entries by task) is ranked once for all of them."""
 
     def __init__(self, plan: Plan, start: dt.date, end: dt.date, items: list | None = None) -> None:
         from nmx.schedule import engine
 
-        self.order = order = {tk.id: n for n, tk in enumerate(plan.tasks)}
-        self.dated: dict[str, list] = {}
-        self.undated: dict[str, list] = {}
+        order = {tk.id: n for n, tk in enumerate(plan.tasks)}
         self._days: dict[dt.date, tuple[dt.date, str | None, bool]] = {}
         period = plan.meta.period
-        for item in engine.items(plan, start, end) if items is None else items:
-            if item.start <= end and item.due >= start:
-                self.dated.setdefault(item.task, []).append(item)
-        if start <= period.end and end >= period.start:  # standing duties are in force in the period only
-            for entry in engine.undated(plan):
-                self.undated.setdefault(entry.task, []).append(entry)
+        dated = [i for i in (engine.items(plan, start, end) if items is None else items) if i.start <= end and i.due >= start]
+        # standing duties are in force in the period only
+        undated = list(engine.undated(plan)) if start <= period.end and end >= period.start else []
         # (task, index) → its items and undated entries, each with its rank: its place in every
         # list's order (a stable sort: items of one entry with the same dates keep the plan's order)
         self._entries: dict[tuple[str, int], _Entry] = {}
-        dated = sorted([i for found in self.dated.values() for i in found],
-                       key=lambda i: (i.due, order[i.task], i.index, i.start))
-        undated = sorted([e for found in self.undated.values() for e in found], key=lambda e: (order[e.task], e.index))
+        dated.sort(key=lambda i: (i.due, order[i.task], i.index, i.start))
+        undated.sort(key=lambda e: (order[e.task], e.index))
         for which, found in ((0, dated), (1, undated)):
             for rank, item in enumerate(found):
                 entry = self._entries.get((item.task, item.index))
