@@ -32,9 +32,19 @@ def visible(char: str) -> str:
     return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 
+class Clean(str):
+    """Text made of pieces each found `terminal_clean`: `for_terminal` passes it as it is, without
+    searching it again (a large plan's JSON is hundreds of megabytes of a few distinct pieces)."""
+
+
+def terminal_clean(text: str) -> bool:
+    """Whether `text` holds nothing `for_terminal` or `json_safe` would change."""
+    return not _MAYBE_CONTROL.search(text)
+
+
 def for_terminal(text: str) -> str:
     """`text` with every control character but tab, newline and CR LF shown as `\\xNN`."""
-    if not _MAYBE_CONTROL.search(text):
+    if type(text) is Clean or not _MAYBE_CONTROL.search(text):
         return text
     return _CONTROL_KEEP_CRLF.sub(lambda m: visible(m.group()), text)
 

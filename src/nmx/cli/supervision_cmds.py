@@ -133,7 +133,8 @@ def status_cmd(
     day, period_note = as_of(plan, today_from(today), fmt)
     rng = status_range(plan, month, start, end, day)
     report = views.status_report(plan, records, rng, day, _units(plan, dept), soon, period_note, matrix=matrix,
-                                 wide=fmt in (Format.CSV, Format.XLSX), full=fmt is not Format.TABLE, rollup=rollup)
+                                 wide=fmt in (Format.CSV, Format.XLSX), full=fmt is not Format.TABLE, rollup=rollup,
+                                 streamed=fmt is Format.JSON)
     calendar_notice(report.calendar_note, output)
     view = report.view
     _show(plan, view, fmt, output, "sv_sheet_status")

@@ -53,6 +53,23 @@ def envelope(kind: str) -> dict[str, str]:
     return {"nmx": __version__, "kind": kind}
 
 
+def json_scalar(value: Any) -> str:
+    """One JSON scalar, as json.dumps(ensure_ascii=False) writes it: the pieces of a document
+    written as text (`nmx deadlines` and `nmx status` in JSON)."""
+    kind = type(value)
+    if kind is str:
+        from json.encoder import encode_basestring
+
+        return encode_basestring(value)
+    if kind is int:
+        return int.__repr__(value)
+    if value is None:
+        return "null"
+    import json
+
+    return json.dumps(value, ensure_ascii=False)
+
+
 def cell_text(value: Any) -> str:
     if type(value) is str:
         return value

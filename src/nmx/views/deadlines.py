@@ -12,7 +12,7 @@ from typing import Any
 
 from nmx.i18n import t
 from nmx.plan.plan import Plan
-from nmx.views import Column, View
+from nmx.views import Column, View, json_scalar as _dumps
 from nmx.schedule.engine import Item
 from nmx.schedule.ranges import Range, outside, range_notes
 
@@ -135,17 +135,6 @@ def _fixed_parts(plan: Plan, item: Item, names: dict[str, str]) -> tuple[str, st
              f'      "source": {_dumps(item.source)},\n      "clauses": {clause_list},\n'
              f'      "basis": {_dumps(item.basis)}\n    }}')
     return before, after
-
-
-def _dumps(value: Any) -> str:
-    """One JSON scalar, as json.dumps(ensure_ascii=False) writes it."""
-    if isinstance(value, str):
-        from json.encoder import encode_basestring
-
-        return encode_basestring(value)
-    import json
-
-    return json.dumps(value, ensure_ascii=False)
 
 
 # --- the table ------------------------------------------------------------------------------

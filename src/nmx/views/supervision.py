@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 from nmx.i18n import t
 from nmx.lazyclass import dataclass
 from nmx.plan.plan import Plan
-from nmx.views import Column, View
+from nmx.views import Column, View, json_scalar as _dumps
 
 if TYPE_CHECKING:  # imported for annotations only: `nmx status` should not pay for the ledger
     from nmx.supervision.ledger import EntryState
@@ -264,17 +264,21 @@ class Report:
 
 
 def status_report(plan: Plan, records, rng, day: dt.date, units: set[str] | None, soon: int,
-                  period_note: str | None, *, matrix: bool, wide: bool, full: bool, rollup=None) -> Report:
+                  period_note: str | None, *, matrix: bool, wide: bool, full: bool, rollup=None,
+                  streamed: bool = False) -> Report:
     """`nmx status`: each dated obligation in `rng` for the units that owe it, with its light;
     the items whose dates are assumed are listed apart (in the notes and the JSON). With a
     workspace's `rollup` (`nmx.supervision.rollup`), each JSON row says in `records_from` which
-    plans' records it counted."""
+    plans' records it counted. `streamed`: only the JSON document, written in pieces
+    (`status_json_view`), unless `matrix`."""
     from nmx.schedule.workdays import range_note
     from nmx.supervision.status import owed_and_assumed
 
     found, assumed = owed_and_assumed(plan, records, rng.start, rng.end, day, units, soon=soon)
     cal = range_note(rng.start, rng.end)
     notes = _status_notes(plan, rng, found, day, cal) + _assumed_notes(assumed)
+    if streamed and not matrix:
+        return Report(status_json_view(plan, found, assumed, rng.start, rng.end, day, period_note, rollup), cal)
     if matrix:
         view = matrix_view(plan, found, rng.start, rng.end, day, notes)
     else:
@@ -284,6 +288,109 @@ def status_report(plan: Plan, records, rng, day: dt.date, units: set[str] | None
     if rollup is not None:
         _rolled_up(view, found, assumed, rollup, matrix)
     return Report(view, cal)
+
+
+def status_json_view(plan: Plan, found: list[Status], assumed: list[Status], start: dt.date, end: dt.date,
+                     today: dt.date, period_note: str | None, rollup=None) -> View:
+    """The JSON document of `nmx status` alone, as text in pieces: the same text as `status_report`'s
+    view gives `to_json` (tests/test_status_json.py), without a dict per record or the table's rows.
+    A 100,000-task plan's month is a million records: built whole, their dicts and text took 6 GB."""
+    import json
+
+    from nmx.supervision.status import counts as state_counts
+    from nmx.views import envelope
+
+    sources = None if rollup is None else (
+        lambda s: rollup.sources((s.item.task, s.item.index, s.item.period, s.unit), s.dates))
+    rest = [status_record(plan, s) for s in assumed]
+    for s, rec in zip(assumed, rest) if sources else ():
+        rec["records_from"] = sources(s)
+    doc = {**envelope("status/1"), "from": start.isoformat(), "to": end.isoformat(), "today": today.isoformat(),
+           "calendar_note": _range_note(start, end), "counts": state_counts(found), "items": [],
+           "period_note": period_note, "assumed": rest}
+    text = json.dumps(doc, ensure_ascii=False, indent=2) + "\n"  # as render.tabular.to_json (made safe in pieces)
+    before, _, after = text.partition('\n  "items": []')  # a top-level key: the only line so indented
+    return View([], [], json_text=_status_chunks(plan, found, before + '\n  "items": ', after, sources))
+
+
+def _status_chunks(plan: Plan, found: list[Status], before: str, after: str, sources, batch: int = 2000):
+    """`before`, the records of `found` as `status_record` and indented JSON write them, then `after`;
+    what the records of one item or one unit share is written once, and made safe once (`json_safe`):
+    while every piece is `terminal_clean`, the pieces are handed out as `Clean`."""
+    from nmx.safetext import Clean, json_safe, terminal_clean
+
+    items: dict[int, tuple[str, str, str]] = {}  # id(item) → its lines before, between and after the unit's
+    units: dict[str, str] = {}
+    states: dict[tuple, str] = {}
+    clean = True
+
+    def made(*pieces: str) -> None:
+        nonlocal clean
+        clean = clean and all(map(terminal_clean, pieces))
+
+    before, after = json_safe(before), json_safe(after)
+    made(before, after)
+    if not found:
+        yield before + "[]" + after
+        return
+    buf, sep = [before, "["], "\n"
+    for n, s in enumerate(found, 1):
+        item = s.item
+        parts = items.get(id(item))  # `found` keeps its items alive
+        if parts is None:
+            parts = items[id(item)] = tuple(map(json_safe, _item_lines(item)))
+            made(*parts)
+        unit = units.get(s.unit)
+        if unit is None:
+            unit = units[s.unit] = json_safe(f'      "department": {_dumps(plan.unit_by_id[s.unit].name)},\n'
+                                             f'      "unit": {_dumps(s.unit)},\n')
+            made(unit)
+        key = (s.required, s.done, s.state, s.late_days, s.dates)
+        state = states.get(key)
+        if state is None:
+            state = states[key] = json_safe(_state_lines(s))
+            made(state)
+        if sources is None:
+            end = "\n    }"
+        else:
+            end = json_safe(f',\n      "records_from": {_list_lines(sources(s))}\n    }}')
+            made(end)
+        buf += (sep, parts[0], unit, parts[1], state, parts[2], end)
+        sep = ",\n"
+        if n % batch == 0:
+            text = "".join(buf)
+            yield Clean(text) if clean else text
+            buf = []
+    buf += ("\n  ]", after)
+    text = "".join(buf)
+    yield Clean(text) if clean else text
+
+
+def _state_lines(s: Status) -> str:
+    """A status record's lines from `required` to `dates`."""
+    late = s.late_days
+    late = f'{{\n        "calendar": {_dumps(late[0])},\n        "working": {_dumps(late[1])}\n      }}' if late else "null"
+    return (f'      "required": {_dumps(s.required)},\n      "done": {_dumps(s.done)},\n'
+            f'      "state": {_dumps(s.state)},\n      "light": {_dumps(s.light)},\n'
+            f'      "late_days": {late},\n      "dates": {_list_lines([d.isoformat() for d in s.dates])},\n')
+
+
+def _item_lines(item) -> tuple[str, str, str]:
+    """A status record's lines of its item: before the unit's, between them and the state's, after."""
+
+    return ((f'    {{\n      "task": {_dumps(item.task)},\n      "item": {_dumps(item.schedule_id)},\n'
+             f'      "kind": {_dumps(item.kind)},\n      "title": {_dumps(item.title)},\n'
+             f'      "what": {_dumps(item.what)},\n'),
+            (f'      "period": {_dumps(item.period)},\n      "start": {_dumps(item.start.isoformat())},\n'
+             f'      "due": {_dumps(item.due.isoformat())},\n      "due_workday": {_dumps(_workday(item.due))},\n'),
+            (f'      "clauses": {_list_lines(list(item.clauses or (item.task,)))},\n'
+             f'      "basis": {_dumps(item.basis)}'))
+
+
+def _list_lines(values: list) -> str:
+    """A list of scalars as the value of a record's key, as indented JSON writes it."""
+
+    return "[\n" + ",\n".join(f"        {_dumps(v)}" for v in values) + "\n      ]" if values else "[]"
 
 
 def _rolled_up(view: View, found: list[Status], assumed: list[Status], rollup, matrix: bool) -> None:
