@@ -14,7 +14,6 @@ import sys
 from pathlib import Path
 
 import pydantic_core
-import pytest
 from pydantic import TypeAdapter
 
 from nmx.plan import validation
