@@ -146,3 +146,22 @@ def test_a_piece_that_is_not_clean_is_screened_on_its_way_to_a_terminal(plan):
     plain = list(render_json(status_report(plan, RecordsState(), rng, day, None, 3, None, matrix=False,
                                            wide=False, full=True, streamed=True).view))
     assert all(type(c) is Clean for c in plain)  # the shipped plan's pieces are searched once each
+
+
+@pytest.mark.parametrize("which", [0, 1, 2])
+def test_the_tables_rows_hold_the_cells_the_full_rows_hold(plans, which):
+    """Without the JSON (`full=False`, the terminal table), `status_view` makes only the table's
+    cells: the same cells the full rows give its columns."""
+    from nmx.supervision.status import statuses
+    from nmx.views.supervision import status_view
+
+    plan = plans[which]
+    records, _ = _with_records(plan, 11)
+    start, end, today = plan.meta.period.start, plan.meta.period.end, dt.date(2023, 9, 1)
+    found = statuses(plan, records, start, end, today)
+    lean = status_view(plan, found, start, end, today, [], wide=False, full=False)
+    whole = status_view(plan, found, start, end, today, [], wide=False, full=True)
+    keys = [c.key for c in lean.columns]
+    assert [[lean.cell(r, k) for k in keys] for r in lean.rows] == [[whole.cell(r, k) for k in keys] for r in whole.rows]
+    assert lean.notes == whole.notes and lean.title == whole.title
+    assert {s.state for s in found} >= {"done", "done_late", "overdue"}

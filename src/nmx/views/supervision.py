@@ -68,13 +68,17 @@ def _workday(day: dt.date) -> str:
 def status_view(plan: Plan, found: list[Status], start: dt.date, end: dt.date, today: dt.date,
                 notes: list[str], wide: bool, full: bool = True) -> View:
     """One row per obligation and unit, one line each (a legend under the table says what
-    each item is); `wide` (CSV, xlsx) has the JSON keys' columns; `full` computes the JSON."""
-    records = [status_record(plan, s, workday=full) for s in found]
-    rows = [{**rec, "ratio": ratio(s), "state_label": state_label(s.state), "item": item_name(s.item),
-             "light_label": t(f"sv_light_{s.light}"),
-             "state_cell": _cell(s, state_label(s.state)), "due": s.item.due,
-             "due_workday": dt.date.fromisoformat(rec["due_workday"]) if full else None,
-             "dates": "、".join(rec["dates"])} for s, rec in zip(found, records)]
+    each item is); `wide` (CSV, xlsx) has the JSON keys' columns; `full` computes the JSON
+    (without it, the rows hold only the table's cells)."""
+    if full or wide:
+        records = [status_record(plan, s, workday=full) for s in found]
+        rows = [{**rec, "ratio": ratio(s), "state_label": state_label(s.state), "item": item_name(s.item),
+                 "light_label": t(f"sv_light_{s.light}"),
+                 "state_cell": _cell(s, state_label(s.state)), "due": s.item.due,
+                 "due_workday": dt.date.fromisoformat(rec["due_workday"]) if full else None,
+                 "dates": "、".join(rec["dates"])} for s, rec in zip(found, records)]
+    else:
+        rows = _table_rows(plan, found)
     columns = [Column("due", t("sv_col_due"), no_wrap=True), Column("department", t("sv_col_dept"), max_width=20, items=True),
                Column("item", t("sv_col_item"), no_wrap=True), Column("period", t("sv_col_period"), no_wrap=True),
                Column("state_cell", t("sv_col_state"), no_wrap=True), Column("light_label", t("sv_col_light"),
@@ -100,6 +104,26 @@ def status_view(plan: Plan, found: list[Status], start: dt.date, end: dt.date, t
                "calendar_note": _range_note(start, end), "counts": counts, "items": records} if full else None
     return View(columns, rows, payload=payload, title=title, notes=notes, kind="status/1")
 
+
+
+def _table_rows(plan: Plan, found: list[Status]) -> list[dict[str, Any]]:
+    """The cells of `status_view`'s table (its columns' keys), what an item or a state shares made once."""
+    names = {uid: unit.name for uid, unit in plan.unit_by_id.items()}
+    items: dict[int, tuple] = {}  # id(item) → (due, item name, period): `found` keeps the items alive
+    cells: dict[tuple, tuple[str, str]] = {}
+    rows = []
+    for s in found:
+        item = s.item
+        of_item = items.get(id(item))
+        if of_item is None:
+            of_item = items[id(item)] = (item.due, item_name(item), item.period)
+        key = (s.state, s.late_days, s.done, s.required)
+        state = cells.get(key)
+        if state is None:
+            state = cells[key] = (_cell(s, state_label(s.state)), t(f"sv_light_{s.light}"))
+        rows.append({"due": of_item[0], "department": names[s.unit], "item": of_item[1], "period": of_item[2],
+                     "state_cell": state[0], "light_label": state[1]})
+    return rows
 
 
 def legend(items) -> list[str]:
