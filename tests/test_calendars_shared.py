@@ -227,6 +227,22 @@ def test_vevents_write_what_calendar_bytes_wrote(plan, uids):
     assert ics.vevents(stamp, [], [], [], []) == b""
 
 
+@pytest.mark.parametrize("cancel", [False, True])  # the bulk path, and the path event by event
+def test_vevent_pieces_are_whole_events_that_join_into_vevents(plan, cancel):
+    stamp = dt.datetime(2022, 12, 31, 16, tzinfo=dt.UTC)
+    made = [m.event for m in Feeds(plan, _year(plan), 1).events(None)]
+    n = 2 * ics.PIECE_EVENTS + 5
+    events = [made[k % len(made)].but(uid=f"{k:024x}@nmx", sequence=k % 20) for k in range(n)]
+    if cancel:
+        events[3] = replace(events[3], cancelled=True, alarm=None)
+    args = (stamp, [e.uid for e in events], [e.sequence for e in events], [e.cancelled for e in events],
+            [ics.event_text(e, {}) for e in events])
+    pieces = ics.vevent_pieces(*args)
+    assert len(pieces) == 3 and all(p.startswith(b"BEGIN:VEVENT\r\n") and p.endswith(b"END:VEVENT\r\n") for p in pieces)
+    assert [p.count(b"BEGIN:VEVENT") for p in pieces] == [ics.PIECE_EVENTS, ics.PIECE_EVENTS, 5]
+    assert b"".join(pieces) == ics.vevents(*args) == b"".join(reference_vevent(e, stamp) for e in events)
+
+
 # --- handouts.calendars: history and the state ---------------------------------------------------------
 class Remembered(NamedTuple):
     """What the old state held of an event (it reads the file's [hash, sequence(, "cancelled")] now)."""
@@ -297,7 +313,8 @@ def new_build(plan, items, files, previous, days: int) -> tuple[list[bytes], byt
 
     build = _Build(previous)
     feeds = Feeds(plan, items, days, keep=build.keep)
-    out = [build.calendar("all.ics" if u is None else f"units/{files[u.id]}.ics", feeds, u) for u in [None, *plan.units]]
+    out = [b"".join(build.calendar("all.ics" if u is None else f"units/{files[u.id]}.ics", feeds, u))
+           for u in [None, *plan.units]]
     return out, b"".join(build.state())
 
 

@@ -156,9 +156,10 @@ class _Build:
         self._bodies: dict = {}  # content hash → content (Event.content()): what the state remembers
         self._remembered: list[bytes] = []  # each calendar's part of the state, as JSON
 
-    def calendar(self, name: str, feeds, unit) -> bytes:
-        """The calendar file `name` of the unit's feed (None: the whole plan's), with its history."""
-        from nmx.render.ics import END, calendar_head, event_text, vevents
+    def calendar(self, name: str, feeds, unit) -> list[bytes]:
+        """The calendar file `name` of the unit's feed (None: the whole plan's), with its history,
+        in pieces to be written one after the other."""
+        from nmx.render.ics import END, calendar_head, event_text, vevent_pieces
         from nmx.views.feed import scoped_uids
 
         kept = feeds.events(unit)
@@ -178,9 +179,9 @@ class _Build:
             members = remembered_json(remembered)
         self._remembered.append(f"{_json(name)}:{{{members}}}".encode())
         head = feeds.head(unit)
-        body = vevents(head.stamp, [*uids, *(e.uid for e in gone)], [*sequences, *(e.sequence for e in gone)],
-                       [False] * len(uids) + [True] * len(gone), [*texts, *(event_text(e, {}) for e in gone)])
-        return b"".join([calendar_head(replace(head, refresh=REFRESH)), body, END])
+        body = vevent_pieces(head.stamp, [*uids, *(e.uid for e in gone)], [*sequences, *(e.sequence for e in gone)],
+                             [False] * len(uids) + [True] * len(gone), [*texts, *(event_text(e, {}) for e in gone)])
+        return [calendar_head(replace(head, refresh=REFRESH)), *body, END]
 
     def keep(self, made) -> tuple[bytes, bytes, str, bytes]:
         """What the calendars keep of an event (`Feeds`' keep): the parts of its UID around the
