@@ -7,7 +7,7 @@ An event is written as its identity (UID, DTSTAMP, SEQUENCE, STATUS) followed by
 content (dates, rule, texts, reminder). The content is written once per distinct content
 (`event_text`) with icalendar's escaping, rule text and folding rule and reused: the report
 writes the same event into the whole plan's calendar and into every unit's that has a role
-in it, under a UID per calendar (`vevents`), each calendar's head from one icalendar
+in it, under a UID per calendar (`vevent_pieces`), each calendar's head from one icalendar
 template (`calendar_head`).
 """
 
@@ -33,9 +33,9 @@ def calendar_bytes(feed: Feed, contents: dict | None = None) -> bytes:
     of one build, where each distinct event content is serialised once."""
     cache = {} if contents is None else contents
     events = feed.events
-    body = vevents(feed.stamp, [e.uid for e in events], [e.sequence for e in events],
-                   [e.cancelled for e in events], [event_text(e, cache) for e in events])
-    return b"".join([calendar_head(feed), body, END])
+    body = vevent_pieces(feed.stamp, [e.uid for e in events], [e.sequence for e in events],
+                         [e.cancelled for e in events], [event_text(e, cache) for e in events])
+    return b"".join([calendar_head(feed), *body, END])
 
 
 def calendar_head(feed: Feed) -> bytes:
@@ -114,13 +114,6 @@ def event_text(event: Event, cache: dict) -> bytes:
     return text
 
 
-def vevents(stamp: dt.datetime, uids: Sequence[str], sequences: Sequence[int | None], cancelled: Sequence[bool],
-            texts: Sequence[bytes]) -> bytes:
-    """The events, each its UID, DTSTAMP, SEQUENCE (None: not written), STATUS:CANCELLED when
-    cancelled, then its `event_text`."""
-    return b"".join(vevent_pieces(stamp, uids, sequences, cancelled, texts))
-
-
 #: How many events `vevent_pieces` joins into one piece: some 45 KB, below the size from which the C
 #: library maps fresh pages for each buffer (128 KB) that are then faulted in one by one.
 PIECE_EVENTS = 64
@@ -128,8 +121,10 @@ PIECE_EVENTS = 64
 
 def vevent_pieces(stamp: dt.datetime, uids: Sequence[str], sequences: Sequence[int | None],
                   cancelled: Sequence[bool], texts: Sequence[bytes]) -> list[bytes]:
-    """`vevents` in pieces of `PIECE_EVENTS` events, one after the other: a file is written from
-    them as they are, without joining a unit's calendar (up to megabytes) in memory first."""
+    """The events, each its UID, DTSTAMP, SEQUENCE (None: not written), STATUS:CANCELLED when
+    cancelled, then its `event_text`; in pieces of `PIECE_EVENTS` events, one after the other, so
+    that a file is written from them as they are, without joining a unit's calendar (up to
+    megabytes) in memory first."""
     stamp_line = _stamp_line(stamp)
     plain = _plain(uids)
     if plain and uids and None not in sequences and not any(cancelled):  # a report's live events: in bulk

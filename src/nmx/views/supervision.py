@@ -300,9 +300,9 @@ def status_report(plan: Plan, records, rng, day: dt.date, units: set[str] | None
 
     found, assumed = owed_and_assumed(plan, records, rng.start, rng.end, day, units, soon=soon)
     cal = range_note(rng.start, rng.end)
-    notes = _status_notes(plan, rng, found, day, cal) + _assumed_notes(assumed)
-    if streamed and not matrix:
+    if streamed and not matrix:  # the document alone: no notes, no rows
         return Report(status_json_view(plan, found, assumed, rng.start, rng.end, day, period_note, rollup), cal)
+    notes = _status_notes(plan, rng, found, day, cal) + _assumed_notes(assumed)
     if matrix:
         view = matrix_view(plan, found, rng.start, rng.end, day, notes)
     else:
@@ -324,8 +324,7 @@ def status_json_view(plan: Plan, found: list[Status], assumed: list[Status], sta
     from nmx.supervision.status import counts as state_counts
     from nmx.views import envelope
 
-    sources = None if rollup is None else (
-        lambda s: rollup.sources((s.item.task, s.item.index, s.item.period, s.unit), s.dates))
+    sources = None if rollup is None else _sources(rollup)
     rest = [status_record(plan, s) for s in assumed]
     for s, rec in zip(assumed, rest) if sources else ():
         rec["records_from"] = sources(s)
@@ -401,7 +400,6 @@ def _state_lines(s: Status) -> str:
 
 def _item_lines(item) -> tuple[str, str, str]:
     """A status record's lines of its item: before the unit's, between them and the state's, after."""
-
     return ((f'    {{\n      "task": {_dumps(item.task)},\n      "item": {_dumps(item.schedule_id)},\n'
              f'      "kind": {_dumps(item.kind)},\n      "title": {_dumps(item.title)},\n'
              f'      "what": {_dumps(item.what)},\n'),
@@ -413,15 +411,17 @@ def _item_lines(item) -> tuple[str, str, str]:
 
 def _list_lines(values: list) -> str:
     """A list of scalars as the value of a record's key, as indented JSON writes it."""
-
     return "[\n" + ",\n".join(f"        {_dumps(v)}" for v in values) + "\n      ]" if values else "[]"
+
+
+def _sources(rollup):
+    """Which plans' records a status counted (`records_from`), from a workspace's roll-up."""
+    return lambda s: rollup.sources((s.item.task, s.item.index, s.item.period, s.unit), s.dates)
 
 
 def _rolled_up(view: View, found: list[Status], assumed: list[Status], rollup, matrix: bool) -> None:
     """Where each row's records came from: `records_from` in the JSON, a column in the list, a note."""
-    def sources(s: Status) -> list[str]:
-        return rollup.sources((s.item.task, s.item.index, s.item.period, s.unit), s.dates)
-
+    sources = _sources(rollup)
     if isinstance(view.payload, dict):
         for s, rec in zip(found, view.payload["items"]):
             rec["records_from"] = sources(s)
