@@ -319,13 +319,17 @@ def write_new_folder(dest: Path, files: Iterable[tuple[str, bytes | str]]) -> li
     return build_folder(dest, lambda tmp: put_files(tmp, files), before_swap=lambda: refuse_folder(dest))
 
 
-def put_files(folder: Path, files: Iterable, on_file: Callable[[str], None] | None = None) -> list[str]:
+def put_files(folder: Path, files: Iterable, on_file: Callable[[str], None] | None = None, *,
+              last: LastBuild | None = None) -> list[str]:
     """Write `files` (relative posix path, content; text as UTF-8; a list of bytes one part after
     the other, so that a large file is never joined in memory) into the new `folder` being
     built; a path that would leave it is a bug. An entry may instead be a `nmx.beside.Beside`
     share, which a second process writes meanwhile where it can (else it is written there and
-    then), and whose jobs both take turns at once this process is done with the rest. Returns
-    the paths written: this process's in order, then each share's."""
+    then), and whose jobs both take turns at once this process is done with the rest. A file
+    that `last` (the build this one replaces) holds with the same bytes is linked from it
+    (`LastBuild`). Returns the paths written: this process's in order, then each share's."""
+    from functools import partial
+
     from nmx.beside import Beside
 
     written: list[str] = []
@@ -333,10 +337,10 @@ def put_files(folder: Path, files: Iterable, on_file: Callable[[str], None] | No
     try:
         for entry in files:
             if isinstance(entry, Beside):
-                running.append(entry.start(folder, put_files))
+                running.append(entry.start(folder, put_files if last is None else partial(put_files, last=last)))
                 continue
             rel, content = entry
-            _put_file(folder, rel, content)
+            _put_file(folder, rel, content, last)
             written.append(rel)
             if on_file:
                 on_file(rel)
@@ -353,17 +357,79 @@ def put_files(folder: Path, files: Iterable, on_file: Callable[[str], None] | No
     return written
 
 
-def _put_file(folder: Path, rel: str, content: bytes | str | list[bytes]) -> None:
+def _put_file(folder: Path, rel: str, content: bytes | str | list[bytes], last: LastBuild | None = None) -> None:
     parts = rel.split("/")
     if not parts or any(p in ("", ".", "..") for p in parts) or Path(rel).is_absolute():
         raise ValueError(f"not a path inside the new folder: {rel!r}")  # a bug
     target = folder.joinpath(*parts)
     target.parent.mkdir(parents=True, exist_ok=True)
-    if isinstance(content, list):
-        with open(target, "wb") as out:
-            out.writelines(content)
-    else:
-        target.write_bytes(content.encode("utf-8") if isinstance(content, str) else content)
+    pieces = content if isinstance(content, list) else [content.encode("utf-8") if isinstance(content, str) else content]
+    if last is not None and last.link(rel, pieces, target):
+        return
+    with open(target, "wb") as out:
+        out.writelines(pieces)
+
+
+class LastBuild:
+    """The folder a build replaces, whose files `names` (its own, as its marker lists them) may
+    be taken over: a file the new build would write with the same bytes is hard-linked from it
+    instead of written (a rebuild's unchanged calendars, most of a report's bytes), and the old
+    folder's removal then frees nothing of it. Only a regular file with no other link, this
+    user's, with the mode a new file gets, that nothing changed while it was compared; anything
+    else (or a file system without links) is written as usual. The file keeps its time."""
+
+    _CHUNK = 1 << 18
+
+    def __init__(self, folder: Path, names: Iterable[str]) -> None:
+        self.folder, self.names = folder, frozenset(names)
+        self.mode = 0o666 & ~umask()
+        self.uid = os.getuid() if hasattr(os, "getuid") else None
+        self._buffer = bytearray(self._CHUNK)
+
+    def link(self, rel: str, pieces: list[bytes], target: Path) -> bool:
+        """Whether `target` was made a link to the last build's `rel`, which holds `pieces` joined."""
+        if rel not in self.names:
+            return False
+        old = self.folder.joinpath(*rel.split("/"))
+        try:
+            fd = os.open(old, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0))
+        except OSError:
+            return False
+        try:
+            before = os.fstat(fd)
+            if not self._usable(before, sum(map(len, pieces))) or not self._same(fd, pieces):
+                return False
+            os.link(old, target, follow_symlinks=False)
+        except OSError:
+            return False
+        finally:
+            os.close(fd)
+        try:  # the name still the file compared, untouched since: else written after all
+            after = os.lstat(old)
+            if (after.st_ino, after.st_dev, after.st_mtime_ns, after.st_size) == \
+                    (before.st_ino, before.st_dev, before.st_mtime_ns, before.st_size):
+                return True
+        except OSError:
+            pass
+        target.unlink()
+        return False
+
+    def _usable(self, info: os.stat_result, size: int) -> bool:
+        return (stat.S_ISREG(info.st_mode) and info.st_nlink == 1 and info.st_size == size
+                and stat.S_IMODE(info.st_mode) == self.mode and (self.uid is None or info.st_uid == self.uid))
+
+    def _same(self, fd: int, pieces: list[bytes]) -> bool:
+        """Whether the open file holds exactly `pieces` (its size is known to be theirs)."""
+        view = memoryview(self._buffer)
+        with os.fdopen(fd, "rb", buffering=0, closefd=False) as raw:
+            for piece in pieces:
+                done, piece_view = 0, memoryview(piece)
+                while done < len(piece):
+                    got = raw.readinto(view[:min(len(view), len(piece) - done)])
+                    if not got or view[:got] != piece_view[done:done + got]:
+                        return False
+                    done += got
+        return True
 
 
 def swap_folder(tmp: Path, dest: Path) -> None:

@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from nmx.errors import UsageError
-from nmx.fileio import build_folder, put_files
+from nmx.fileio import LastBuild, build_folder, put_files
 from nmx.i18n import t
 
 MARKER = ".nmx-report"
@@ -122,10 +122,13 @@ def write_folder(dest: Path, files: Iterable[tuple[str, bytes | str | list[bytes
     check_destination(dest, force, keep)
     dest = Path(os.path.realpath(dest))  # a link to the site folder stays a link; its target is replaced
     mode = (dest.stat().st_mode & 0o7777) if dest.is_dir() else None
-    return build_folder(dest, lambda tmp: _fill(tmp, files, on_file), mode=mode)
+    # the last build's own files: what this one writes again unchanged is linked from it
+    last = LastBuild(dest, _listed(dest / MARKER)) if dest.is_dir() else None
+    return build_folder(dest, lambda tmp: _fill(tmp, files, on_file, last), mode=mode)
 
 
-def _fill(tmp: Path, files: Iterable[tuple[str, bytes | str | list[bytes]]], on_file: Callable[[str], None] | None) -> list[str]:
-    written = put_files(tmp, files, on_file)
+def _fill(tmp: Path, files: Iterable[tuple[str, bytes | str | list[bytes]]], on_file: Callable[[str], None] | None,
+          last: LastBuild | None = None) -> list[str]:
+    written = put_files(tmp, files, on_file, last=last)
     (tmp / MARKER).write_text(_MARKER_HEAD + "".join(f"{rel}\n" for rel in sorted(written)), encoding="utf-8")
     return written
