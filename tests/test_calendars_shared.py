@@ -519,7 +519,7 @@ def test_a_state_as_written_is_read_as_json_would_read_it(written):
 
     taken = 0
     for _, text in written:
-        fast = _written_state(text)
+        fast = _written_state(text.encode())
         taken += fast is not None
         if fast is not None:
             assert _whole(fast) == _whole(_slow(text))
@@ -541,7 +541,7 @@ def test_a_state_changed_anywhere_is_read_as_json_would_read_it_or_whole(written
     at = data.draw(st.integers(0, len(text)))
     cut = data.draw(st.integers(0, 2))
     text = text[:at] + data.draw(st.sampled_from(_SNIPPETS)) + text[at + cut:]
-    fast = _written_state(text)
+    fast = _written_state(text.encode())
     if fast is not None:
         slow = _slow(text)
         assert slow is not None and _whole(fast) == _whole(slow)
@@ -557,16 +557,16 @@ def test_a_state_that_json_reads_otherwise_is_not_taken_as_written(written):
     body, tail = rest.split("}", 1)
     first = body.split("],", 1)[0] + "]"
     twice = f'{head}"all.ics":{{}},"all.ics":{{{body}}}{tail}'
-    fast = _written_state(twice)
+    fast = _written_state(twice.encode())
     assert fast is not None and _whole(fast) == _whole(_slow(twice))
     for changed in [f'{head}"all.ics":{{{first},{body}}}{tail}',  # the UID twice: the calendar is read whole
                     text.replace('",0]', '",2147483646]', 1), text.replace('",0]', '",2147483647]', 1),
                     text.replace('"all.ics":{', '"all.ics": {', 1), text.replace("}", "} ", 1)]:
-        fast, slow = _written_state(changed), _slow(changed)
+        fast, slow = _written_state(changed.encode()), _slow(changed)
         if fast is not None:
             assert _whole(fast) == _whole(slow)
     digest = first.split('["', 1)[1][:16]
-    assert _written_state(text.replace(f'"{digest}":{{', '"ffffffffffffffff":{', 1)) is None
+    assert _written_state(text.replace(f'"{digest}":{{', '"ffffffffffffffff":{', 1).encode()) is None
     assert _slow(text.replace(f'"{digest}":{{', '"ffffffffffffffff":{', 1)) is None
 
 
@@ -580,7 +580,7 @@ def test_a_build_over_a_state_as_written_is_the_build_over_it_read_whole(plans, 
     for plan, text in written:
         items, files = _year(plan), unit_files(plan)
         for mine in (items, items[: len(items) // 3], items[1:]):
-            fast = _written_state(text)
+            fast = _written_state(text.encode())
             if fast is None:
                 continue
             parts = dict(fast.calendars)

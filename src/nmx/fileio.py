@@ -384,7 +384,6 @@ class LastBuild:
         self.folder, self.names = folder, frozenset(names)
         self.mode = 0o666 & ~umask()
         self.uid = os.getuid() if hasattr(os, "getuid") else None
-        self._buffer = bytearray(self._CHUNK)
 
     def link(self, rel: str, pieces: list[bytes], target: Path) -> bool:
         """Whether `target` was made a link to the last build's `rel`, which holds `pieces` joined."""
@@ -419,17 +418,27 @@ class LastBuild:
                 and stat.S_IMODE(info.st_mode) == self.mode and (self.uid is None or info.st_uid == self.uid))
 
     def _same(self, fd: int, pieces: list[bytes]) -> bool:
-        """Whether the open file holds exactly `pieces` (its size is known to be theirs)."""
-        view = memoryview(self._buffer)
+        """Whether the open file holds exactly `pieces` (its size is known to be theirs). Compared
+        as bytes with bytes, in chunks (a memoryview compares byte by byte: ten times as long)."""
+        chunk = self._CHUNK
         with os.fdopen(fd, "rb", buffering=0, closefd=False) as raw:
             for piece in pieces:
-                done, piece_view = 0, memoryview(piece)
-                while done < len(piece):
-                    got = raw.readinto(view[:min(len(view), len(piece) - done)])
-                    if not got or view[:got] != piece_view[done:done + got]:
+                for start in range(0, len(piece), chunk):
+                    part = piece if len(piece) <= chunk else piece[start:start + chunk]
+                    if _read_exactly(raw, len(part)) != part:
                         return False
-                    done += got
         return True
+
+
+def _read_exactly(raw, size: int) -> bytes:
+    """`size` bytes from the unbuffered file `raw`, or fewer at its end."""
+    data = raw.read(size)
+    while data and len(data) < size:
+        more = raw.read(size - len(data))
+        if not more:
+            break
+        data += more
+    return data or b""
 
 
 def swap_folder(tmp: Path, dest: Path) -> None:

@@ -165,23 +165,33 @@ class _Build:
         kept = feeds.events(unit)
         befores, afters, digests, texts = zip(*kept) if kept else ((), (), (), ())
         uids = scoped_uids(befores, afters, "*" if unit is None else unit.id)
-        old = self.previous.calendars.get(name)
+        old = self._unbuilt.pop(name, None)  # each calendar is built once: what it remembered is let go after
         sequences = old.unchanged(uids, digests) if type(old) is Written else None
         if sequences is not None:  # the calendar's events as the last build left them: its part of the state too
             gone, members = [], old.text
         else:
-            if type(old) is Written:
-                self.previous.calendars[name] = old.parsed()
-            sequences, gone, remembered = history(uids, digests, self.previous, name)
+            last = State({} if old is None else {name: old.parsed() if type(old) is Written else old},
+                         self.previous.events)
+            sequences, gone, remembered = history(uids, digests, last, name)
             for event in gone:
                 digest = remembered[event.uid][0]
                 self._bodies.setdefault(digest, self.previous.events[digest].content())
             members = remembered_json(remembered)
         self._remembered.append(f"{_json(name)}:{{{members}}}".encode())
+        del old, members
         head = feeds.head(unit)
         body = vevent_pieces(head.stamp, [*uids, *(e.uid for e in gone)], [*sequences, *(e.sequence for e in gone)],
                              [False] * len(uids) + [True] * len(gone), [*texts, *(event_text(e, {}) for e in gone)])
         return [calendar_head(replace(head, refresh=REFRESH)), *body, END]
+
+    @property
+    def previous(self) -> State:
+        return self._previous
+
+    @previous.setter
+    def previous(self, state: State) -> None:
+        self._previous = state
+        self._unbuilt = dict(state.calendars)  # the calendars of `state` not built yet (never changed in it)
 
     def keep(self, made) -> tuple[bytes, bytes, str, bytes]:
         """What the calendars keep of an event (`Feeds`' keep): the parts of its UID around the
@@ -292,11 +302,10 @@ def read_state(folder: Path | None, limit: int) -> tuple[State, str | None]:
             raise _Unusable(t("cal:state_too_large", size=info.st_size, limit=limit))
         raw = read_input(path) or b""
         try:
-            text = raw.decode("utf-8")
-            state = _written_state(text)
+            state = _written_state(raw)
             if state is not None:  # as nmx wrote it: its calendars' parts are read as they are built
                 return state, None
-            doc = json.loads(text)
+            doc = json.loads(raw.decode("utf-8"))
         except (UnicodeDecodeError, ValueError, RecursionError):
             raise _Unusable(t("cal:state_not_json")) from None
         return parse_state(doc), None
@@ -310,12 +319,12 @@ def read_state(folder: Path | None, limit: int) -> tuple[State, str | None]:
 
 
 # --- the state as nmx writes it, read without making an object per remembered event ---------------
-_HEAD = f'{{"format":{json.dumps(FORMAT)},"version":{VERSION},"calendars":{{'
+_HEAD = f'{{"format":{json.dumps(FORMAT)},"version":{VERSION},"calendars":{{'.encode("ascii")
 _ENTRY = r'"[0-9a-f]{24}@nmx":\["[0-9a-f]{16}",(?:0|[1-9][0-9]{0,9})(?:,"cancelled")?\]'
-_PART = re.compile(rf'"({_CALENDAR.pattern})":\{{((?:{_ENTRY}(?:,{_ENTRY})*)?)\}}')
-_EVENTS = '},"events":'
-_DIGESTS = re.compile(r'\["([0-9a-f]{16})"')
-_LONG_SEQUENCE = re.compile(r'",[0-9]{10}')  # might be over MAX_SEQUENCE: left to parse_state
+_PART = re.compile(rf'"({_CALENDAR.pattern})":\{{((?:{_ENTRY}(?:,{_ENTRY})*)?)\}}'.encode("ascii"))
+_EVENTS = b'},"events":'
+_DIGESTS = re.compile(rb'\["([0-9a-f]{16})"')
+_LONG_SEQUENCE = re.compile(rb'",[0-9]{10}')  # might be over MAX_SEQUENCE: left to parse_state
 _SEQUENCES = re.compile(r'",([0-9]+)\]')
 
 
@@ -348,33 +357,39 @@ class Written:
         return json.loads(f"{{{self.text}}}")
 
 
-def _written_state(text: str) -> State | None:
-    """The state when `text` is one as nmx writes it, read as `parse_state(json.loads(text))`
-    would read it but for each calendar's part, kept as `Written`; None when it is not, or when
-    anything in it is not sound (parse_state then finds what)."""
-    if not text.startswith(_HEAD):
+def _written_state(raw: bytes) -> State | None:
+    """The state when the file's bytes `raw` are one as nmx writes it, read as
+    `parse_state(json.loads(raw))` would read it but for each calendar's part, kept as `Written`;
+    None when it is not, or when anything in it is not sound (parse_state then finds what).
+
+    The calendars' parts (ASCII, most of a large state) are matched in the bytes and only the
+    events are decoded: the whole file as one str (UCS-2 for its Chinese texts) was twice its
+    size again at once (a 10,000-task plan's state is 100 MB)."""
+    if not raw.startswith(_HEAD):
         return None
     pos, parts = len(_HEAD), {}
-    while not text.startswith(_EVENTS, pos):
-        if parts and not text.startswith(",", pos):
+    while not raw.startswith(_EVENTS, pos):
+        if parts and not raw.startswith(b",", pos):
             return None
-        found = _PART.match(text, pos + bool(parts))
+        found = _PART.match(raw, pos + bool(parts))
         if found is None:
             return None
-        parts[found.group(1)] = Written(found.group(2))  # a name twice: the last, as json.loads has it
+        parts[found.group(1).decode("ascii")] = Written(found.group(2).decode("ascii"))  # a name twice: the last
         pos = found.end()
-    calendars = text[len(_HEAD):pos]
+    calendars = memoryview(raw)[len(_HEAD):pos]
     try:
-        events, end = json.JSONDecoder().raw_decode(text, pos + len(_EVENTS))
-    except (ValueError, RecursionError):
+        tail = raw[pos + len(_EVENTS):].decode("utf-8")
+        events, end = json.JSONDecoder().raw_decode(tail)
+    except (UnicodeDecodeError, ValueError, RecursionError):
         return None
-    if not isinstance(events, dict) or text[end:].strip(" \t\n\r") != "}" or _LONG_SEQUENCE.search(calendars):
+    if not isinstance(events, dict) or tail[end:].strip(" \t\n\r") != "}" or _LONG_SEQUENCE.search(calendars):
         return None
+    del tail
     try:
         state = State(events=_events(events))
     except _Unusable:
         return None
-    if not set(_DIGESTS.findall(calendars)) <= state.events.keys():
+    if not {digest.decode("ascii") for digest in _DIGESTS.findall(calendars)} <= state.events.keys():
         return None
     state.calendars.update(parts)
     return state
