@@ -54,6 +54,7 @@ _HASH = re.compile(r"[0-9a-f]{16}")
 _UID = re.compile(r"[\x21-\x7e]{1,200}")
 _RULE = re.compile(r"[A-Za-z0-9=;,+-]{1,500}")
 _MAX_TEXT = 100_000
+_STATE_CHUNK = 512  # events per piece of the state's events object
 
 
 @dataclass(frozen=True)
@@ -120,6 +121,7 @@ class Calendars:
         for unit in self.plan.units:
             stem = self.files[unit.id]
             yield calendar_path(stem), build.calendar(f"units/{stem}.ics", feeds, unit)
+        del feeds  # the events' texts, kept for the calendars, are let go before the state is written
         yield STATE, build.state()
 
     # --- on the pages -------------------------------------------------------------------------
@@ -209,15 +211,25 @@ class _Build:
 
     def state(self) -> list[bytes]:
         """The state as JSON (docs/commands.md, "nmx report"), in parts: the same state, the same bytes."""
+        from itertools import islice
+
         from nmx.safetext import json_safe
 
-        events = {digest: {"start": start.isoformat(), "end": end.isoformat(), "rule": rule, "summary": summary,
-                           "description": description, "category": category}
-                  for digest, (start, end, rule, summary, description, category, _) in self._bodies.items()}
+        self._contents.clear()  # every calendar is built: their events' texts are let go first
         parts = [f'{{"format":{_json(FORMAT)},"version":{VERSION},"calendars":{{'.encode("ascii")]
         for n, remembered in enumerate(self._remembered):
             parts += (b",", remembered) if n else (remembered,)
-        parts += (b'},"events":', json_safe(_json(events)).encode("utf-8"), b"}\n")
+        parts.append(b'},"events":{')
+        # the events object in pieces of a few hundred members, each written by json.dumps as the whole
+        # object's would be: the whole as one str (UCS-2 for its Chinese) was twice its bytes again at once
+        bodies, sep = iter(self._bodies.items()), b""
+        while chunk := list(islice(bodies, _STATE_CHUNK)):
+            members = _json({digest: {"start": start.isoformat(), "end": end.isoformat(), "rule": rule,
+                                      "summary": summary, "description": description, "category": category}
+                             for digest, (start, end, rule, summary, description, category, _) in chunk})[1:-1]
+            parts.append(sep + json_safe(members).encode("utf-8"))
+            sep = b","
+        parts.append(b"}}\n")
         return parts
 
 
