@@ -24,6 +24,7 @@ from dataclasses import replace
 
 import pytest
 
+from nmx.duties import burden as burden_mod
 from nmx.plan.models import Once, Quota, Span, Window
 from tests.conftest import DATA, tiny
 
@@ -387,3 +388,27 @@ def test_the_documented_keys_are_the_emitted_keys(run):
         elif depth == 0:
             top.append(match.group(1))
     assert top == list(_json(run))[2:]
+
+
+@pytest.mark.parametrize("cutoff", [0, 50, 87, 90, 97, 100])
+def test_similar_pairs_are_every_pair_that_reaches_the_cutoff(cutoff):
+    """Comparing a text only with those of a length that can reach the cutoff finds every pair
+    that comparing all with all finds, with the same ratios."""
+    import random
+    from itertools import combinations
+
+    from rapidfuzz import fuzz
+
+    rng = random.Random(cutoff)
+    stems = ["报送集中宣传月活动总结报告", "报送季度工作总结", "报送年度工作总结", "abc", ""]
+    keys = list(dict.fromkeys(
+        rng.choice(stems)[: rng.randint(0, 14)] + "".join(rng.choice("宣传报告总结月季度xyz") for _ in range(rng.randint(0, 12)))
+        for _ in range(160)))
+    long = stems[0] * 3
+    keys += [long, long + "x", long[:-1], long[1:] + "月"]  # near enough for 97
+    found = {frozenset((a, b)): round(r, 6) for a, b, r in burden_mod._similar_pairs(keys, cutoff)}
+    brute = {frozenset((a, b)): round(fuzz.ratio(a, b), 6) for a, b in combinations(keys, 2)
+             if fuzz.ratio(a, b) >= cutoff}
+    assert found == brute
+    assert len(found) == len(list(burden_mod._similar_pairs(keys, cutoff)))  # each pair once
+    assert cutoff == 100 or brute  # near enough for some pairs at every cutoff but 100 (the keys are distinct)

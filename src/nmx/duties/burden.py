@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import datetime as dt
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import field
 from functools import lru_cache
 
@@ -183,9 +184,15 @@ def burden(plan: Plan, start: dt.date, end: dt.date, *, units: set[str] | None =
     activities: dict[tuple[str, int], Item] = {}
     unlisted: dict[str, None] = {}
     names: dict[str | None, str | None] = {}
+    owing_by: dict[int, list[str]] = {}  # id(owers) → those in the table: the items, alive here, share owers
+    month_by: dict[dt.date, str] = {}
     for item in engine.items(plan, start, end) if items is None else items:
-        owing = [u for u in item.owers if u in table]
-        if not owing or not start <= item.due <= end:
+        if not start <= item.due <= end:
+            continue
+        owing = owing_by.get(id(item.owers))
+        if owing is None:
+            owing = owing_by[id(item.owers)] = [u for u in item.owers if u in table]
+        if not owing:
             continue
         if not hands_over(item):
             activities.setdefault((item.task, item.index), item)
@@ -193,10 +200,12 @@ def burden(plan: Plan, start: dt.date, end: dt.date, *, units: set[str] | None =
         if not item.counts:
             assumptions.append(item)
             continue
-        unlisted.update(dict.fromkeys(owing_unlisted(plan, item)))
+        if item.unlisted:
+            unlisted.update(dict.fromkeys(owing_unlisted(plan, item)))
         if item.deliver_to not in names:
             names[item.deliver_to] = recipient(plan, item.deliver_to)
-        delivery, month = Delivery(item, names[item.deliver_to]), month_of(item.due)
+        month = month_by.get(item.due) or month_by.setdefault(item.due, month_of(item.due))
+        delivery = Delivery(item, names[item.deliver_to])
         for uid in owing:  # units reached through one group share the record
             table[uid].months[month].deliveries.append(delivery)
     plain: dict[str, str] = {}
@@ -223,14 +232,13 @@ def duplicates(mb: MonthBurden, similar: int, plain: dict[str, str] | None = Non
     for texts in cells.values():
         if len(texts) == 1 and len(next(iter(texts.values()))) == 1:
             continue
-        keys = list(texts)
-        for i, key in enumerate(keys):
-            if len(texts[key]) > 1:  # one delivery makes no pair with itself
-                found += _pairs(mb, texts[key], texts[key], 100.0, True)
-            if i + 1 < len(keys):
-                for other, ratio in _similar(key, keys[i + 1:], similar):
-                    found += _pairs(mb, texts[key], texts[other], round(ratio, 1), False)
-    found.sort()
+        for key, positions in texts.items():
+            if len(positions) > 1:  # one delivery makes no pair with itself
+                found += _pairs(mb, positions, positions, 100.0, True)
+        if len(texts) > 1:
+            for key, other, ratio in _similar_pairs(list(texts), similar):
+                found += _pairs(mb, texts[key], texts[other], round(ratio, 1), False)
+    found.sort()  # each pair is found once: the order they are found in does not matter
     return [Duplicate(mb.deliveries[a], mb.deliveries[b], ratio, exact) for a, b, ratio, exact in found]
 
 
@@ -240,6 +248,24 @@ def _pairs(mb: MonthBurden, left: list[int], right: list[int], ratio: float, exa
     return [(min(a, b), max(a, b), ratio, exact) for a in left for b in right
             if (a < b or left is not right) and a != b
             and (items[a].item.task, items[a].item.index) != (items[b].item.task, items[b].item.index)]
+
+
+def _similar_pairs(keys: list[str], cutoff: int) -> Iterator[tuple[str, str, float]]:
+    """(text, other, ratio) of each two of the distinct `keys` whose rapidfuzz ratio is at least
+    `cutoff`, once per two. A text is compared only with those no shorter and not too long to
+    reach the cutoff: the ratio is 100·(1 − d/(m+n)) with an edit distance d ≥ n − m, so a text
+    of m characters reaches it only with one of at most m·(200 − cutoff)/cutoff (a character
+    more is compared, for rounding). Most texts of a month then have no one to be compared with."""
+    from bisect import bisect_right
+
+    order = sorted(keys, key=len)
+    lengths = list(map(len, order))
+    for n, text in enumerate(order):
+        longest = lengths[-1] if cutoff <= 0 else int(lengths[n] * (200 - cutoff) / cutoff) + 1
+        end = bisect_right(lengths, longest, n + 1)
+        if end > n + 1:
+            for other, ratio in _similar(text, order[n + 1:end], cutoff):
+                yield text, other, ratio
 
 
 def _similar(text: str, others: list[str], cutoff: int) -> list[tuple[str, float]]:
