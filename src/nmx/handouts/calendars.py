@@ -156,6 +156,7 @@ class _Build:
         self.previous = State() if previous is None else previous  # the last build's, once read
         self._contents: dict = {}  # event content → (its hash, its iCalendar text: render.ics.event_text)
         self._bodies: dict = {}  # content hash → content (Event.content()): what the state remembers
+        self._lines: dict = {}  # what render.ics.content_text keeps of the texts' lines
         self._remembered: list[bytes] = []  # each calendar's part of the state, as JSON
 
     def calendar(self, name: str, feeds, unit) -> list[bytes]:
@@ -198,15 +199,14 @@ class _Build:
     def keep(self, made) -> tuple[bytes, bytes, str, bytes]:
         """What the calendars keep of an event (`Feeds`' keep): the parts of its UID around the
         scope (UTF-8), its content's hash and its text; a content is hashed and written once."""
-        from nmx.render.ics import event_text
+        from nmx.render.ics import content_text
 
-        event = made.event
-        content = event.content()
+        content = made.event.content()
         found = self._contents.get(content)
         if found is None:
             digest = content_hash(content)
             self._bodies.setdefault(digest, content)
-            found = self._contents[content] = (digest, event_text(event, {}))
+            found = self._contents[content] = (digest, content_text(content, self._lines))
         return made.before.encode(), made.after.encode(), *found
 
     def state(self) -> list[bytes]:
@@ -216,6 +216,7 @@ class _Build:
         from nmx.safetext import json_safe
 
         self._contents.clear()  # every calendar is built: their events' texts are let go first
+        self._lines.clear()
         parts = [f'{{"format":{_json(FORMAT)},"version":{VERSION},"calendars":{{'.encode("ascii")]
         for n, remembered in enumerate(self._remembered):
             parts += (b",", remembered) if n else (remembered,)

@@ -110,8 +110,16 @@ def event_text(event: Event, cache: dict) -> bytes:
     content = event.content()
     text = cache.get(content)
     if text is None:
-        text = cache[content] = _content(content) + b"END:VEVENT\r\n"
+        text = cache[content] = content_text(content)
     return text
+
+
+def content_text(content: tuple, lines: dict | None = None) -> bytes:
+    """`event_text` of an event's content (Event.content()). `lines`: a dict kept across the
+    events of one build, where each distinct summary, category and description line is written
+    once (the events of a series share them: a 10,000-task plan has 76,000 contents and 26,000
+    descriptions)."""
+    return _content(content, lines) + b"END:VEVENT\r\n"
 
 
 #: How many events `vevent_pieces` joins into one piece: some 45 KB, below the size from which the C
@@ -191,22 +199,30 @@ def _inner(component: bytes) -> bytes:
     return rest.removesuffix(b"END:" + begin.removeprefix(b"BEGIN:") + b"\r\n")
 
 
-def _content(content: tuple) -> bytes:
+def _content(content: tuple, lines: dict | None = None) -> bytes:
     """An event's content lines, once per distinct content: the lines icalendar writes for the
     same properties, in its order (SUMMARY, DTSTART, DTEND, RRULE, then by name, then the
     alarm), with its own escaping and rule text and its folding (`_fold`), without building its
     component and parameter objects for each (tests/test_ics_lines.py compares the two on every
     event of the plan, a large plan and random texts)."""
     start, end, rule, summary, description, category, alarm = content
-    lines = [text_line("SUMMARY", summary), f"DTSTART;VALUE=DATE:{_ymd(start)}\r\n".encode("ascii"),
-             f"DTEND;VALUE=DATE:{_ymd(end)}\r\n".encode("ascii")]
+    if lines is None:
+        texts = [text_line("SUMMARY", summary), text_line("CATEGORIES", category),
+                 text_line("DESCRIPTION", description)]
+    else:  # a summary, category, description is a different str than another's: looked up as the text
+        texts = [lines.get(("S", summary)) or lines.setdefault(("S", summary), text_line("SUMMARY", summary)),
+                 lines.get(("C", category)) or lines.setdefault(("C", category), text_line("CATEGORIES", category)),
+                 lines.get(("D", description))
+                 or lines.setdefault(("D", description), text_line("DESCRIPTION", description))]
+    out = [texts[0], f"DTSTART;VALUE=DATE:{_ymd(start)}\r\n".encode("ascii"),
+           f"DTEND;VALUE=DATE:{_ymd(end)}\r\n".encode("ascii")]
     if rule:
-        lines.append(_fold(f"RRULE:{_rule(rule)}") + b"\r\n")
-    lines += [text_line("CATEGORIES", category), text_line("DESCRIPTION", description), b"TRANSP:TRANSPARENT\r\n"]
+        out.append(_fold(f"RRULE:{_rule(rule)}") + b"\r\n")
+    out += [texts[1], texts[2], b"TRANSP:TRANSPARENT\r\n"]
     if alarm is not None:
-        lines += [b"BEGIN:VALARM\r\nACTION:DISPLAY\r\n", text_line("DESCRIPTION", alarm.description),
-                  _fold(f"TRIGGER:{_duration(alarm.trigger)}") + b"\r\n", b"END:VALARM\r\n"]
-    return b"".join(lines)
+        out += [b"BEGIN:VALARM\r\nACTION:DISPLAY\r\n", text_line("DESCRIPTION", alarm.description),
+                _fold(f"TRIGGER:{_duration(alarm.trigger)}") + b"\r\n", b"END:VALARM\r\n"]
+    return b"".join(out)
 
 
 def text_line(name: str, value: str) -> bytes:
@@ -232,10 +248,10 @@ _ESCAPES = b"\\^"
 
 def _fold(line: str) -> bytes:
     """`line` in UTF-8, folded as icalendar folds it: into the longest pieces of whole characters
-    that fit 74 octets, joined by CRLF and a space. A piece that would end with \\ or ^ is left to
-    icalendar's own `_foldline`, which since 7.x keeps such an escape with what follows; every
-    other line is the same in all its versions, and this takes a step per piece where it takes
-    several per character (the report folds some 80,000 long descriptions of a 10,000-task plan)."""
+    that fit 74 octets, joined by CRLF and a space; where a piece would end with \\ or ^, the
+    installed icalendar's way (`_keeps_escapes`): since 7.x it keeps such an escape with what
+    follows. This takes a step per piece where icalendar takes several per character (the report
+    folds some 80,000 long descriptions of a 10,000-task plan)."""
     raw = line.encode("utf-8")
     if len(raw) < 75:
         return raw
@@ -244,12 +260,24 @@ def _fold(line: str) -> bytes:
         end = start + 74
         while raw[end] & 0xC0 == 0x80:  # a UTF-8 continuation byte: back to the character's start
             end -= 1
-        if raw[end - 1] in _ESCAPES:
-            return _text_tools()[1](line).encode("utf-8")
+        if raw[end - 1] in _ESCAPES:  # an ASCII character: one octet
+            keep = _keeps_escapes()
+            if keep is None:  # a way of its own: left to it
+                return _text_tools()[1](line).encode("utf-8")
+            if keep:
+                end -= 1
         pieces.append(raw[start:end])
         start = end
     pieces.append(raw[start:])
     return b"\r\n ".join(pieces)
+
+
+@lru_cache(maxsize=1)
+def _keeps_escapes() -> bool | None:
+    """Whether the installed icalendar's folding moves a \\ or ^ that would end a piece to the
+    next one (7.x) or not (6.x), asked of its own `_foldline` once; None: neither."""
+    folded = _text_tools()[1]("a" * 73 + "\\n")
+    return {"a" * 73 + "\r\n \\n": True, "a" * 73 + "\\\r\n n": False}.get(folded)
 
 
 @lru_cache(maxsize=1)
