@@ -257,3 +257,19 @@ def test_lists_made_from_one_index_are_each_units_own(plans):
                         owes.setdefault((line.task, line.due, line.role, line.via), set()).add(line.owes)
             owed_apart += sum(len(found) == 2 for found in owes.values())
     assert reused and owed_apart
+
+
+def test_a_duty_table_takes_a_kept_row_only_for_the_same_duty(plan):
+    """Rows are found by the duty's identity and its footnote mark: a row kept under the id of a
+    duty since let go (whose id a new one may get) is never another duty's."""
+    from nmx.duties.reach import duties_by_unit
+
+    head = _head()
+    duties = next(ds for ds in duties_by_unit(plan).values() if len(ds) > 2)
+    fresh = duties[0]._replace(title=duties[0].title + "（新）", note=None)
+    site_mod._DUTY_ROWS.setdefault(head, {})[id(fresh), None] = (duties[1], "<tr>STALE</tr>")
+    table = site_mod.duties_table([fresh, fresh])
+    assert "STALE" not in table and table.count(site_mod._duty_row(head, fresh, None)) == 2
+    again = site_mod.duties_table(duties)
+    assert again == site_mod.duties_table(list(duties))  # found again by identity: the same table
+    assert all(site_mod._duty_row(head, d, None) in again for d in duties if not d.note)

@@ -421,17 +421,35 @@ def unit_facts(site: Site, unit) -> Safe:
 def duties_table(duties: list) -> Safe:
     """The unit's duties; notes (often the same long text for many rows) as numbered footnotes."""
     notes: dict[str, int] = {}
-    head = (t("rp_col_task"), t("rp_col_role"), t("rp_col_what"), t("rp_col_deliver"), t("rp_col_source"),
-            t("rp_col_note"))
+    head = _duty_heads(lang())
+    made = _DUTY_ROWS.get(head) or _DUTY_ROWS.setdefault(head, {})
+    if len(made) > _MAX_DUTY_ROWS:
+        made.clear()
     rows = []
     for d in duties:
         mark = notes.setdefault(d.note, len(notes) + 1) if d.note else None
-        rows.append(_duty_row(head, d, mark))
+        found = made.get((id(d), mark))
+        if found is None or found[0] is not d:  # not made, or made of another duty since let go
+            found = made[id(d), mark] = (d, _duty_row(head, d, mark))
+        rows.append(found[1])
     foot = el("ol", [el("li", note, id=f"note{n}") for note, n in notes.items()], class_="note") if notes else None
     return join([table(list(head), rows), foot])
 
 
-@lru_cache(maxsize=1 << 17)
+@lru_cache(maxsize=8)
+def _duty_heads(language: str) -> tuple[str, ...]:
+    return (t("rp_col_task"), t("rp_col_role"), t("rp_col_what"), t("rp_col_deliver"), t("rp_col_source"),
+            t("rp_col_note"))
+
+
+#: headers → (id(duty), footnote mark) → (the duty, its row): the units a group reaches share their
+#: duty objects (duties_by_unit), so a row is found by identity, where hashing a duty's 14 fields
+#: for each of a 10,000-task plan's 350,000 rows cost more than the rest of the table. The duty is
+#: kept with its row, which is taken only for that same object.
+_DUTY_ROWS: dict[tuple[str, ...], dict[tuple[int, int | None], tuple]] = {}
+_MAX_DUTY_ROWS = 1 << 17
+
+
 def _duty_row(head: tuple[str, ...], d, mark: int | None) -> Safe:
     """A duty's row (the headers carry the language), written in one pass (the cells `el` and
     `join` would make); units reached through one group share duties, so rows repeat."""
