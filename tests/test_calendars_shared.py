@@ -620,3 +620,25 @@ def test_a_states_events_are_read_as_one_after_another_would(events):
         assert str(got.value) == str(exc)
     else:
         assert _all_events(events) == want and _events(events) == want
+
+
+@pytest.mark.parametrize("sequences, cancelled, same", [
+    ([0, 0, 0], None, True), ([0, 2, 0], None, True), ([1, 1, 1], None, True), ([0, 0, 0], 1, True),
+    ([0, 0, 0], None, False), ([3, 0, 0], None, False), ([0, 0, 7], 2, True)])
+def test_unchanged_takes_a_part_only_as_written_for_these_events(sequences, cancelled, same):
+    """`Written.unchanged` gives the part's SEQUENCEs exactly when the part remembers these events
+    with these contents, none cancelled; all of them 0 or not, the same answer as reading it."""
+    from nmx.handouts.calendars import Written, history, remembered_json, State
+
+    uids = [f"{n:024x}@nmx" for n in (1, 2, 3)]
+    digests = [f"{n:016x}" for n in (7, 8, 9)]
+    kept = {u: (d, s, n == cancelled) for n, (u, d, s) in enumerate(zip(uids, digests, sequences))}
+    part = Written(remembered_json(kept))
+    asked = digests if same else [digests[0], digests[1], "f" * 16]
+    read = part.parsed()
+    want, gone, remembered = history(uids, asked, State({"x": read}, {}), "x")
+    as_written = not gone and remembered_json(remembered) == part.text
+    assert part.unchanged(uids, asked) == (want if as_written else None)
+    assert (part.unchanged(uids, asked) is not None) == (same and cancelled is None)
+    assert part.unchanged([uids[0], uids[0], uids[2]], asked) is None  # one UID twice
+    assert part.unchanged(uids[:2], asked[:2]) is None  # one event fewer than remembered
