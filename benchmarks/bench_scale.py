@@ -16,8 +16,9 @@
    cold run parses and validates an 800 KB records file: that is the scale table's subject.
 
 With `--against PYTHON` (another installation's interpreter, e.g. a venv with an older nmx),
-each command of that installation runs beside ours and the tables show both: before and
-after in one run.
+each command of that installation runs beside ours, their runs interleaved and each writing
+into its own folder (a report's first run is a fresh build, the next rebuild over its last), and
+the tables show both: before and after in one run.
 
 Usage: python benchmarks/bench_scale.py [--sizes 1000,10000,100000] [--runs 3] [--timeout 300]
                                         [--cold-runs 10] [--skip-scale] [--skip-cold] [--against PYTHON]
@@ -119,25 +120,25 @@ def scale(sizes: list[int], runs: int, timeout: float, installs: list[tuple[str,
                 if warm.returncode != 0:
                     raise SystemExit(f"{name}: the {n}-task plan does not validate:\n{warm.stderr.decode(errors='replace')}")
             for label, args in commands:
-                for name, nmx in installs:
-                    if (label, name) in given_up:
-                        continue
-                    out = Path(tmp) / "out"
-                    out.mkdir(exist_ok=True)
-                    cmd = [nmx, *fill(args, plans[n], out)]
-                    run_env = {**env, **COLD_ENV.get(label, {})}
-                    samples = []
-                    for _ in range(runs if n != sizes[-1] or len(sizes) == 1 else 1):
-                        took = run_rss(cmd, run_env, timeout)
-                        samples.append(took)
-                        if took[0] is None:
-                            break
-                    if any(s[0] is None for s in samples):
+                # the installations' runs interleaved (this machine's speed drifts within minutes),
+                # each into its own folder: its first report is built fresh, the next over its last
+                live = [(name, nmx) for name, nmx in installs if (label, name) not in given_up]
+                samples: dict[str, list] = {name: [] for name, _ in live}
+                run_env = {**env, **COLD_ENV.get(label, {})}
+                for _ in range(runs if n != sizes[-1] or len(sizes) == 1 else 1):
+                    for name, nmx in live:
+                        if samples[name] and samples[name][-1][0] is None:
+                            continue
+                        out = Path(tmp) / f"out-{name}"
+                        out.mkdir(exist_ok=True)
+                        samples[name].append(run_rss([nmx, *fill(args, plans[n], out)], run_env, timeout))
+                for name, _ in live:
+                    if any(s[0] is None for s in samples[name]):
                         results[(label, name, n)] = (None, None)
                         given_up.add((label, name))
                     else:
-                        results[(label, name, n)] = (statistics.median(s[0] for s in samples),
-                                                     max(s[1] or 0 for s in samples))
+                        results[(label, name, n)] = (statistics.median(s[0] for s in samples[name]),
+                                                     max(s[1] or 0 for s in samples[name]))
                     print(f"  {n:>7} tasks  {name:<8} {label:<28} {_cell(results[(label, name, n)], timeout)}",
                           file=sys.stderr, flush=True)
         _table(sizes, installs, results, timeout, commands)
