@@ -358,18 +358,18 @@ class Written:
         text = self.text
         if len(set(uids)) != len(uids):
             return None
-        if text.count('",0]') == len(uids):  # every SEQUENCE 0 (a calendar no build has changed): no search
-            if ",".join([f'"{uid}":["{digest}",0]' for uid, digest in zip(uids, digests)]) != text:
+        zero = text.count('",0]') == len(uids)  # every SEQUENCE 0 (a calendar no build has changed): no search
+        if zero:
+            sequences = ["0"] * len(uids)
+        elif '"cancelled"' in text:
+            return None
+        else:
+            sequences = _SEQUENCES.findall(text)
+            if len(sequences) != len(uids):
                 return None
-            return [0] * len(uids)
-        if '"cancelled"' in text:
-            return None
-        sequences = _SEQUENCES.findall(text)
-        if len(sequences) != len(uids):
-            return None
         if ",".join([f'"{uid}":["{digest}",{n}]' for uid, digest, n in zip(uids, digests, sequences)]) != text:
             return None
-        return list(map(int, sequences))
+        return [0] * len(uids) if zero else list(map(int, sequences))
 
     def parsed(self) -> dict[str, list]:
         """uid → [hash, sequence(, "cancelled")], as json.loads reads the part (`parse_state`)."""
