@@ -16,7 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Sequence
-from functools import lru_cache
+from functools import lru_cache, partial
 from typing import Any
 
 from nmx.render.formats import Format
@@ -206,23 +206,24 @@ def _content(content: tuple, lines: dict | None = None) -> bytes:
     component and parameter objects for each (tests/test_ics_lines.py compares the two on every
     event of the plan, a large plan and random texts)."""
     start, end, rule, summary, description, category, alarm = content
-    if lines is None:
-        texts = [text_line("SUMMARY", summary), text_line("CATEGORIES", category),
-                 text_line("DESCRIPTION", description)]
-    else:  # a summary, category, description is a different str than another's: looked up as the text
-        texts = [lines.get(("S", summary)) or lines.setdefault(("S", summary), text_line("SUMMARY", summary)),
-                 lines.get(("C", category)) or lines.setdefault(("C", category), text_line("CATEGORIES", category)),
-                 lines.get(("D", description))
-                 or lines.setdefault(("D", description), text_line("DESCRIPTION", description))]
-    out = [texts[0], f"DTSTART;VALUE=DATE:{_ymd(start)}\r\n".encode("ascii"),
+    line = text_line if lines is None else partial(_line_once, lines)
+    out = [line("SUMMARY", summary), f"DTSTART;VALUE=DATE:{_ymd(start)}\r\n".encode("ascii"),
            f"DTEND;VALUE=DATE:{_ymd(end)}\r\n".encode("ascii")]
     if rule:
         out.append(_fold(f"RRULE:{_rule(rule)}") + b"\r\n")
-    out += [texts[1], texts[2], b"TRANSP:TRANSPARENT\r\n"]
+    out += [line("CATEGORIES", category), line("DESCRIPTION", description), b"TRANSP:TRANSPARENT\r\n"]
     if alarm is not None:
         out += [b"BEGIN:VALARM\r\nACTION:DISPLAY\r\n", text_line("DESCRIPTION", alarm.description),
                 _fold(f"TRIGGER:{_duration(alarm.trigger)}") + b"\r\n", b"END:VALARM\r\n"]
     return b"".join(out)
+
+
+def _line_once(lines: dict, name: str, value: str) -> bytes:
+    """`text_line(name, value)`, written once into `lines`."""
+    found = lines.get((name, value))
+    if found is None:
+        found = lines[name, value] = text_line(name, value)
+    return found
 
 
 def text_line(name: str, value: str) -> bytes:
