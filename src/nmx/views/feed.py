@@ -180,8 +180,7 @@ def shared_events(plan: Plan, items: list[Item], alarm_days: int, memo: dict | N
     made = None if memo is None else memo.get(key)
     if made is None:
         before = f"{first.task}\x1f{first.index}\x1f"
-        made = [Shared(event, before, f"\x1f{suffix[0]}\x1f{suffix[1]}" if len(suffix) == 2
-                       else "".join(f"\x1f{part}" for part in suffix))
+        made = [Shared(event, before, "".join(f"\x1f{part}" for part in suffix))
                 for suffix, event in _contents(plan, items, alarm_days)]
         if memo is not None:
             memo[key] = made
@@ -309,10 +308,6 @@ def alarm_for(item: Item, series: Sequence[Item], summary: str, days: int, *, re
         lead = days
         text = (t("cal:alarm_window_series", summary=summary, n=days) if recurring
                 else t("cal:alarm_window", summary=summary, start=item.start, n=days))
-    elif not recurring and len(series) == 1 and series[0] is item:  # one item (most): its last working day once
-        day = due_workday(item.due)
-        lead = days + (item.due - day).days
-        text = t("cal:alarm_due", summary=summary, day=day, n=days)
     else:
         lead = days + max((i.due - due_workday(i.due)).days for i in series)
         text = (t("cal:alarm_due_series", summary=summary, n=days) if recurring
