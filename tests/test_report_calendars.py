@@ -412,3 +412,19 @@ def test_a_valid_state_is_honoured(run, tmp_path):
     assert "state.json" not in r.stderr
     forged = events(out / "calendars/all.ics")["f@nmx"]
     assert str(forged["status"]) == "CANCELLED" and int(forged["sequence"]) == 4
+
+
+def test_a_state_over_nmx_max_file_mb_but_within_the_plans_limit_is_honoured(run, tmp_path):
+    """The state is nmx's own file: its limit is what the plan's calendars could need, not the cap
+    on the user's inputs (a 100,000-task plan's state is over 1 GB; under NMX_MAX_FILE_MB's 128 MB
+    its history was lost at every build)."""
+    out = tmp_path / "site"
+    build(run, out)
+    with open(out / "calendars/state.json", "wb") as fh:  # 1.2 MB: over 1 MB, under the plan's 1.9 MB
+        fh.write(_valid_looking().encode())
+        fh.write(b" " * (1200 * 1024))
+    r = run("report", "-o", str(out), "--today", TODAY, env={"NMX_MAX_FILE_MB": "1"})
+    assert r.exit_code == 0, r.output
+    assert "state.json" not in r.stderr
+    forged = events(out / "calendars/all.ics")["f@nmx"]
+    assert str(forged["status"]) == "CANCELLED" and int(forged["sequence"]) == 4

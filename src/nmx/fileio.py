@@ -56,8 +56,10 @@ def max_input_bytes() -> int:
     return int(value) * 1024 * 1024
 
 
-def read_input(path: Path, missing_ok: bool = False) -> bytes | None:
+def read_input(path: Path, missing_ok: bool = False, *, limit: int | None = None) -> bytes | None:
     """The bytes of the regular file `path` (None when absent and `missing_ok`); UsageError otherwise.
+    At most `limit` bytes (default `max_input_bytes`: what the user allows of any input; a file
+    nmx wrote for itself has its own, from what it could hold).
 
     Opened non-blocking, so a FIFO cannot hang the run; checked with fstat on the open
     file, so what is checked is what is read.
@@ -75,7 +77,7 @@ def read_input(path: Path, missing_ok: bool = False) -> bytes | None:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
             raise UsageError(t("input_not_regular", path=path, kind=file_kind(info.st_mode)))
-        limit = max_input_bytes()
+        limit = max_input_bytes() if limit is None else limit
         if info.st_size > limit:
             raise UsageError(t("input_too_large", path=path, size=info.st_size // (1024 * 1024) + 1,
                                limit=limit // (1024 * 1024)), hint=t("input_too_large_hint"))

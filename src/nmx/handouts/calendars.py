@@ -313,7 +313,8 @@ def read_state(folder: Path | None, limit: int) -> tuple[State, str | None]:
             raise _Unusable(t("cal:state_not_file"))
         if info.st_size > limit:
             raise _Unusable(t("cal:state_too_large", size=info.st_size, limit=limit))
-        raw = read_input(path) or b""
+        raw = read_input(path, limit=limit) or b""  # its own limit, not NMX_MAX_FILE_MB's (a large plan's
+        # state is over 1 GB: under that general cap, its history would be lost at every build)
         try:
             state = _written_state(raw)
             if state is not None:  # as nmx wrote it: its calendars' parts are read as they are built
