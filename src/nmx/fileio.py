@@ -82,7 +82,7 @@ def read_input(path: Path, missing_ok: bool = False, *, limit: int | None = None
             raise UsageError(t("input_too_large", path=path, size=info.st_size // (1024 * 1024) + 1,
                                limit=limit // (1024 * 1024)), hint=t("input_too_large_hint"))
         try:
-            data = fh.read(limit + 1)
+            data = _read_bounded(fh, info.st_size, limit)
         except OSError as exc:
             raise UsageError(t("data_unreadable", path=path, reason=exc.strerror or exc)) from None
         if len(data) > limit:  # it grew while being read
@@ -90,6 +90,21 @@ def read_input(path: Path, missing_ok: bool = False, *, limit: int | None = None
                                limit=limit // (1024 * 1024)), hint=t("input_too_large_hint"))
         _inputs[(info.st_dev, info.st_ino)] = path
     return data
+
+
+def _read_bounded(fh, size: int, limit: int) -> bytes:
+    """The file's bytes, at most `limit` + 1 of them (one more: it grew past the limit): its `size`
+    and one more at first, then on in steps of 1 MiB while it grows; never a buffer of `limit`
+    bytes at once (a read of n bytes allocates n first: `limit` may be tens of gigabytes)."""
+    parts, total, want = [], 0, size + 1
+    while total <= limit:
+        more = fh.read(min(want, limit + 1 - total))
+        if not more:
+            break
+        parts.append(more)
+        total += len(more)
+        want = 1 << 20
+    return b"".join(parts)  # one part: itself
 
 
 def file_kind(mode: int) -> str:
