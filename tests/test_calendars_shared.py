@@ -241,6 +241,8 @@ def test_vevent_pieces_are_whole_events_in_order(plan, cancel):
     assert len(pieces) == 3 and all(p.startswith(b"BEGIN:VEVENT\r\n") and p.endswith(b"END:VEVENT\r\n") for p in pieces)
     assert [p.count(b"BEGIN:VEVENT") for p in pieces] == [ics.PIECE_EVENTS, ics.PIECE_EVENTS, 5]
     assert b"".join(pieces) == b"".join(reference_vevent(e, stamp) for e in events)
+    parts = ics.vevent_parts(*args)  # the same pieces, each made as it is read, as often as it is read
+    assert list(parts) == pieces and list(parts) == pieces and parts.size == len(b"".join(pieces))
 
 
 # --- handouts.calendars: history and the state ---------------------------------------------------------
@@ -313,8 +315,10 @@ def new_build(plan, items, files, previous, days: int) -> tuple[list[bytes], byt
 
     build = _Build(previous)
     feeds = Feeds(plan, items, days, keep=build.keep)
-    out = [b"".join(build.calendar("all.ics" if u is None else f"units/{files[u.id]}.ics", feeds, u))
-           for u in [None, *plan.units]]
+    calendars = [build.calendar("all.ics" if u is None else f"units/{files[u.id]}.ics", feeds, u)
+                 for u in [None, *plan.units]]
+    out = [b"".join(parts) for parts in calendars]
+    assert [parts.size for parts in calendars] == list(map(len, out))  # what LastBuild compares sizes with
     return out, b"".join(build.state())
 
 

@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from nmx.fileio import LastBuild, put_files
+from nmx.fileio import LastBuild, Parts, put_files
 from tests.conftest import DATA
 
 TODAY = "2023-05-10"
@@ -41,14 +41,16 @@ def test_unchanged_files_are_linked_changed_ones_written(tmp_path):
     assert (new / "d.txt").read_bytes() == b"d"
 
 
-def test_same_size_other_bytes_and_longer_or_shorter_files_are_written(tmp_path):
+@pytest.mark.parametrize("parts", [False, True])  # a list, or Parts made anew for the compare and the write
+def test_same_size_other_bytes_and_longer_or_shorter_files_are_written(tmp_path, parts):
     big = os.urandom(3 * LastBuild._CHUNK + 17)  # compared over several reads
     changed = bytearray(big)
     changed[-1] ^= 1
     old, new = _old(tmp_path, {"same.bin": big, "edit.bin": bytes(changed), "short.bin": big[:-1], "long.bin": big + b"x"})
     last = LastBuild(old, ["same.bin", "edit.bin", "short.bin", "long.bin"])
     pieces = [big[:1000], big[1000:LastBuild._CHUNK + 5], big[LastBuild._CHUNK + 5:]]
-    put_files(new, [(name, list(pieces)) for name in ("same.bin", "edit.bin", "short.bin", "long.bin")], last=last)
+    made = (lambda: Parts(len(big), lambda: (p for p in pieces))) if parts else (lambda: list(pieces))
+    put_files(new, [(name, made()) for name in ("same.bin", "edit.bin", "short.bin", "long.bin")], last=last)
     assert _same_file(old / "same.bin", new / "same.bin")
     for name in ("edit.bin", "short.bin", "long.bin"):
         assert not _same_file(old / name, new / name) and (new / name).read_bytes() == big

@@ -336,10 +336,24 @@ def write_new_folder(dest: Path, files: Iterable[tuple[str, bytes | str]]) -> li
     return build_folder(dest, lambda tmp: put_files(tmp, files), before_swap=lambda: refuse_folder(dest))
 
 
+class Parts:
+    """A file's bytes in parts that are made one after the other as the file is written (or
+    compared, `LastBuild`), `size` bytes in all: never joined, nor all held at once (a large
+    plan's whole calendar is 66 MB). `make()` gives the parts, anew each time they are read."""
+
+    __slots__ = ("size", "make")
+
+    def __init__(self, size: int, make: Callable[[], Iterable[bytes]]) -> None:
+        self.size, self.make = size, make
+
+    def __iter__(self):
+        return iter(self.make())
+
+
 def put_files(folder: Path, files: Iterable, on_file: Callable[[str], None] | None = None, *,
               last: LastBuild | None = None) -> list[str]:
-    """Write `files` (relative posix path, content; text as UTF-8; a list of bytes one part after
-    the other, so that a large file is never joined in memory) into the new `folder` being
+    """Write `files` (relative posix path, content; text as UTF-8; a list of bytes or `Parts` one
+    part after the other, so that a large file is never joined in memory) into the new `folder` being
     built; a path that would leave it is a bug. An entry may instead be a `nmx.beside.Beside`
     share, which a second process writes meanwhile where it can (else it is written there and
     then), and whose jobs both take turns at once this process is done with the rest. A file
@@ -374,13 +388,13 @@ def put_files(folder: Path, files: Iterable, on_file: Callable[[str], None] | No
     return written
 
 
-def _put_file(folder: Path, rel: str, content: bytes | str | list[bytes], last: LastBuild | None = None) -> None:
+def _put_file(folder: Path, rel: str, content: bytes | str | list[bytes] | Parts, last: LastBuild | None = None) -> None:
     parts = rel.split("/")
     if not parts or any(p in ("", ".", "..") for p in parts) or Path(rel).is_absolute():
         raise ValueError(f"not a path inside the new folder: {rel!r}")  # a bug
     target = folder.joinpath(*parts)
     target.parent.mkdir(parents=True, exist_ok=True)
-    pieces = content if isinstance(content, list) else [content.encode("utf-8") if isinstance(content, str) else content]
+    pieces = content if isinstance(content, (list, Parts)) else [content.encode("utf-8") if isinstance(content, str) else content]
     if last is not None and last.link(rel, pieces, target):
         return
     with open(target, "wb") as out:
@@ -402,7 +416,7 @@ class LastBuild:
         self.mode = 0o666 & ~umask()
         self.uid = os.getuid() if hasattr(os, "getuid") else None
 
-    def link(self, rel: str, pieces: list[bytes], target: Path) -> bool:
+    def link(self, rel: str, pieces: list[bytes] | Parts, target: Path) -> bool:
         """Whether `target` was made a link to the last build's `rel`, which holds `pieces` joined."""
         if rel not in self.names:
             return False
@@ -413,7 +427,8 @@ class LastBuild:
             return False
         try:
             before = os.fstat(fd)
-            if not self._usable(before, sum(map(len, pieces))) or not self._same(fd, pieces):
+            size = pieces.size if isinstance(pieces, Parts) else sum(map(len, pieces))
+            if not self._usable(before, size) or not self._same(fd, pieces):
                 return False
             os.link(old, target, follow_symlinks=False)
         except OSError:
@@ -434,7 +449,7 @@ class LastBuild:
         return (stat.S_ISREG(info.st_mode) and info.st_nlink == 1 and info.st_size == size
                 and stat.S_IMODE(info.st_mode) == self.mode and (self.uid is None or info.st_uid == self.uid))
 
-    def _same(self, fd: int, pieces: list[bytes]) -> bool:
+    def _same(self, fd: int, pieces: list[bytes] | Parts) -> bool:
         """Whether the open file holds exactly `pieces` (its size is known to be theirs). Compared
         as bytes with bytes, in chunks (a memoryview compares byte by byte: ten times as long)."""
         chunk = self._CHUNK
