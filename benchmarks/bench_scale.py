@@ -17,7 +17,8 @@
 
 With `--against PYTHON` (another installation's interpreter, e.g. a venv with an older nmx),
 each command of that installation runs beside ours, their runs interleaved and each writing
-into its own folder (a report's first run is a fresh build, the next rebuild over its last), and
+into its own folder, one per size (a report's first run is a fresh build, the next rebuild over
+its last: over a smaller plan's site it would carry that plan's events as cancelled), and
 the tables show both: before and after in one run.
 
 Usage: python benchmarks/bench_scale.py [--sizes 1000,10000,100000] [--runs 3] [--timeout 300]
@@ -29,6 +30,7 @@ from __future__ import annotations
 import argparse
 import math
 import os
+import shutil
 import signal
 import statistics
 import subprocess
@@ -129,7 +131,7 @@ def scale(sizes: list[int], runs: int, timeout: float, installs: list[tuple[str,
                     for name, nmx in live:
                         if samples[name] and samples[name][-1][0] is None:
                             continue
-                        out = Path(tmp) / f"out-{name}"
+                        out = Path(tmp) / f"out-{name}-{n}"  # a size's report rebuilds over its own, not a smaller plan's
                         out.mkdir(exist_ok=True)
                         samples[name].append(run_rss([nmx, *fill(args, plans[n], out)], run_env, timeout))
                 for name, _ in live:
@@ -141,6 +143,8 @@ def scale(sizes: list[int], runs: int, timeout: float, installs: list[tuple[str,
                                                      max(s[1] or 0 for s in samples[name]))
                     print(f"  {n:>7} tasks  {name:<8} {label:<28} {_cell(results[(label, name, n)], timeout)}",
                           file=sys.stderr, flush=True)
+            for name, _ in installs:  # the 100k plan's site is 20 GB: one size's outputs at a time
+                shutil.rmtree(Path(tmp) / f"out-{name}-{n}", ignore_errors=True)
         _table(sizes, installs, results, timeout, commands)
 
 
@@ -171,8 +175,6 @@ def _table(sizes, installs, results, timeout, commands) -> None:
 
 def _with_records(folder: Path, n: int = 5000) -> Path:
     """A copy of the bundled plan with `n` records (bench_supervision.year_of_records)."""
-    import shutil
-
     from bench_supervision import year_of_records
 
     shutil.copytree(DATA, folder)
