@@ -21,6 +21,7 @@ that one clause makes lead and another support has it as lead.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from enum import IntEnum
 from typing import NamedTuple
 
@@ -251,47 +252,61 @@ def duties_by_unit(plan: Plan, reacher: Reacher | None = None) -> dict[str, list
     """
     reacher = reacher or Reacher(plan)
     everyone = [u.id for u in plan.units]
-    taken: dict[str, set[tuple[str, int | None]]] = {uid: set() for uid in everyone}
     out: dict[str, list[Duty]] = {uid: [] for uid in everyone}
+    leads: dict[tuple[str, int | None], dict] = {}  # (task, entry) → the units it has as lead, read by support
     for role in ROLES:
         for task in plan.tasks:
             for entry in entries(plan, task):
-                best: dict[str, tuple[Reach, str]] = {}
+                best: dict[str, tuple[Reach, str]] = {}  # unit → (how, clause): one tuple for one reach's units
                 for list_role, names, clause in entry.lists:
                     if list_role != role:
                         continue
                     for name in names:
-                        for uid, reach in _reached(plan, reacher, name, everyone):
-                            if uid not in best or reach.way < best[uid][0].way:
-                                best[uid] = (reach, clause)
+                        for uids, reach in _reached(plan, reacher, name, everyone):
+                            how, way = (reach, clause), reach.way
+                            if not best:
+                                best = dict.fromkeys(uids, how)
+                                continue
+                            for uid in uids:
+                                found = best.get(uid)
+                                if found is None or way < found[0].way:
+                                    best[uid] = how
+                key = (task.id, entry.index)  # one duty per obligation and unit: its lead is not also support
+                lead = leads.pop(key, None)
+                if role == ROLES[0]:
+                    leads[key] = best
                 made: dict[tuple[Reach, str], Duty] = {}  # the members of a group share one duty
+                by_tuple: dict[int, Duty] = {}  # id(how) → its duty: a Reach hashes its group in Python, once a tuple
+                last = duty = None  # one reach's units come one after the other
                 for uid, how in best.items():
-                    key = (task.id, entry.index)
-                    if key in taken[uid]:
+                    if lead is not None and uid in lead:
                         continue
-                    taken[uid].add(key)
-                    duty = made.get(how)  # one lookup: a Reach hashes its group and way in Python
-                    if duty is None:
-                        duty = made[how] = make_duty(plan, task, entry, role, *how)
+                    if how is not last:
+                        last, duty = how, by_tuple.get(id(how))
+                        if duty is None:
+                            duty = made.get(how)
+                            if duty is None:
+                                duty = made[how] = make_duty(plan, task, entry, role, *how)
+                            by_tuple[id(how)] = duty
                     out[uid].append(duty)
     return out
 
 
-def _reached(plan: Plan, reacher: Reacher, name: str, everyone: list[str]) -> list[tuple[str, Reach]]:
-    """(unit id, how) for every unit the name reaches; what `Reacher.how` says unit by unit."""
+def _reached(plan: Plan, reacher: Reacher, name: str, everyone: list[str]) -> list[tuple[Iterable[str], Reach]]:
+    """(unit ids, how) for the units the name reaches, a way at a time; what `Reacher.how` says unit by unit."""
     ref = reacher.ref(name)
     if ref is None:
         return []
     if ref.kind == "unit":
-        return [(ref.id, Reach(Way.DIRECT))]
+        return [((ref.id,), Reach(Way.DIRECT))]
     group = plan.group_by_id[ref.id]
     members = reacher.members[group.id]
-    reach = Reach(Way.EVERYONE if group.everyone or group.kinds else Way.GROUP, group, name)
-    found = [(uid, reach) for uid in members]
+    found: list[tuple[Iterable[str], Reach]] = [
+        (members, Reach(Way.EVERYONE if group.everyone or group.kinds else Way.GROUP, group, name))]
     maybe = Reach(Way.POSSIBLY, group, name)
     if reacher.unlisted(group):
-        found += [(uid, maybe) for uid in everyone if uid not in members]
+        found.append(([uid for uid in everyone if uid not in members], maybe))
     elif group.possibly_kinds:
         kinds = set(group.possibly_kinds)
-        found += [(u.id, maybe) for u in plan.units if u.kind in kinds and u.id not in members]
+        found.append(([u.id for u in plan.units if u.kind in kinds and u.id not in members], maybe))
     return found
