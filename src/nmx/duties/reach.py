@@ -254,9 +254,10 @@ def duties_by_unit(plan: Plan, reacher: Reacher | None = None) -> dict[str, list
     everyone = [u.id for u in plan.units]
     out: dict[str, list[Duty]] = {uid: [] for uid in everyone}
     leads: dict[tuple[str, int | None], dict] = {}  # (task, entry) → the units it has as lead, read by support
+    owned = [(task, entries(plan, task)) for task in plan.tasks]
     for role in ROLES:
-        for task in plan.tasks:
-            for entry in entries(plan, task):
+        for task, owns in owned:
+            for entry in owns:
                 best: dict[str, tuple[Reach, str]] = {}  # unit → (how, clause): one tuple for one reach's units
                 for list_role, names, clause in entry.lists:
                     if list_role != role:
