@@ -36,6 +36,7 @@ import unicodedata
 from collections.abc import Iterator
 from dataclasses import field
 from functools import lru_cache
+from operator import attrgetter
 
 from nmx.lazyclass import dataclass
 from nmx.plan.plan import Plan
@@ -50,6 +51,7 @@ THRESHOLD = 4
 SIMILAR = 90
 
 _HANDS_OVER = ("deadline", "quota", "once")
+_ITEM, _RECIPIENT = attrgetter("item"), attrgetter("recipient")
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,8 +90,8 @@ class MonthBurden:
 
     def settle(self, threshold: int, similar: int, plain: dict[str, str]) -> None:
         """Count the month once its deliveries are in, and flag it."""
-        self.count = sum([size(d.item) for d in self.deliveries])  # Delivery.count, without its call
-        self.recipients = list(dict.fromkeys(d.recipient for d in self.deliveries))
+        self.count = sum(map(size, map(_ITEM, self.deliveries)))  # Delivery.count, without its call
+        self.recipients = list(dict.fromkeys(map(_RECIPIENT, self.deliveries)))
         self.flagged = self.count > threshold
         self.duplicates = duplicates(self, similar, plain)
 
@@ -184,14 +186,16 @@ def burden(plan: Plan, start: dt.date, end: dt.date, *, units: set[str] | None =
     activities: dict[tuple[str, int], Item] = {}
     unlisted: dict[str, None] = {}
     names: dict[str | None, str | None] = {}
-    owing_by: dict[int, list[str]] = {}  # id(owers) → those in the table: the items, alive here, share owers
+    # id(owers) → the month → deliveries lists of those in the table: the items, alive here, share owers
+    owing_by: dict[int, list[dict[str, list[Delivery]]]] = {}
+    lists = {uid: {m: mb.deliveries for m, mb in ub.months.items()} for uid, ub in table.items()}
     month_by: dict[dt.date, str] = {}
     for item in engine.items(plan, start, end) if items is None else items:
         if not start <= item.due <= end:
             continue
         owing = owing_by.get(id(item.owers))
         if owing is None:
-            owing = owing_by[id(item.owers)] = [u for u in item.owers if u in table]
+            owing = owing_by[id(item.owers)] = [lists[u] for u in item.owers if u in lists]
         if not owing:
             continue
         if not hands_over(item):
@@ -206,8 +210,8 @@ def burden(plan: Plan, start: dt.date, end: dt.date, *, units: set[str] | None =
             names[item.deliver_to] = recipient(plan, item.deliver_to)
         month = month_by.get(item.due) or month_by.setdefault(item.due, month_of(item.due))
         delivery = Delivery(item, names[item.deliver_to])
-        for uid in owing:  # units reached through one group share the record
-            table[uid].months[month].deliveries.append(delivery)
+        for by_month in owing:  # units reached through one group share the record
+            by_month[month].append(delivery)
     plain: dict[str, str] = {}
     for ub in table.values():
         for mb in ub.months.values():
@@ -221,13 +225,21 @@ def duplicates(mb: MonthBurden, similar: int, plain: dict[str, str] | None = Non
     """Pairs of one month's deliveries, from different obligations, to one recipient, asking
     near-identical things (`plain`: texts already stripped, shared between calls)."""
     plain = {} if plain is None else plain
+    if len(mb.deliveries) < 2:
+        return []
     cells: dict[str | None, dict[str, list[int]]] = {}  # recipient → plain text → positions in mb.deliveries
     for n, d in enumerate(mb.deliveries):
         what = d.item.what
         text = plain.get(what)
         if text is None:
             text = plain[what] = _plain(what)
-        cells.setdefault(d.recipient, {}).setdefault(text, []).append(n)
+        texts = cells.get(d.recipient)
+        if texts is None:
+            cells[d.recipient] = {text: [n]}
+        elif (at := texts.get(text)) is None:
+            texts[text] = [n]
+        else:
+            at.append(n)
     found: list[tuple[int, int, float, bool]] = []
     for texts in cells.values():
         if len(texts) == 1 and len(next(iter(texts.values()))) == 1:
@@ -245,6 +257,9 @@ def duplicates(mb: MonthBurden, similar: int, plain: dict[str, str] | None = Non
 def _pairs(mb: MonthBurden, left: list[int], right: list[int], ratio: float, exact: bool):
     """(position, position, ratio, exact) of each pair of deliveries from different obligations."""
     items = mb.deliveries
+    ends = [(items[n].item.task, items[n].item.index) for n in (*left, *right)]
+    if ends.count(ends[0]) == len(ends):  # all of one obligation (a weekly one's month): no pair
+        return []
     return [(min(a, b), max(a, b), ratio, exact) for a in left for b in right
             if (a < b or left is not right) and a != b
             and (items[a].item.task, items[a].item.index) != (items[b].item.task, items[b].item.index)]
