@@ -195,3 +195,37 @@ def test_items_are_frozen(plan):
         item.due = D(2000, 1, 1)  # type: ignore[misc]
     assert item._replace(due=D(2023, 1, 2)).due == D(2023, 1, 2)
     assert hash(item) == hash(engine.items(plan, *YEAR)[0])
+
+
+# --- a range's items taken from a wider range's (engine.within) ----------------------------------
+def _ranges():
+    return [(D(2023, 5, 1), D(2023, 5, 31)), (D(2023, 1, 1), D(2023, 1, 7)), (D(2023, 12, 25), D(2024, 2, 1)),
+            (D(2022, 11, 1), D(2023, 1, 15)), (D(2023, 6, 7), D(2023, 6, 7)), (D(2024, 3, 1), D(2024, 3, 31)),
+            (D(2023, 2, 28), D(2023, 3, 1))]
+
+
+def test_within_is_items_of_the_range(plan, tmp_path):
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
+    import synth
+
+    from nmx.plan.pipeline import load_plan
+    from nmx.plan.source import locate
+
+    w = Window(kind="window", what="w", label="每周", rrule="FREQ=WEEKLY;BYDAY=MO", span=Span.WEEK, id="wk")
+    clipped = tiny(w, start=D(2023, 1, 4), end=D(2023, 6, 18))  # a period that starts and ends inside months
+    synthetic = load_plan(locate(synth.write_plan(tmp_path / "plan", tasks=150, units=60)))
+    for p in (plan, clipped, synthetic):
+        year = engine.items(p, p.meta.period.start, p.meta.period.end)
+        for start, end in _ranges():
+            # the same items in the same order: ties on one due day by task order, index, start
+            assert engine.within(p, year, start, end) == engine.items(p, start, end), (start, end)
+    assert engine.within(synthetic, year, D(2023, 5, 1), D(2023, 5, 31))  # not all empty
+    from nmx.supervision.files import RecordsState
+    from nmx.supervision.status import statuses
+
+    for start, end in _ranges()[:3]:  # what the report's status page asks with the year's items
+        assert (statuses(synthetic, RecordsState(), start, end, D(2023, 6, 8), items=year)
+                == statuses(synthetic, RecordsState(), start, end, D(2023, 6, 8)))

@@ -310,7 +310,7 @@ def status_page(site: Site) -> str:
         return site.doc(t("rp_nav_status"), *body, el("p", t("rp_due_title_none"), class_="note"))
     start, end = parse_month(site.month)
     day, note = as_of(site.plan, site.today)
-    found = statuses(site.plan, site.records or RecordsState(), start, end, day)
+    found = statuses(site.plan, site.records or RecordsState(), start, end, day, items=site.items)
     counts = state_counts(found)
     body.append(el("p", t("rp_status_intro", month=site.month_label(site.month), today=day.isoformat(),
                           **{k: counts[k] for k in STATES}), class_="note"))

@@ -113,6 +113,13 @@ def items(
     return out
 
 
+def within(plan: Plan, found: list[Item], start: dt.date, end: dt.date) -> list[Item]:
+    """`items(plan, start, end)` taken from `found`, the `items` of a range that holds [start, end]
+    (a report's year: the month's items without expanding every task again)."""
+    lo, hi = max(start, plan.meta.period.start), min(end, plan.meta.period.end)
+    return [i for i in found if i.start <= hi and i.due >= lo] if lo <= hi else []
+
+
 def undated(plan: Plan, *, units: set[str] | None = None, task: str | None = None) -> list[UndatedItem]:
     """Standing, irregular and undated entries in plan order, listed apart from dated items."""
     out: list[UndatedItem] = []

@@ -47,12 +47,14 @@ class Status:
 
 
 def statuses(plan: Plan, records: RecordsState, start: dt.date, end: dt.date, today: dt.date,
-             units: set[str] | None = None, soon: int = SOON, assumed: bool = False) -> list[Status]:
+             units: set[str] | None = None, soon: int = SOON, assumed: bool = False,
+             items: list | None = None) -> list[Status]:
     """Every (obligation, owing unit) in [start, end], in schedule order then plan unit order.
 
     With `assumed`, the items whose date the data assumes instead (listed apart, never owed).
+    `items`: engine.items over a range holding [start, end], when the caller has them already.
     """
-    return _statuses(plan, records, start, end, today, units, soon, assumed)[assumed]
+    return _statuses(plan, records, start, end, today, units, soon, assumed, items)[assumed]
 
 
 def owed_and_assumed(plan: Plan, records: RecordsState, start: dt.date, end: dt.date, today: dt.date,
@@ -63,14 +65,14 @@ def owed_and_assumed(plan: Plan, records: RecordsState, start: dt.date, end: dt.
 
 
 def _statuses(plan: Plan, records: RecordsState, start: dt.date, end: dt.date, today: dt.date,
-              units: set[str] | None, soon: int, only: bool | None) -> dict[bool, list[Status]]:
+              units: set[str] | None, soon: int, only: bool | None, items: list | None = None) -> dict[bool, list[Status]]:
     """The statuses of the owed items (key False) and of the assumed ones (True); `only`: just those."""
     from nmx.schedule import engine
 
     order = {u.id: i for i, u in enumerate(plan.units)}
     recorded = _recorders(records)
     found: dict[bool, list[Status]] = {False: [], True: []}
-    for item in engine.items(plan, start, end):
+    for item in engine.items(plan, start, end) if items is None else engine.within(plan, items, start, end):
         assumed = not item.counts
         if only is not None and assumed != only:
             continue
