@@ -259,12 +259,14 @@ def duties_by_unit(plan: Plan, reacher: Reacher | None = None) -> dict[str, list
         for task, owns in owned:
             for entry in owns:
                 best: dict[str, tuple[Reach, str]] = {}  # unit → (how, clause): one tuple for one reach's units
+                hows: dict[tuple[Reach, str], tuple[Reach, str]] = {}  # equal ones are one tuple: one duty
                 for list_role, names, clause in entry.lists:
                     if list_role != role:
                         continue
                     for name in names:
                         for uids, reach in _reached(plan, reacher, name, everyone):
-                            how, way = (reach, clause), reach.way
+                            how = (reach, clause)  # hashed once a reach (a Reach hashes its Group in Python)
+                            how, way = hows.setdefault(how, how), reach.way
                             if not best:
                                 best = dict.fromkeys(uids, how)
                                 continue
@@ -276,19 +278,15 @@ def duties_by_unit(plan: Plan, reacher: Reacher | None = None) -> dict[str, list
                 lead = leads.pop(key, None)
                 if role == ROLES[0]:
                     leads[key] = best
-                made: dict[tuple[Reach, str], Duty] = {}  # the members of a group share one duty
-                by_tuple: dict[int, Duty] = {}  # id(how) → its duty: a Reach hashes its group in Python, once a tuple
+                made: dict[int, Duty] = {}  # id(how) → its duty: the members of a group share one
                 last = duty = None  # one reach's units come one after the other
                 for uid, how in best.items():
                     if lead is not None and uid in lead:
                         continue
                     if how is not last:
-                        last, duty = how, by_tuple.get(id(how))
+                        last, duty = how, made.get(id(how))
                         if duty is None:
-                            duty = made.get(how)
-                            if duty is None:
-                                duty = made[how] = make_duty(plan, task, entry, role, *how)
-                            by_tuple[id(how)] = duty
+                            duty = made[id(how)] = make_duty(plan, task, entry, role, *how)
                     out[uid].append(duty)
     return out
 
