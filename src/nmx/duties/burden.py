@@ -257,12 +257,11 @@ def duplicates(mb: MonthBurden, similar: int, plain: dict[str, str] | None = Non
 def _pairs(mb: MonthBurden, left: list[int], right: list[int], ratio: float, exact: bool):
     """(position, position, ratio, exact) of each pair of deliveries from different obligations."""
     items = mb.deliveries
-    ends = [(items[n].item.task, items[n].item.index) for n in (*left, *right)]
-    if ends.count(ends[0]) == len(ends):  # all of one obligation (a weekly one's month): no pair
+    of = {n: (items[n].item.task, items[n].item.index) for n in (*left, *right)}  # position → its obligation
+    if len(set(of.values())) == 1:  # all of one obligation (a weekly one's month): no pair
         return []
     return [(min(a, b), max(a, b), ratio, exact) for a in left for b in right
-            if (a < b or left is not right) and a != b
-            and (items[a].item.task, items[a].item.index) != (items[b].item.task, items[b].item.index)]
+            if (a < b or left is not right) and a != b and of[a] != of[b]]
 
 
 def _similar_pairs(keys: list[str], cutoff: int) -> Iterator[tuple[str, str, float]]:
