@@ -148,10 +148,11 @@ def due_section(site: Site) -> Safe:
         period = site.plan.meta.period
         return el("p", t("rp_today_outside", today=site.today.isoformat(), start=period.start.isoformat(),
                          end=period.end.isoformat()), class_="note")
+    from nmx.schedule import engine
     from nmx.schedule.dates import parse_month
 
     start, end = parse_month(site.month)
-    items = [i for i in site.items if i.start <= end and i.due >= start]
+    items = engine.within(site.plan, site.items, start, end)
     if not items:
         return el("p", t("rp_nothing_due"), class_="note")
     return join([items_table(site, items[:LIST_LIMIT]), _more_note(len(items))])

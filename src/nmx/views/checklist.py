@@ -90,7 +90,7 @@ class ScheduleIndex:
         order = {tk.id: n for n, tk in enumerate(plan.tasks)}
         self._days: dict[dt.date, tuple[dt.date, str | None, bool]] = {}
         period = plan.meta.period
-        dated = [i for i in (engine.items(plan, start, end) if items is None else items) if i.start <= end and i.due >= start]
+        dated = engine.items(plan, start, end) if items is None else engine.within(plan, items, start, end)
         # standing duties are in force in the period only
         undated = list(engine.undated(plan)) if start <= period.end and end >= period.start else []
         # (task, index) → its items and undated entries, each with its rank: its place in every
