@@ -8,6 +8,11 @@ kind with aliases and former names, nested groups, an `everyone` group, a group 
 members are not listed, actions, and tasks with lead and support lists naming units and
 groups, related tasks and every schedule kind (window, deadline, quota, once, standing,
 irregular, undated).
+
+The `everyone` group is named by the same number of tasks at every size (`EVERYONE_TASKS`,
+spread evenly), as a province's general duties are: drawn like any other name, it fell to 23, 25
+and 38 tasks of the 1k, 10k and 100k plans, and as every unit owes those tasks, the 100k plan's
+pages and calendars held a third more per unit than the 10k plan's, by chance alone.
 """
 
 from __future__ import annotations
@@ -32,6 +37,9 @@ RRULES = [
 ]
 SPANS = {"DAILY": "day", "WEEKLY": "week", "MONTHLY": "month", "YEARLY": "year"}
 YEAR = 2023
+EVERYONE = "全部合成单位"
+#: How many tasks name the `everyone` group, at every size (what drawing it gave on average).
+EVERYONE_TASKS = 32
 
 
 def departments(units: int, rng: random.Random) -> tuple[dict, list[str]]:
@@ -48,7 +56,7 @@ def departments(units: int, rng: random.Random) -> tuple[dict, list[str]]:
         unit_list.append(unit)
     names = [u["name"] for u in unit_list]
     groups = [
-        {"id": "everyone", "name": "全部合成单位", "everyone": True, "excluding": [names[0]], "note": "除第一个单位外的全部单位"},
+        {"id": "everyone", "name": EVERYONE, "everyone": True, "excluding": [names[0]], "note": "除第一个单位外的全部单位"},
         {"id": "unlisted", "name": "未列名单的分组", "members_listed": False, "note": "成员未列出"},
     ]
     for g in range(1, max(2, units // 50) + 1):
@@ -91,6 +99,7 @@ def tasks(count: int, names: list[str], rng: random.Random) -> dict:
         "timezone": "Asia/Shanghai", "source_document": "benchmarks/synth.py",
     }
     out = []
+    every = max(1, count // EVERYONE_TASKS)
     for i in range(1, count + 1):
         task = {
             "id": f"T{i:05d}", "title": f"合成任务{i}", "source": f"合成 序号{i}",
@@ -99,10 +108,22 @@ def tasks(count: int, names: list[str], rng: random.Random) -> dict:
             "support": rng.sample(names, k=rng.randint(0, 8)),
             "schedules": schedules(rng, i),
         }
+        _name_everyone(task, (i // every) if i % every == 0 and i // every <= EVERYONE_TASKS else 0, names, i)
         if i > 1 and rng.random() < 0.2:
             task["related"] = [f"T{rng.randint(1, i - 1):05d}"]
         out.append(task)
     return {"plan": plan, "tasks": out}
+
+
+def _name_everyone(task: dict, turn: int, names: list[str], n: int) -> None:
+    """Take the `everyone` group out of what task `n` drew, and name it where `turn` (1, 2, …) says:
+    as lead every third time, else as support. A lead left empty gets the list's n-th other name."""
+    for role in ("lead", "support"):
+        task[role] = [name for name in task[role] if name != EVERYONE]
+    if turn:
+        task["lead" if turn % 3 == 0 else "support"].append(EVERYONE)
+    if not task["lead"]:
+        task["lead"] = [next(name for name in names[n % len(names):] + names if name != EVERYONE)]
 
 
 def dump(data: dict, path: Path, schema: str) -> None:
