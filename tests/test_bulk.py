@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import json
 import subprocess
 import sys
 import weakref
@@ -137,3 +138,68 @@ def test_every_command_s_help_from_a_pruned_run_is_the_whole_app_s(tmp_path, run
             whole = run(*argv)
             assert done.returncode == whole.exit_code == 0, (argv, done.stderr)
             assert done.stdout == whole.stdout, argv
+
+
+# --- the way out: bulk.leave ------------------------------------------------------------------
+def test_the_entry_point_ends_without_tearing_the_heap_down_yet_says_everything(tmp_path):
+    """Output written, the exit functions run, the command's exit code kept; no object's
+    destructor runs at the end (the teardown a large plan's heap cost for nothing)."""
+    code = ("import atexit, sys\nfrom nmx.cli import main\n"
+            "class Told:\n    def __del__(self):\n        sys.stderr.write('torn down\\n')\n"
+            "kept = Told()\natexit.register(lambda: sys.stderr.write('exit functions ran\\n'))\n"
+            "sys.argv = ['nmx', *sys.argv[1:]]\nmain()\n")
+    done = _python(code, tmp_path, "duties", "市交通运输局", "--format", "json")
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["department"]["name"] == "市交通运输局"  # the whole output, flushed
+    assert "exit functions ran" in done.stderr and "torn down" not in done.stderr
+    done = _python(code, tmp_path, "duties", "没有这个单位")
+    assert done.returncode == 2 and "没有这个单位" in done.stderr
+
+
+@pytest.mark.parametrize("code, said, status", [(None, "", 0), (0, "", 0), (4, "", 4), ("再见", "再见", 1)])
+def test_leave_ends_with_the_code_python_would(tmp_path, code, said, status):
+    done = _python(f"import sys\nfrom nmx import bulk\nprint('out', end='')\nbulk.leave({code!r})\n", tmp_path,
+                   PYTHONIOENCODING="utf-8")
+    assert (done.returncode, done.stdout, done.stderr.strip()) == (status, "out", said)
+
+
+def test_leave_takes_the_usual_way_while_another_thread_runs(tmp_path):
+    code = ("import sys, threading, time\nfrom nmx import bulk\n"
+            "def late():\n    time.sleep(0.3)\n    print('thread done', flush=True)\n"
+            "threading.Thread(target=late).start()\nbulk.leave(5)\n")
+    done = _python(code, tmp_path)
+    assert (done.returncode, done.stdout) == (5, "thread done\n")
+
+
+def test_a_reader_that_stops_reading_is_no_error(tmp_path):
+    """`nmx deadlines … | head`: the rest of the output goes nowhere, quietly, exit 0 (not an internal error)."""
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    try:
+        import synth
+    finally:
+        sys.path.remove(str(ROOT / "benchmarks"))
+    plan = synth.write_plan(tmp_path / "plan", tasks=300, units=60)
+    env = {"PATH": "/usr/bin:/bin", "NMX_CACHE_DIR": str(tmp_path / "c"), "PYTHONPATH": str(ROOT / "src")}
+    for fmt in ("table", "json"):
+        proc = subprocess.Popen([sys.executable, "-m", "nmx", "deadlines", "--data", str(plan), "--from", "2023-01-01",
+                                 "--to", "2023-12-31", "--format", fmt], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                env=env, cwd=tmp_path)
+        assert proc.stdout.read(100)  # some of it, then the reader goes
+        proc.stdout.close()
+        err = proc.stderr.read().decode("utf-8")
+        assert proc.wait(timeout=120) == 0, err
+        assert "BrokenPipe" not in err and "内部错误" not in err and "Exception" not in err, err
+
+
+def test_a_full_disk_under_the_output_is_said_not_a_bug(tmp_path):
+    """Standard output that cannot be written (a full disk under `> file`): exit 2 and the reason."""
+    code = ("import errno, io, sys\n"
+            "class Full(io.RawIOBase):\n    def writable(self):\n        return True\n"
+            "    def write(self, data):\n        raise OSError(errno.ENOSPC, 'No space left on device')\n"
+            "sys.stdout = io.TextIOWrapper(io.BufferedWriter(Full()), encoding='utf-8')\n"
+            "from nmx.cli import main\nsys.argv = ['nmx', *sys.argv[1:]]\nmain()\n")
+    for fmt in ("table", "json"):
+        done = _python(code, tmp_path, "duties", "市交通运输局", "--format", fmt, PYTHONIOENCODING="utf-8")
+        assert done.returncode == 2, done.stderr
+        assert "无法写出结果" in done.stderr and "No space left on device" in done.stderr
+        assert "内部错误" not in done.stderr and "Traceback" not in done.stderr

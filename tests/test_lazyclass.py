@@ -251,11 +251,11 @@ def test_what_two_steps_cannot_reproduce_is_made_at_once():
 def test_a_warm_command_leaves_the_plan_s_models_unwritten(tmp_path):
     """What the warm start relies on: the plan read from the cache is rebuilt without __init__,
     and a duties table never compares, hashes or prints a task or a unit."""
-    code = ("import sys\nfrom nmx.cli import main\nsys.argv = ['nmx', 'duties', '市交通运输局']\n"
-            "try:\n    main()\nexcept SystemExit:\n    pass\n"
-            "from nmx.lazyclass import written\nfrom nmx.plan import models\n"
-            "print([c.__name__ for c in (models.Task, models.Unit, models.Group, models.Window, models.PlanMeta)"
-            " if written(c)], file=sys.stderr)\n")
+    code = ("import atexit, sys\nfrom nmx.cli import main\nsys.argv = ['nmx', 'duties', '市交通运输局']\n"
+            "def told():\n    from nmx.lazyclass import written\n    from nmx.plan import models\n"
+            "    print([c.__name__ for c in (models.Task, models.Unit, models.Group, models.Window, models.PlanMeta)"
+            " if written(c)], file=sys.stderr)\n"
+            "atexit.register(told)\nmain()\n")  # main ends the process: what it left is seen on the way out
     env = {"PATH": "/usr/bin:/bin", "NMX_CACHE_DIR": str(tmp_path / "c"), "PYTHONPATH": str(ROOT / "src")}
     for run in ("cold", "warm"):  # the first run fills the cache
         done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120,

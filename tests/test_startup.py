@@ -11,9 +11,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 
-_CODE = ("import sys\nfrom nmx.cli import main\nsys.argv = ['nmx', *sys.argv[1:]]\n"
-         "try:\n    main()\nexcept SystemExit:\n    pass\n"
-         "sys.stderr.write('\\n' + repr(sorted(sys.modules)) + '\\n')\n")  # json would count as imported
+_CODE = ("import atexit, sys\nfrom nmx.cli import main\nsys.argv = ['nmx', *sys.argv[1:]]\n"
+         "atexit.register(lambda: sys.stderr.write('\\n' + repr(sorted(sys.modules)) + '\\n'))\n"
+         "main()\n")  # json would count as imported; main ends the process, after the exit functions
 
 
 def _imported(argv: list[str], tmp_path: Path, **env_extra: str) -> set[str]:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import gc
+import os
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -49,3 +51,45 @@ def settle() -> None:
     sight, so the collections the command's own work triggers do not walk it again and again."""
     if FREEZE_LOADED:
         gc.freeze()
+
+
+def leave(code: object) -> None:
+    """End the console entry point's process with `code` (a SystemExit's) once what it wrote is
+    out, without taking its heap apart object by object: the interpreter's teardown of a large
+    plan's heap is work for nothing (measured: 1.5–1.9 s of a 10.5 s `checklist` of the 100,000-task
+    plan). The exit functions run as they would, and the streams are flushed; files nmx writes
+    are closed where they are written. Where another thread still runs (none of nmx's do), or the
+    exit functions cannot be reached, the process ends the usual way."""
+    import atexit
+    import threading
+
+    if code is None:
+        code = 0
+    elif not isinstance(code, int):  # sys.exit("text"): said on stderr, exit 1, as Python does
+        print(code, file=sys.stderr)
+        code = 1
+    run = getattr(atexit, "_run_exitfuncs", None)
+    if run is None or threading.active_count() > 1:
+        sys.exit(code)
+    run()
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except BrokenPipeError:  # the reader has stopped reading (`| head`): nothing more to say
+            pass
+        except OSError as exc:  # a full disk under `> file`: what was left could not be written
+            if stream is sys.stdout and not code:
+                code = 2
+                _say_unwritten(exc)
+        except (AttributeError, ValueError):  # no such stream, or closed
+            pass
+    os._exit(code)
+
+
+def _say_unwritten(exc: OSError) -> None:
+    from nmx.i18n import t
+
+    try:
+        print(f"nmx: {t('os_error', path='<stdout>', reason=exc.strerror or exc)}", file=sys.stderr, flush=True)
+    except (OSError, ValueError):
+        pass

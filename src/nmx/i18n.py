@@ -798,6 +798,7 @@ CATALOG: dict[str, tuple[str, str]] = {
     ),
     "more_problems": ("……另有 {n} 个问题未列出", "… and {n} more"),
     "os_error": ("无法使用 {path}：{reason}", "cannot use {path}: {reason}"),
+    "write_failed": ("无法写出结果：{reason}", "cannot write the output: {reason}"),
     "out_of_range": ("日期或数值超出可计算的范围：{error}", "a date or number is out of the range nmx can compute: {error}"),
     "sv_lock_unusable": ("锁文件 {path} 无法使用：{reason}", "the lock file {path} cannot be used: {reason}"),
     "sv_locked": (

@@ -105,4 +105,8 @@ def main() -> None:
     fit_streams()  # no encoding error on a cp936 or ASCII console
     bulk.FREEZE_LOADED = True
     bulk.command_mode()
-    registered(sys.argv[1:])()
+    try:
+        registered(sys.argv[1:])()
+    except SystemExit as exc:
+        bulk.leave(exc.code)
+    bulk.leave(0)

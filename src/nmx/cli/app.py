@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import errno
 import functools
 import inspect
 import os
@@ -363,10 +364,14 @@ def command(target: typer.Typer = app, name: str | None = None, *, output: str =
                 raise typer.Exit(130) from None
             except (typer.Exit, typer.Abort, SystemExit):
                 raise
+            except BrokenPipeError:  # the reader of the output stopped (`nmx deadlines | head`): not an error
+                _reader_gone()
+                raise typer.Exit(0) from None
             except OSError as exc:  # a path of the user's that cannot be used: their setup, not a bug
-                if exc.filename is None or os.environ.get("NMX_DEBUG"):
+                if os.environ.get("NMX_DEBUG") or (exc.filename is None and exc.errno not in _FULL):
                     return _internal(exc)
-                report_error(UsageError(t("os_error", path=exc.filename, reason=exc.strerror or exc)))
+                report_error(UsageError(t("os_error", path=exc.filename, reason=exc.strerror or exc)
+                                        if exc.filename is not None else t("write_failed", reason=exc.strerror or exc)))
                 raise typer.Exit(EXIT_USAGE) from None
             except (OverflowError, RecursionError) as exc:
                 if os.environ.get("NMX_DEBUG"):
@@ -383,6 +388,24 @@ def command(target: typer.Typer = app, name: str | None = None, *, output: str =
         return fn
 
     return register
+
+
+#: What a write of the output (standard output, where no file is named) meets on a full disk or
+#: quota, or a file too large: the user's setup, not a bug.
+_FULL = frozenset(getattr(errno, name) for name in ("ENOSPC", "EDQUOT", "EFBIG") if hasattr(errno, name))
+
+
+def _reader_gone() -> None:
+    """What is left of the output goes nowhere, quietly: standard output is pointed at the null
+    device, so that flushing it at the end fails no more (and says nothing)."""
+    try:
+        null = os.open(os.devnull, os.O_WRONLY)
+        try:
+            os.dup2(null, sys.stdout.fileno())
+        finally:
+            os.close(null)
+    except (AttributeError, OSError, ValueError):  # no file descriptor to point (a test's stream)
+        pass
 
 
 def _internal(exc: BaseException) -> None:
