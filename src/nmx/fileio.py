@@ -365,13 +365,14 @@ def put_files(folder: Path, files: Iterable, on_file: Callable[[str], None] | No
 
     written: list[str] = []
     running = []
+    made: set[Path] = set()  # the folders made so far: one mkdir a folder, not one a file
     try:
         for entry in files:
             if isinstance(entry, Beside):
                 running.append(entry.start(folder, put_files if last is None else partial(put_files, last=last)))
                 continue
             rel, content = entry
-            _put_file(folder, rel, content, last)
+            _put_file(folder, rel, content, last, made)
             written.append(rel)
             if on_file:
                 on_file(rel)
@@ -388,12 +389,16 @@ def put_files(folder: Path, files: Iterable, on_file: Callable[[str], None] | No
     return written
 
 
-def _put_file(folder: Path, rel: str, content: bytes | str | list[bytes] | Parts, last: LastBuild | None = None) -> None:
+def _put_file(folder: Path, rel: str, content: bytes | str | list[bytes] | Parts, last: LastBuild | None = None,
+              made: set[Path] | None = None) -> None:
     parts = rel.split("/")
     if not parts or any(p in ("", ".", "..") for p in parts) or Path(rel).is_absolute():
         raise ValueError(f"not a path inside the new folder: {rel!r}")  # a bug
     target = folder.joinpath(*parts)
-    target.parent.mkdir(parents=True, exist_ok=True)
+    if made is None or target.parent not in made:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if made is not None:
+            made.add(target.parent)
     pieces = content if isinstance(content, (list, Parts)) else [content.encode("utf-8") if isinstance(content, str) else content]
     if last is not None and last.link(rel, pieces, target):
         return

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from enum import IntEnum
+from functools import cached_property
 from typing import NamedTuple
 
 from nmx.i18n import t
@@ -88,6 +89,17 @@ class Reacher:
         self.members = {g.id: frozenset(plan.members(g.id)) for g in plan.groups}
         self._refs: dict[str, Ref | None] = {}
         self._how: dict[tuple[str, str], Reach | None] = {}
+
+    @cached_property
+    def groups_of(self) -> dict[str, list[Group]]:
+        """unit id → the groups listing it as a member, in plan order (`unit_groups`): made once,
+        where asking each group for each unit's page was units × groups."""
+        out: dict[str, list[Group]] = {}
+        for g in self.plan.groups:
+            if not g.everyone and not g.kinds:
+                for uid in self.members[g.id]:
+                    out.setdefault(uid, []).append(g)
+        return out
 
     def ref(self, name: str) -> Ref | None:
         if name not in self._refs:
@@ -240,8 +252,7 @@ def tallies(plan: Plan, by_unit: dict[str, list[Duty]] | None = None) -> dict[st
 
 def unit_groups(plan: Plan, unit: Unit, reacher: Reacher | None = None) -> list[Group]:
     """The groups that list `unit` as a member (groups that stand for every unit left out)."""
-    reacher = reacher or Reacher(plan)
-    return [g for g in plan.groups if not g.everyone and not g.kinds and unit.id in reacher.members[g.id]]
+    return list((reacher or Reacher(plan)).groups_of.get(unit.id, ()))
 
 
 def duties_by_unit(plan: Plan, reacher: Reacher | None = None) -> dict[str, list[Duty]]:
@@ -255,18 +266,27 @@ def duties_by_unit(plan: Plan, reacher: Reacher | None = None) -> dict[str, list
     out: dict[str, list[Duty]] = {uid: [] for uid in everyone}
     leads: dict[tuple[str, int | None], dict] = {}  # (task, entry) → the units it has as lead, read by support
     owned = [(task, entries(plan, task)) for task in plan.tasks]
+    reaches: dict[str, list] = {}  # name → `_reached`: the same few names recur in every task's lists
+    # (id(reach), clause) → (reach, clause), equal ones one tuple: a Reach hashes its Group in
+    # Python, so each is hashed once a plan, not once an entry (the reaches live in `reaches`)
+    hows: dict[tuple[int, str], tuple[Reach, str]] = {}
+    same: dict[tuple[Reach, str], tuple[Reach, str]] = {}
     for role in ROLES:
         for task, owns in owned:
             for entry in owns:
                 best: dict[str, tuple[Reach, str]] = {}  # unit → (how, clause): one tuple for one reach's units
-                hows: dict[tuple[Reach, str], tuple[Reach, str]] = {}  # equal ones are one tuple: one duty
                 for list_role, names, clause in entry.lists:
                     if list_role != role:
                         continue
                     for name in names:
-                        for uids, reach in _reached(plan, reacher, name, everyone):
-                            how = (reach, clause)  # hashed once a reach (a Reach hashes its Group in Python)
-                            how, way = hows.setdefault(how, how), reach.way
+                        ways = reaches.get(name)
+                        if ways is None:
+                            ways = reaches[name] = _reached(plan, reacher, name, everyone)
+                        for uids, reach in ways:
+                            how = hows.get((id(reach), clause))
+                            if how is None:
+                                how = hows[id(reach), clause] = same.setdefault((reach, clause), (reach, clause))
+                            way = reach.way
                             if not best:
                                 best = dict.fromkeys(uids, how)
                                 continue

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 from functools import cached_property, lru_cache, partial
+from operator import attrgetter
 
 from nmx.i18n import lang, t
 from nmx.plan.plan import Plan
@@ -27,6 +28,7 @@ DAY_LIMIT = 6
 #: beyond, one row per unit with its counts by state (a 10,000-task plan's May has some 18,000:
 #: a matrix of 2,000 rows by 18,000 columns took 10 GB to build and no one could read it).
 MATRIX_LIMIT = 60
+_DUE_INDEX_START = attrgetter("due", "index", "start")
 
 
 class Site:
@@ -49,8 +51,8 @@ class Site:
         self.by_task: dict[str, list] = {}  # task id → its dated items, by `_year_key`
         for item in self.items:
             self.by_task.setdefault(item.task, []).append(item)
-        for found in self.by_task.values():
-            found.sort(key=self._year_key)
+        for found in self.by_task.values():  # one task's: `_year_key` without the task's order, in C
+            found.sort(key=_DUE_INDEX_START)
         self._units_cell: dict[tuple[str, str], Safe] = {}
         self._rows: dict[tuple[int, str], list] = {}  # keyed by id(): self.items keeps the items alive
         from nmx.duties.reach import Reacher
