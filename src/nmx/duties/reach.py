@@ -264,51 +264,92 @@ def duties_by_unit(plan: Plan, reacher: Reacher | None = None) -> dict[str, list
     reacher = reacher or Reacher(plan)
     everyone = [u.id for u in plan.units]
     out: dict[str, list[Duty]] = {uid: [] for uid in everyone}
+    best_of = _BestOf(plan, reacher, everyone)
     leads: dict[tuple[str, int | None], dict] = {}  # (task, entry) → the units it has as lead, read by support
+    whole: dict[str, dict] = {}  # task → the units it has as lead, for a task whose entries share its lists
     owned = [(task, entries(plan, task)) for task in plan.tasks]
-    reaches: dict[str, list] = {}  # name → `_reached`: the same few names recur in every task's lists
-    # (id(reach), clause) → (reach, clause), equal ones one tuple: a Reach hashes its Group in
-    # Python, so each is hashed once a plan, not once an entry (the reaches live in `reaches`)
-    hows: dict[tuple[int, str], tuple[Reach, str]] = {}
-    same: dict[tuple[Reach, str], tuple[Reach, str]] = {}
     for role in ROLES:
         for task, owns in owned:
-            for entry in owns:
-                best: dict[str, tuple[Reach, str]] = {}  # unit → (how, clause): one tuple for one reach's units
-                for list_role, names, clause in entry.lists:
-                    if list_role != role:
+            if len(owns) > 1 and all(entry.lists is owns[0].lists for entry in owns):
+                # every entry under the task's own lists (the common case): the same units the same way
+                # for all of them, so each unit takes its duties of the task at once, in entry order
+                best = best_of(owns[0].lists, role)
+                lead = whole.pop(task.id, None)
+                if role == ROLES[0]:
+                    whole[task.id] = best
+                made: dict[int, list[Duty]] = {}  # id(how) → its duties, one an entry
+                last = duties = None
+                for uid, how in best.items():
+                    if lead is not None and uid in lead:
                         continue
-                    for name in names:
-                        ways = reaches.get(name)
-                        if ways is None:
-                            ways = reaches[name] = _reached(plan, reacher, name, everyone)
-                        for uids, reach in ways:
-                            how = hows.get((id(reach), clause))
-                            if how is None:
-                                how = hows[id(reach), clause] = same.setdefault((reach, clause), (reach, clause))
-                            way = reach.way
-                            if not best:
-                                best = dict.fromkeys(uids, how)
-                                continue
-                            for uid in uids:
-                                found = best.get(uid)
-                                if found is None or way < found[0].way:
-                                    best[uid] = how
+                    if how is not last:
+                        last, duties = how, made.get(id(how))
+                        if duties is None:
+                            duties = made[id(how)] = [make_duty(plan, task, entry, role, *how) for entry in owns]
+                    out[uid].extend(duties)
+                continue
+            for entry in owns:
+                best = best_of(entry.lists, role)
                 key = (task.id, entry.index)  # one duty per obligation and unit: its lead is not also support
                 lead = leads.pop(key, None)
                 if role == ROLES[0]:
                     leads[key] = best
-                made: dict[int, Duty] = {}  # id(how) → its duty: the members of a group share one
+                one: dict[int, Duty] = {}  # id(how) → its duty: the members of a group share one
                 last = duty = None  # one reach's units come one after the other
                 for uid, how in best.items():
                     if lead is not None and uid in lead:
                         continue
                     if how is not last:
-                        last, duty = how, made.get(id(how))
+                        last, duty = how, one.get(id(how))
                         if duty is None:
-                            duty = made[id(how)] = make_duty(plan, task, entry, role, *how)
+                            duty = one[id(how)] = make_duty(plan, task, entry, role, *how)
                     out[uid].append(duty)
     return out
+
+
+class _BestOf:
+    """unit → (how, clause) by which an entry's lists of one role reach each unit, the strongest
+    way first (one tuple for all of one reach's units), for `duties_by_unit`."""
+
+    def __init__(self, plan: Plan, reacher: Reacher, everyone: list[str]) -> None:
+        self.plan, self.reacher, self.everyone = plan, reacher, everyone
+        self.reaches: dict[str, list] = {}  # name → `_reached`: the same few names recur in every task's lists
+        # (id(reach), clause) → (reach, clause), equal ones one tuple: a Reach hashes its Group in
+        # Python, so each is hashed once a plan, not once an entry (the reaches live in `reaches`)
+        self.hows: dict[tuple[int, str], tuple[Reach, str]] = {}
+        self.same: dict[tuple[Reach, str], tuple[Reach, str]] = {}
+
+    def __call__(self, lists, role: str) -> dict[str, tuple[Reach, str]]:
+        reaches, hows = self.reaches, self.hows
+        best: dict[str, tuple[Reach, str]] = {}
+        for list_role, names, clause in lists:
+            if list_role != role:
+                continue
+            for name in names:
+                ways = reaches.get(name)
+                if ways is None:
+                    ways = reaches[name] = _reached(self.plan, self.reacher, name, self.everyone)
+                for uids, reach in ways:
+                    how = hows.get((id(reach), clause))
+                    if how is None:
+                        how = hows[id(reach), clause] = self.same.setdefault((reach, clause), (reach, clause))
+                    way = reach.way
+                    if not best:
+                        best = dict.fromkeys(uids, how)
+                    elif len(uids) > 16:  # a group's members: the ones not reached yet at once, in C
+                        more = dict.fromkeys(uids, how)
+                        both = more.keys() & best.keys()
+                        more.update(best)
+                        for uid in both:
+                            if way < best[uid][0].way:
+                                more[uid] = how
+                        best = more  # in another order: no one reads it in order
+                    else:
+                        for uid in uids:
+                            found = best.get(uid)
+                            if found is None or way < found[0].way:
+                                best[uid] = how
+        return best
 
 
 def _reached(plan: Plan, reacher: Reacher, name: str, everyone: list[str]) -> list[tuple[Iterable[str], Reach]]:
