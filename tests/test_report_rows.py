@@ -98,6 +98,33 @@ def test_every_item_row(plans, language):
     assert seen > 1000
 
 
+def test_a_unit_s_year_is_its_tasks_items_in_year_order(plans):
+    """Site.year_items merges positions in the year's items (engine.items sorts as `_year_key`
+    does): the first 50 of a unit's tasks' items by `_year_key`, and their count, for every unit;
+    also where a task's items are out of that order (then merged by the key itself)."""
+    from nmx.duties.reach import duties_by_unit
+    from nmx.handouts.calendars import Options
+
+    seen = 0
+    for plan in plans:
+        site = site_mod.Site(plan, dt.date(2023, 5, 10), calendars=Options())
+        assert site._ranked and site.items == sorted(site.items, key=site._year_key)
+        cases = [set(dict.fromkeys(d.task for d in duties)) for duties in duties_by_unit(plan).values()]
+        cases += [{tk.id for tk in plan.tasks}, set()]
+        for ranked in (True, False):
+            if not ranked:  # as if engine.items had left each task's items reversed
+                for positions in site.by_task.values():
+                    positions.reverse()
+                assert not all([site._in_order(found) for found in site.by_task.values() if len(found) > 1])
+                site._ranked = False
+            for tasks in cases:
+                mine = [i for i in site.items if i.task in tasks]
+                expected = sorted(mine, key=site._year_key)[:site_mod.UNIT_LIMIT]
+                assert site.year_items(tasks, site_mod.UNIT_LIMIT) == (expected, len(mine))
+                seen += bool(expected)
+    assert seen > 100
+
+
 def test_rows_of_texts_that_need_escaping(plan):
     from nmx.duties.reach import duties_by_unit
     from nmx.handouts.calendars import Options

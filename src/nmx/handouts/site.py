@@ -48,11 +48,17 @@ class Site:
         self.files = unit_files(plan)
         self.focus = focus_months(self.items)
         self.order = {tk.id: n for n, tk in enumerate(plan.tasks)}
-        self.by_task: dict[str, list] = {}  # task id → its dated items, by `_year_key`
-        for item in self.items:
-            self.by_task.setdefault(item.task, []).append(item)
-        for found in self.by_task.values():  # one task's: `_year_key` without the task's order, in C
-            found.sort(key=_DUE_INDEX_START)
+        # task id → the positions of its dated items in self.items, which engine.items sorts as
+        # `_year_key` does (by due day, then as built: task order, index, start), so that a unit's
+        # year is a merge of numbers; were a task's items out of that order, by `_year_key` instead
+        self.by_task: dict[str, list[int]] = {}
+        for n, item in enumerate(self.items):
+            found = self.by_task.get(item.task)
+            if found is None:
+                self.by_task[item.task] = [n]
+            else:
+                found.append(n)
+        self._ranked = all([self._in_order(found) for found in self.by_task.values()])  # every one put in order
         self._units_cell: dict[tuple[str, str], Safe] = {}
         self._rows: dict[tuple[int, str], list] = {}  # keyed by id(): self.items keeps the items alive
         from nmx.duties.reach import Reacher
@@ -66,12 +72,24 @@ class Site:
         import heapq
         from itertools import islice
 
-        lists = [found for tid in tasks if (found := self.by_task.get(tid))]
-        first = list(islice(heapq.merge(*lists, key=self._year_key), limit))  # each list is in order
-        return first, sum(map(len, lists))
+        lists = [found for tid in tasks if (found := self.by_task.get(tid))]  # each in order
+        merged = heapq.merge(*lists) if self._ranked else heapq.merge(*lists, key=self._position_key)
+        return [self.items[n] for n in islice(merged, limit)], sum(map(len, lists))
 
     def _year_key(self, item) -> tuple:
         return item.due, self.order[item.task], item.index, item.start
+
+    def _position_key(self, n: int) -> tuple:
+        return self._year_key(self.items[n])
+
+    def _in_order(self, positions: list[int]) -> bool:
+        """Whether one task's items (positions in self.items) are in `_year_key`'s order; if not,
+        they are put in it (the task's order is the same for all of them)."""
+        keys = list(map(_DUE_INDEX_START, map(self.items.__getitem__, positions)))
+        if keys == sorted(keys):
+            return True
+        positions.sort(key=lambda n: _DUE_INDEX_START(self.items[n]))
+        return False
 
     # --- shared parts -------------------------------------------------------------------
     def nav(self, up: str = "") -> Safe:
