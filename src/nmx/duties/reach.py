@@ -265,46 +265,38 @@ def duties_by_unit(plan: Plan, reacher: Reacher | None = None) -> dict[str, list
     everyone = [u.id for u in plan.units]
     out: dict[str, list[Duty]] = {uid: [] for uid in everyone}
     best_of = _BestOf(plan, reacher, everyone)
-    leads: dict[tuple[str, int | None], dict] = {}  # (task, entry) → the units it has as lead, read by support
-    whole: dict[str, dict] = {}  # task → the units it has as lead, for a task whose entries share its lists
-    owned = [(task, entries(plan, task)) for task in plan.tasks]
+    # (task, first entry, entries) → the units it has as lead, read by support: one duty per
+    # obligation and unit, its lead is not also support
+    leads: dict[tuple[str, int | None, int], dict] = {}
+    owned = [(task, _runs(entries(plan, task))) for task in plan.tasks]
     for role in ROLES:
-        for task, owns in owned:
-            if len(owns) > 1 and all(entry.lists is owns[0].lists for entry in owns):
-                # every entry under the task's own lists (the common case): the same units the same way
-                # for all of them, so each unit takes its duties of the task at once, in entry order
-                best = best_of(owns[0].lists, role)
-                lead = whole.pop(task.id, None)
+        for task, runs in owned:
+            for run in runs:
+                best = best_of(run[0].lists, role)
+                key = (task.id, run[0].index, len(run))
+                lead = leads.pop(key, None)
                 if role == ROLES[0]:
-                    whole[task.id] = best
-                made: dict[int, list[Duty]] = {}  # id(how) → its duties, one an entry
-                last = duties = None
+                    leads[key] = best
+                made: dict[int, list[Duty]] = {}  # id(how) → its duties, one an entry: a group's members share them
+                last = duties = None  # one reach's units come one after the other
                 for uid, how in best.items():
                     if lead is not None and uid in lead:
                         continue
                     if how is not last:
                         last, duties = how, made.get(id(how))
                         if duties is None:
-                            duties = made[id(how)] = [make_duty(plan, task, entry, role, *how) for entry in owns]
+                            duties = made[id(how)] = [make_duty(plan, task, entry, role, *how) for entry in run]
                     out[uid].extend(duties)
-                continue
-            for entry in owns:
-                best = best_of(entry.lists, role)
-                key = (task.id, entry.index)  # one duty per obligation and unit: its lead is not also support
-                lead = leads.pop(key, None)
-                if role == ROLES[0]:
-                    leads[key] = best
-                one: dict[int, Duty] = {}  # id(how) → its duty: the members of a group share one
-                last = duty = None  # one reach's units come one after the other
-                for uid, how in best.items():
-                    if lead is not None and uid in lead:
-                        continue
-                    if how is not last:
-                        last, duty = how, one.get(id(how))
-                        if duty is None:
-                            duty = one[id(how)] = make_duty(plan, task, entry, role, *how)
-                    out[uid].append(duty)
     return out
+
+
+def _runs(owns: list[Entry]) -> list[list[Entry]]:
+    """A task's entries as they reach units: all at once when they all stand under the task's own
+    lists (the common case: the same units the same way, so each unit takes the task's duties at
+    once, in entry order), else one by one."""
+    if len(owns) > 1 and all(entry.lists is owns[0].lists for entry in owns):
+        return [owns]
+    return [[entry] for entry in owns]
 
 
 class _BestOf:
