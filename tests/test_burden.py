@@ -390,10 +390,10 @@ def test_the_documented_keys_are_the_emitted_keys(run):
     assert top == list(_json(run))[2:]
 
 
-@pytest.mark.parametrize("cutoff", [0, 50, 87, 90, 97, 100])
+@pytest.mark.parametrize("cutoff", [0, 50, 80, 87, 88.9, 89, 90, 91, 97, 100])
 def test_similar_pairs_are_every_pair_that_reaches_the_cutoff(cutoff):
     """Comparing a text only with those of a length that can reach the cutoff finds every pair
-    that comparing all with all finds, with the same ratios."""
+    that comparing all with all finds, with the same ratios: short texts of one length too."""
     import random
     from itertools import combinations
 
@@ -406,6 +406,10 @@ def test_similar_pairs_are_every_pair_that_reaches_the_cutoff(cutoff):
         for _ in range(160)))
     long = stems[0] * 3
     keys += [long, long + "x", long[:-1], long[1:] + "月"]  # near enough for 97
+    # texts of one length, 1 to 12 characters, one character apart (as a synthetic plan's 报送1203-0)
+    keys += list(dict.fromkeys(f"报送{n:010d}"[:width] for width in range(1, 13) for n in (7, 17, 1017, 1018)))
+    keys += ["a", "b", "ab", "ac", "abcdefghi", "abcdefghj", "abcdefghij", "abcdefghik", "甲乙丙丁戊己庚辛壬癸", "甲乙丙丁戊己庚辛壬子"]
+    keys = list(dict.fromkeys(keys))
     found = {frozenset((a, b)): round(r, 6) for a, b, r in burden_mod._similar_pairs(keys, cutoff)}
     brute = {frozenset((a, b)): round(fuzz.ratio(a, b), 6) for a, b in combinations(keys, 2)
              if fuzz.ratio(a, b) >= cutoff}

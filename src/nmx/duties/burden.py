@@ -269,16 +269,22 @@ def _similar_pairs(keys: list[str], cutoff: int) -> Iterator[tuple[str, str, flo
     `cutoff`, once per two. A text is compared only with those no shorter and not too long to
     reach the cutoff: the ratio is 100·(1 − d/(m+n)) with an edit distance d ≥ n − m, so a text
     of m characters reaches it only with one of at most m·(200 − cutoff)/cutoff (a character
-    more is compared, for rounding). Most texts of a month then have no one to be compared with."""
+    more is compared, for rounding). Two distinct texts of one length m are at least 2 apart
+    (d is m + n less twice their common part), so they reach it only where 100·(1 − 1/m) does:
+    short texts of one length (报送1203, 报送1207) are not compared. Most texts of a month then
+    have no one to be compared with."""
     from bisect import bisect_right
 
     order = sorted(keys, key=len)
     lengths = list(map(len, order))
     for n, text in enumerate(order):
-        longest = lengths[-1] if cutoff <= 0 else int(lengths[n] * (200 - cutoff) / cutoff) + 1
+        m = lengths[n]
+        longest = lengths[-1] if cutoff <= 0 else int(m * (200 - cutoff) / cutoff) + 1
         end = bisect_right(lengths, longest, n + 1)
-        if end > n + 1:
-            for other, ratio in _similar(text, order[n + 1:end], cutoff):
+        # its own length's texts only where two of one length can reach the cutoff (room left for rounding)
+        first = n + 1 if m and 100 * (m - 1) / m >= cutoff - 1e-6 else bisect_right(lengths, m, n + 1)
+        if end > first:
+            for other, ratio in _similar(text, order[first:end], cutoff):
                 yield text, other, ratio
 
 
