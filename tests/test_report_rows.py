@@ -113,8 +113,7 @@ def test_a_unit_s_year_is_its_tasks_items_in_year_order(plans):
         cases += [{tk.id for tk in plan.tasks}, set()]
         for ranked in (True, False):
             if not ranked:  # as if engine.items had left each task's items reversed
-                for positions in site.by_task.values():
-                    positions.reverse()
+                site.by_task = {task: list(positions)[::-1] for task, positions in site.by_task.items()}
                 assert not all([site._in_order(found) for found in site.by_task.values() if len(found) > 1])
                 site._ranked = False
             for tasks in cases:
