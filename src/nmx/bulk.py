@@ -87,9 +87,10 @@ def leave(code: object) -> None:
 
 
 def _say_unwritten(exc: OSError) -> None:
+    """What the command wrapper says of the same failure met while the command ran (cli.app)."""
     from nmx.i18n import t
 
     try:
-        print(f"nmx: {t('os_error', path='<stdout>', reason=exc.strerror or exc)}", file=sys.stderr, flush=True)
+        print(f"nmx: {t('error')}: {t('write_failed', reason=exc.strerror or exc)}", file=sys.stderr, flush=True)
     except (OSError, ValueError):
         pass

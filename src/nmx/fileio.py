@@ -389,16 +389,15 @@ def put_files(folder: Path, files: Iterable, on_file: Callable[[str], None] | No
     return written
 
 
-def _put_file(folder: Path, rel: str, content: bytes | str | list[bytes] | Parts, last: LastBuild | None = None,
-              made: set[Path] | None = None) -> None:
+def _put_file(folder: Path, rel: str, content: bytes | str | list[bytes] | Parts, last: LastBuild | None,
+              made: set[Path]) -> None:
     parts = rel.split("/")
     if not parts or any(p in ("", ".", "..") for p in parts) or Path(rel).is_absolute():
         raise ValueError(f"not a path inside the new folder: {rel!r}")  # a bug
     target = folder.joinpath(*parts)
-    if made is None or target.parent not in made:
+    if target.parent not in made:  # the folders this build has made: one mkdir a folder
         target.parent.mkdir(parents=True, exist_ok=True)
-        if made is not None:
-            made.add(target.parent)
+        made.add(target.parent)
     pieces = content if isinstance(content, (list, Parts)) else [content.encode("utf-8") if isinstance(content, str) else content]
     if last is not None and last.link(rel, pieces, target):
         return

@@ -328,19 +328,11 @@ class _BestOf:
                     way = reach.way
                     if not best:
                         best = dict.fromkeys(uids, how)
-                    elif len(uids) > 16:  # a group's members: the ones not reached yet at once, in C
-                        more = dict.fromkeys(uids, how)
-                        both = more.keys() & best.keys()
-                        more.update(best)
-                        for uid in both:
-                            if way < best[uid][0].way:
-                                more[uid] = how
-                        best = more  # in another order: no one reads it in order
-                    else:
-                        for uid in uids:
-                            found = best.get(uid)
-                            if found is None or way < found[0].way:
-                                best[uid] = how
+                        continue
+                    for uid in uids:
+                        found = best.get(uid)
+                        if found is None or way < found[0].way:
+                            best[uid] = how
         return best
 
 

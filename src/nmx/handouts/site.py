@@ -52,16 +52,16 @@ class Site:
         # task id → the positions of its dated items in self.items, which engine.items sorts as
         # `_year_key` does (by due day, then as built: task order, index, start), so that a unit's
         # year is a merge of numbers; were a task's items out of that order, by `_year_key` instead
-        self.by_task: dict[str, list[int] | array] = {}
+        by_task: dict[str, list[int]] = {}
         for n, item in enumerate(self.items):
-            found = self.by_task.get(item.task)
+            found = by_task.get(item.task)
             if found is None:
-                self.by_task[item.task] = [n]
+                by_task[item.task] = [n]
             else:
                 found.append(n)
-        self._ranked = all([self._in_order(found) for found in self.by_task.values()])  # every one put in order
+        self._ranked = all([self._in_order(found) for found in by_task.values()])  # every one put in order
         # kept as 4-byte numbers: a 100,000-task plan's two million positions were 65 MB of int objects
-        self.by_task = {task: array("i", found) for task, found in self.by_task.items()}
+        self.by_task: dict[str, array] = {task: array("i", found) for task, found in by_task.items()}
         self._units_cell: dict[tuple[str, str], Safe] = {}
         self._rows: dict[tuple[int, str], list] = {}  # keyed by id(): self.items keeps the items alive
         from nmx.duties.reach import Reacher
